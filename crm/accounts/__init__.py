@@ -1,0 +1,1 @@
+"""Accounts: users, roles, partnership access, sign-in and API tokens."""

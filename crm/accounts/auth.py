@@ -1,0 +1,46 @@
+"""Flask-Login wiring: sessions keyed by each user's rotating session token, and bearer
+tokens for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from sqlalchemy import select
+
+from crm.accounts.models import ApiToken, User, token_digest
+from crm.extensions import db
+from crm.timeutil import utcnow
+
+
+def user_for_api_token(token: str) -> User | None:
+    """The active user owning a valid, unrevoked API token."""
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def configure_login(app: Flask, login_manager) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(session_token: str) -> User | None:
+        if not session_token:
+            return None
+        user = db.session.scalar(select(User).where(User.session_token == session_token))
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def _load_from_header(req) -> User | None:
+        # Bearer tokens count only on the API; pages never accept them.
+        if not request.path.startswith("/api/"):
+            return None
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        return user_for_api_token(header.removeprefix("Bearer ").strip())

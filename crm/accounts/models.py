@@ -1,0 +1,140 @@
+"""Users of Convene, the partnerships each may see, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm import vocab
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.timeutil import utcnow
+
+_hasher = PasswordHasher()
+
+
+def new_secret() -> str:
+    """A fresh random token (URL-safe, 256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """How API and feed tokens are stored: only their SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class User(db.Model):
+    """Someone who signs in: admin, convener, chair or viewer."""
+
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_exclude__ = ("password_hash", "session_token", "ics_token_hash")
+    __table_args__ = (CheckConstraint(vocab.check("role", vocab.USER_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    #: A chair's account is linked to the chair's person record.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    #: Rotated at logout and password change: invalidates every older session and
+    #: remember-me cookie (Flask-Login's user id is this value, not the row id).
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_secret)
+    ics_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person | None] = relationship()
+    accesses: Mapped[list[PartnershipAccess]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login protocol, written out so the session id is the rotating token.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+        self.session_token = new_secret()
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def rotate_session(self) -> None:
+        self.session_token = new_secret()
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and conveners: they see the whole contact base."""
+        return self.role in vocab.STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def partnership_ids(self) -> set[int]:
+        """Partnerships this user was given (admins see all; see crm.accounts.access)."""
+        return {a.partnership_id for a in self.accesses}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role}>"
+
+
+class PartnershipAccess(db.Model):
+    """A partnership given to a user: everything belonging to it becomes visible."""
+
+    __tablename__ = "partnership_access"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("user_id", "partnership_id", name="uq_access_user_partnership"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+
+    user: Mapped[User] = relationship(back_populates="accesses")
+
+    def __repr__(self) -> str:
+        return f"<PartnershipAccess user{self.user_id} p{self.partnership_id}>"
+
+
+class ApiToken(db.Model):
+    """A personal API token; only its digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix}… user{self.user_id}>"

@@ -1,0 +1,178 @@
+"""Sign-in, sign-out, first-run setup, the user's own settings and user administration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from crm.accounts import services
+from crm.accounts.access import require_admin
+from crm.accounts.forms import FirstAccountForm, LoginForm, PasswordForm, UserForm
+from crm.accounts.models import ApiToken, User
+from crm.extensions import db, limiter
+from crm.timeutil import utcnow
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in (no //evil.example)."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_account_key() -> str:
+    """Throttle key per account and address: a flood on one account from one address is
+    slowed without locking the real user out from theirs."""
+    email = services.normalise_email(request.form.get("email", ""))
+    return f"{email}|{request.remote_addr}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key, deduct_when=_failed)
+def login():
+    """Sign in with email and password."""
+    if services.user_count() == 0:
+        return redirect(url_for("accounts.setup"))
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+        form.password.errors.append("Email or password is not right.")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out everywhere this session was used (the session token rotates)."""
+    current_user.rotate_session()
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """First run: create the first (admin) account, or load the demo partnership."""
+    if services.user_count() > 0:
+        return redirect(url_for("accounts.login"))
+    form = FirstAccountForm()
+    if form.validate_on_submit():
+        user = services.create_user(form.email.data, form.password.data, "admin", name=form.name.data)
+        db.session.commit()
+        login_user(user)
+        flash("Welcome to Convene. Your administrator account is ready.", "success")
+        return redirect(url_for("main.dashboard"))
+    return render_template("accounts/setup.html", form=form)
+
+
+@bp.route("/setup/demo", methods=["POST"])
+def setup_demo():
+    """First run: load the workbook's demo partnership and show its accounts."""
+    if services.user_count() > 0:
+        return redirect(url_for("accounts.login"))
+    from crm import demo
+
+    accounts = demo.load()
+    db.session.commit()
+    return render_template("accounts/demo_loaded.html", accounts=accounts)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """The signed-in user's settings: password and API tokens."""
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # keep this session, new token
+            flash("Password changed. Other sessions were signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template("accounts/account.html", form=form, tokens=tokens,
+                           new_token=None)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+def create_token():
+    """Create a personal API token; it is shown once."""
+    name = (request.form.get("name") or "").strip()[:120] or "API token"
+    token = services.create_api_token(current_user, name)
+    db.session.commit()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template("accounts/account.html", form=PasswordForm(prefix="pw"),
+                           tokens=tokens, new_token=token)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    """Revoke one of the user's API tokens."""
+    if not services.revoke_api_token(current_user, token_id):
+        abort(404)
+    db.session.commit()
+    flash("Token revoked.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+def _user_form(form: UserForm) -> UserForm:
+    from crm.contacts.models import Person
+    from crm.partnerships.models import Partnership
+
+    form.partnerships.choices = [
+        (p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))
+    ]
+    people = db.session.execute(
+        select(Person.id, Person.name).where(Person.archived_at.is_(None)).order_by(Person.name)
+    ).all()
+    form.person_id.choices = [(0, "(none)")] + [(pid, name) for pid, name in people]
+    return form
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+def users():
+    """Administrators: list users and create new ones."""
+    require_admin()
+    form = _user_form(UserForm())
+    if form.validate_on_submit():
+        try:
+            services.create_user(form.email.data, form.password.data, form.role.data,
+                                 name=form.name.data, partnership_ids=form.partnerships.data,
+                                 person_id=form.person_id.data or None)
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Account {form.email.data} created.", "success")
+            return redirect(url_for("accounts.users"))
+    rows = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("accounts/users.html", form=form, users=rows)

@@ -1,0 +1,101 @@
+"""Configuration loading, in order: built-in defaults, the config file, the environment,
+then the dict a test passes to `create_app`. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+DEFAULTS = {
+    "ENV_NAME": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token is tied to the session, which itself expires
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "8 per 10 minutes",
+    "PARTNERSHIP_DEFAULT_TIMEZONE": "America/Denver",
+    "PAGE_SIZE": 50,
+    "MAIL_FROM": "convene@localhost",
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": True,
+}
+
+#: environment variable -> config key (and how to parse it)
+ENVIRONMENT = {
+    "CRM_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "CRM_SECRET_KEY": ("SECRET_KEY", str),
+    "CRM_SMTP_HOST": ("SMTP_HOST", str),
+    "CRM_SMTP_PORT": ("SMTP_PORT", int),
+    "CRM_SMTP_USERNAME": ("SMTP_USERNAME", str),
+    "CRM_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "CRM_SMTP_STARTTLS": ("SMTP_STARTTLS", lambda v: v.lower() in {"1", "true", "yes"}),
+    "CRM_MAIL_FROM": ("MAIL_FROM", str),
+    "CRM_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+}
+
+
+def load(app: Flask, overrides: dict | None = None) -> None:
+    """Fill `app.config` from defaults, file, environment and `overrides`."""
+    app.config.from_mapping(DEFAULTS)
+    config_file = os.environ.get("CRM_CONFIG") or str(CONFIG_DIR / "default.py")
+    app.config.from_pyfile(config_file)
+    for var, (key, parse) in ENVIRONMENT.items():
+        if os.environ.get(var):
+            app.config[key] = parse(os.environ[var])
+    if overrides:
+        app.config.update(overrides)
+    _database(app)
+    _secret_key(app)
+
+
+def _database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{Path(app.instance_path) / 'convene.db'}"
+    if uri.startswith("postgres://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgres://")
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # SQLite: no pool_pre_ping needed; a generous timeout instead of "database is locked".
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+
+
+def _secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] != "development" and not app.config.get("TESTING"):
+        raise RuntimeError(
+            "CRM_SECRET_KEY is not set. Outside development Convene refuses to start without "
+            "a secret key (generate one: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    # Development: one random key per install, kept in the instance folder.
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        app.config["SECRET_KEY"] = path.read_text().strip()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    app.config["SECRET_KEY"] = key

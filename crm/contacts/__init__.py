@@ -1,0 +1,1 @@
+"""Contacts: people, organisations and the ties between them."""

@@ -1,0 +1,87 @@
+"""Read-side queries for people and organisations, shared by pages and the API."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.accounts.access import limit_people
+from crm.contacts.forms import SearchArgs
+from crm.contacts.models import Organisation, Person, Tag, name_key, person_tags
+from crm.extensions import db
+from crm.partnerships.models import Membership
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def people_query(args: SearchArgs, user) -> Select:
+    """People matching the list page's search, filters and sort, as the user may see them."""
+    stmt = select(Person).outerjoin(Organisation, Person.organisation_id == Organisation.id)
+    stmt = stmt.where(Person.archived_at.is_not(None) if args.archived else Person.archived_at.is_(None))
+    stmt = stmt.where(Person.merged_into_id.is_(None))
+    if args.q:
+        key = name_key(args.q)
+        raw = _like(args.q.lower())
+        conditions = [
+            func.lower(Person.email).like(raw, escape="\\"),
+            func.lower(Person.title).like(raw, escape="\\"),
+            exists().where(person_tags.c.person_id == Person.id, person_tags.c.tag_id == Tag.id,
+                           func.lower(Tag.name).like(raw, escape="\\")),
+        ]
+        if key:
+            conditions += [Person.name_key.like(_like(key), escape="\\"),
+                           Organisation.name_key.like(_like(key), escape="\\")]
+        stmt = stmt.where(or_(*conditions))
+    if args.side:
+        stmt = stmt.where(Organisation.side == args.side)
+    if args.kind:
+        stmt = stmt.where(Organisation.kind == args.kind)
+    if args.sector:
+        stmt = stmt.where(func.lower(Organisation.sector) == args.sector.lower())
+    if args.county:
+        stmt = stmt.where(func.lower(Organisation.county) == args.county.lower())
+    if args.tag:
+        stmt = stmt.where(exists().where(person_tags.c.person_id == Person.id,
+                                         person_tags.c.tag_id == Tag.id,
+                                         func.lower(Tag.name) == args.tag.lower()))
+    if args.partnership or args.stage:
+        member = select(Membership.person_id)
+        if args.partnership:
+            member = member.where(Membership.partnership_id == args.partnership)
+        if args.stage:
+            member = member.where(Membership.stage == args.stage)
+        stmt = stmt.where(Person.id.in_(member))
+    stmt = limit_people(stmt, Person.id, user)
+    order = {
+        "name": (Person.name_key, Person.id),
+        "-name": (Person.name_key.desc(), Person.id.desc()),
+        "organisation": (Organisation.name_key, Person.name_key, Person.id),
+        "-organisation": (Organisation.name_key.desc(), Person.name_key, Person.id),
+        "updated": (Person.updated_at, Person.id),
+        "-updated": (Person.updated_at.desc(), Person.id.desc()),
+    }[args.sort]
+    return stmt.order_by(*order)
+
+
+def page_of_people(args: SearchArgs, user, page_size: int) -> tuple[list[Person], bool]:
+    """One page of people (organisations and tags loaded), and whether another page follows."""
+    stmt = (
+        people_query(args, user)
+        .options(selectinload(Person.organisation), selectinload(Person.tags))
+        .offset((args.page - 1) * page_size)
+        .limit(page_size + 1)
+    )
+    rows = db.session.scalars(stmt).all()
+    return rows[:page_size], len(rows) > page_size
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.archived_at.is_(None))
+        .order_by(Organisation.name_key)
+    ).all()
+    return [(0, "(none)")] + [(oid, name) for oid, name in rows]

@@ -1,0 +1,24 @@
+"""Every model, imported in one place so Alembic and the shell see the whole schema."""
+
+from crm.accounts.models import ApiToken, PartnershipAccess, User
+from crm.audit.models import AuditEntry
+from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
+from crm.outreach.models import OutboxMessage, SchedulerLease, Task
+from crm.partnerships.models import (
+    Invitation,
+    Meeting,
+    Membership,
+    Partnership,
+    PriorityArea,
+    PriorityChampion,
+    StageChange,
+    meeting_chairs,
+)
+from crm.scoring.models import TraitAssessment
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Invitation", "Meeting", "Membership", "Organisation",
+    "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
+    "PriorityChampion", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
+    "TraitAssessment", "User", "meeting_chairs", "person_tags",
+]

@@ -1,0 +1,1 @@
+"""Outreach: tasks, the workbook's timeline, the scheduler and the mail outbox."""

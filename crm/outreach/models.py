@@ -1,0 +1,117 @@
+"""Outreach tasks (asks, calls, reminders), the mail outbox and the scheduler's lease."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm import vocab
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.timeutil import utcnow
+
+
+class Task(db.Model):
+    """An outreach step: who (owner, the asker) does what (kind) for whom (person) by when."""
+
+    __tablename__ = "tasks"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(vocab.check("kind", vocab.TASK_KINDS), name="kind"),
+        CheckConstraint(vocab.check("status", vocab.TASK_STATUSES), name="status"),
+        CheckConstraint(
+            "outcome IS NULL OR " + vocab.check("outcome", vocab.TASK_OUTCOMES), name="outcome"
+        ),
+        #: a meeting's generated steps are keyed so regenerating never duplicates them.
+        UniqueConstraint("meeting_id", "step_key", name="uq_tasks_meeting_step"),
+        Index("ix_tasks_due_status", "due", "status"),
+        Index("ix_tasks_partnership_due", "partnership_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str | None] = mapped_column(String(300))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    priority_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_areas.id", ondelete="SET NULL")
+    )
+    step_key: Mapped[str | None] = mapped_column(String(80))
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    #: why a non-employer asks an employer (workbook: asks go employer-to-employer).
+    asker_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.kind} due {self.due} {self.status}>"
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to go out, or sent; the idempotency key makes each send happen once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    to_email: Mapped[str] = mapped_column(String(320))
+    to_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.status} {self.idempotency_key!r}>"
+
+
+class SchedulerLease(db.Model):
+    """Which scheduler process is active; a second one waits until the lease expires."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SchedulerLease {self.name} {self.holder} until {self.expires_at}>"

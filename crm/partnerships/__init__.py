@@ -1,0 +1,1 @@
+"""Partnerships: their members, roles, pipeline stages, priority areas and meetings."""

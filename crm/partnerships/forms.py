@@ -1,0 +1,45 @@
+"""Forms for partnerships and their members."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from crm import rules, vocab
+from crm.timeutil import zone
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    sector = StringField("Sector", validators=[DataRequired(), Length(max=120)])
+    region = StringField("Region (counties, comma-separated)", validators=[Optional(), Length(max=500)])
+    timezone = StringField("Time zone", default="America/Denver", validators=[DataRequired(), Length(max=64)])
+    stage = SelectField("Stage", choices=dict(vocab.PARTNERSHIP_STAGES), default="scoping")
+    launch_target_low = IntegerField("Launch target: aim from", default=rules.LAUNCH_TARGET_LOW,
+                                     validators=[NumberRange(1, 1000)])
+    launch_target_high = IntegerField("to", default=rules.LAUNCH_TARGET_HIGH,
+                                      validators=[NumberRange(1, 1000)])
+    launch_minimum = IntegerField("Happy with at least", default=rules.LAUNCH_MINIMUM,
+                                  validators=[NumberRange(1, 1000)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000)])
+
+    def validate_timezone(self, field):
+        if zone(field.data).key != field.data:
+            raise ValidationError("Use a time zone name such as America/Denver.")
+
+    def validate_launch_target_high(self, field):
+        if self.launch_target_low.data and field.data and field.data < self.launch_target_low.data:
+            raise ValidationError("The upper target must not be below the lower one.")
+
+
+class MemberForm(FlaskForm):
+    person_id = IntegerField("Person", validators=[DataRequired(message="Choose a person.")])
+    role = SelectField("Role", choices=dict(vocab.ROLES), default="member")
+    stage = SelectField("Stage", choices=dict(vocab.STAGES), default="candidate")
+
+
+class StageForm(FlaskForm):
+    stage = SelectField("Stage", choices=dict(vocab.STAGES))
+    role = SelectField("Role", choices=dict(vocab.ROLES))
+    reason = StringField("Reason", validators=[Optional(), Length(max=1000)])

@@ -1,0 +1,81 @@
+"""Partnership operations: create, add members, move them along the pipeline. Flush only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from crm import vocab
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.partnerships.models import Membership, Partnership, PriorityArea, PriorityChampion, StageChange
+from crm.timeutil import utcnow
+
+
+class PartnershipError(ValueError):
+    """A change refused, with a message for the person who asked."""
+
+
+def create_partnership(name: str, sector: str, region: str | None = None,
+                       timezone: str = "America/Denver", stage: str = "scoping", **targets) -> Partnership:
+    name = (name or "").strip()
+    if not name:
+        raise PartnershipError("A partnership needs a name.")
+    if db.session.scalar(select(Partnership.id).where(Partnership.name == name)):
+        raise PartnershipError(f"A partnership named {name!r} already exists.")
+    if stage not in vocab.values(vocab.PARTNERSHIP_STAGES):
+        raise PartnershipError(f"Unknown stage {stage!r}.")
+    partnership = Partnership(name=name, sector=(sector or "").strip(), region=region,
+                              timezone=timezone, stage=stage, **targets)
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def membership_of(partnership_id: int, person_id: int) -> Membership | None:
+    return db.session.scalar(select(Membership).where(
+        Membership.partnership_id == partnership_id, Membership.person_id == person_id))
+
+
+def add_member(partnership: Partnership, person_id: int, role: str = "member",
+               stage: str = "candidate", user_id: int | None = None) -> Membership:
+    """Add a person to a partnership in a role and pipeline stage."""
+    if role not in vocab.values(vocab.ROLES):
+        raise PartnershipError(f"Unknown role {role!r}.")
+    if stage not in vocab.values(vocab.STAGES):
+        raise PartnershipError(f"Unknown stage {stage!r}.")
+    person = db.session.get(Person, person_id)
+    if person is None or person.archived_at is not None:
+        raise PartnershipError("No such person (or they are archived).")
+    if membership_of(partnership.id, person_id) is not None:
+        raise PartnershipError(f"{person.name} is already in {partnership.name}.")
+    membership = Membership(partnership_id=partnership.id, person_id=person_id, role=role, stage=stage)
+    db.session.add(membership)
+    db.session.flush()
+    db.session.add(StageChange(membership_id=membership.id, from_stage=None, to_stage=stage,
+                               user_id=user_id))
+    db.session.flush()
+    return membership
+
+
+def move_stage(membership: Membership, stage: str, user_id: int | None = None,
+               reason: str | None = None) -> Membership:
+    """Move a member along the pipeline; every move is recorded."""
+    if stage not in vocab.values(vocab.STAGES):
+        raise PartnershipError(f"Unknown stage {stage!r}.")
+    if stage == membership.stage:
+        return membership
+    db.session.add(StageChange(membership_id=membership.id, from_stage=membership.stage,
+                               to_stage=stage, user_id=user_id, reason=reason))
+    membership.stage = stage
+    membership.stage_changed_at = utcnow()
+    db.session.flush()
+    return membership
+
+
+def add_priority_area(partnership: Partnership, name: str, champion_ids=(), lead_id=None,
+                      description: str | None = None) -> PriorityArea:
+    area = PriorityArea(partnership_id=partnership.id, name=name, description=description)
+    area.champions = [PriorityChampion(person_id=pid, lead=(pid == lead_id)) for pid in champion_ids]
+    db.session.add(area)
+    db.session.flush()
+    return area

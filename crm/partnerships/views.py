@@ -1,0 +1,116 @@
+"""Partnership pages: list, create, the partnership page with its members, member changes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.accounts.access import get_partnership_or_404, limit_partnerships, require_admin, require_staff
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.partnerships import services
+from crm.partnerships.forms import MemberForm, PartnershipForm, StageForm
+from crm.partnerships.models import Membership, Partnership
+
+bp = Blueprint("partnerships", __name__)
+
+
+@bp.route("/partnerships")
+def index():
+    """The partnerships this user may see."""
+    stmt = limit_partnerships(select(Partnership).order_by(Partnership.name), Partnership.id, current_user)
+    return render_template("partnerships/list.html", partnerships=db.session.scalars(stmt).all())
+
+
+@bp.route("/partnerships/new", methods=["GET", "POST"])
+def new():
+    """Create a partnership (administrators)."""
+    require_admin()
+    form = PartnershipForm()
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "notes")}
+        try:
+            partnership = services.create_partnership(**data)
+        except services.PartnershipError as error:
+            form.name.errors.append(str(error))
+        else:
+            partnership.notes = form.notes.data or None
+            db.session.commit()
+            flash(f"{partnership.name} created.", "success")
+            return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form)
+
+
+@bp.route("/partnerships/<int:partnership_id>")
+def detail(partnership_id: int):
+    """A partnership: its members by role and stage, its priority areas."""
+    partnership = get_partnership_or_404(partnership_id)
+    members = db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership.id)
+        .join(Person).options(selectinload(Membership.person).selectinload(Person.organisation))
+        .order_by(Membership.role, Person.name_key)
+    ).all()
+    return render_template("partnerships/detail.html", partnership=partnership, members=members,
+                           member_form=MemberForm(), stage_form=StageForm())
+
+
+@bp.route("/partnerships/<int:partnership_id>/members", methods=["POST"])
+def add_member(partnership_id: int):
+    """Add a person to the partnership."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_member(partnership, form.person_id.data, form.role.data, form.stage.data,
+                                user_id=current_user.id)
+        except services.PartnershipError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Member added.", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
+
+
+@bp.route("/partnerships/<int:partnership_id>/members/<int:membership_id>", methods=["POST"])
+def update_member(partnership_id: int, membership_id: int):
+    """Change a member's role or pipeline stage (the move is recorded)."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.partnership_id != partnership.id:
+        abort(404)
+    form = StageForm()
+    if form.validate_on_submit():
+        membership.role = form.role.data
+        services.move_stage(membership, form.stage.data, user_id=current_user.id,
+                            reason=form.reason.data or None)
+        db.session.commit()
+        flash("Member updated.", "success")
+    else:
+        flash("Choose a valid role and stage.", "error")
+    return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
+
+
+@bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
+def edit(partnership_id: int):
+    """Edit a partnership's name, region, stage and launch targets."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    require_staff()
+    form = PartnershipForm(obj=partnership)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Partnership.id).where(
+            Partnership.name == form.name.data.strip(), Partnership.id != partnership.id))
+        if clash:
+            form.name.errors.append("Another partnership has that name.")
+        else:
+            form.populate_obj(partnership)
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
+    return render_template("partnerships/form.html", form=form, partnership=partnership)

@@ -1,0 +1,1 @@
+"""Scoring: the three civic-entrepreneur traits, suggestions and the chairs' review."""

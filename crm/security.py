@@ -1,0 +1,81 @@
+"""Request-wide protections: sign-in required by default, the audit actor, security headers.
+
+Every endpoint needs a signed-in user unless it is listed in PUBLIC_ENDPOINTS (or is an API
+endpoint, which authenticates by bearer token in crm/api). A new route is therefore private
+unless someone deliberately makes it public; the access-matrix test pins the list.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, redirect, request, url_for
+from flask_login import current_user
+
+from crm.audit.models import actor
+
+PUBLIC_ENDPOINTS = {
+    "static",
+    "accounts.login",
+    "accounts.setup",
+    "accounts.setup_demo",
+    "main.healthz",
+}
+
+
+def csp_nonce() -> str:
+    """The per-request nonce that inline scripts must carry."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    public = set(PUBLIC_ENDPOINTS) | set(app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()))
+
+    @app.before_request
+    def _require_login():
+        endpoint = request.endpoint or ""
+        if endpoint in public or endpoint.startswith("api.") or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.before_request
+    def _set_actor():
+        if current_user.is_authenticated:
+            g.actor_token = actor.set((current_user.id, "web"))
+
+    @app.teardown_request
+    def _reset_actor(_exc):
+        token = g.pop("actor_token", None)
+        if token is not None:
+            actor.reset(token)
+
+    @app.after_request
+    def _headers(response):
+        nonce = g.get("csp_nonce")
+        script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; "
+            f"script-src {script_src}; "
+            "style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; "
+            "connect-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.endpoint != "static":
+            # Pages and API answers carry personal data: never cache them.
+            response.headers["Cache-Control"] = "no-store"
+        return response

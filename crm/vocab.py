@@ -1,0 +1,131 @@
+"""The domain's controlled vocabularies: one place for each list of allowed values.
+
+Stored as short strings (portable between SQLite and PostgreSQL, readable in dumps and
+exports); each tuple pairs the stored value with the label people read.
+"""
+
+SIDES = (("employer", "Employer"), ("community", "Community partner"))
+
+#: Organisation kinds. Employers have one kind; community partners a named kind.
+ORG_KINDS = (
+    ("employer", "Employer"),
+    ("workforce_board", "Workforce board"),
+    ("economic_development", "Economic development"),
+    ("community_college", "Community college"),
+    ("university", "University"),
+    ("k12", "K-12"),
+    ("chamber", "Chamber / industry association"),
+    ("government", "City / county government"),
+    ("labour", "Labour"),
+    ("cbo", "Community-based organisation"),
+    ("other", "Other"),
+)
+COMMUNITY_KINDS = tuple(k for k, _ in ORG_KINDS if k != "employer")
+
+SIZES = (
+    ("1-9", "1-9 employees"),
+    ("10-49", "10-49 employees"),
+    ("50-249", "50-249 employees"),
+    ("250-999", "250-999 employees"),
+    ("1000+", "1,000+ employees"),
+)
+
+PARTNERSHIP_STAGES = (
+    ("scoping", "Scoping"),
+    ("preparing_launch", "Preparing launch"),
+    ("launched", "Launched"),
+    ("action_planning", "Action planning"),
+    ("implementing", "Implementing"),
+    ("sustaining", "Sustaining"),
+)
+
+ROLES = (
+    ("chair", "Chair"),
+    ("co_chair", "Co-chair"),
+    ("lead_champion", "Lead champion"),
+    ("champion", "Champion"),
+    ("member", "Member"),
+    ("community_partner", "Community partner"),
+    ("convener", "Convener"),
+)
+#: Roles whose holders may make the ask of another employer.
+ASKER_ROLES = ("chair", "co_chair", "lead_champion", "champion")
+CHAIR_ROLES = ("chair", "co_chair")
+
+#: The pipeline, in order (section B-D: from brainstorm to champion).
+STAGES = (
+    ("candidate", "Candidate"),
+    ("suggested", "Suggested"),
+    ("approved", "Approved"),
+    ("ask_assigned", "Ask assigned"),
+    ("asked", "Asked"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("attended", "Attended"),
+    ("champion", "Champion"),
+)
+
+TIE_KINDS = (("knows", "Knows"), ("referred", "Referred"))
+STRENGTHS = ((1, "Acquaintance"), (2, "Works with"), (3, "Close"))
+
+TRAITS = (
+    ("company", "Passion for their company"),
+    ("industry", "Passion for their industry"),
+    ("community", "Passion for their community"),
+)
+RATINGS = ((0, "None seen"), (1, "Some"), (2, "Clear"), (3, "Exemplary"))
+
+MEETING_KINDS = (
+    ("launch", "Launch meeting"),
+    ("second", "Second partnership meeting"),
+    ("champion_call", "Champion call"),
+    ("other", "Other meeting"),
+)
+
+TASK_KINDS = (
+    ("ask", "Ask (invitation)"),
+    ("follow_up_call", "Follow-up call"),
+    ("reminder_email", "Reminder email"),
+    ("send_summary", "Send summary"),
+    ("champion_call", "Champion call"),
+    ("second_meeting", "Second meeting"),
+    ("recruit_one_more", "Recruit one more"),
+    ("thank_you", "Thank-you"),
+    ("custom", "Custom"),
+)
+TASK_STATUSES = (
+    ("open", "Open"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+    ("cancelled", "Cancelled"),
+)
+TASK_OUTCOMES = (
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("no_answer", "No answer"),
+    ("referred", "Referred someone"),
+)
+
+USER_ROLES = (
+    ("admin", "Administrator"),
+    ("convener", "Convener"),
+    ("chair", "Chair"),
+    ("viewer", "Viewer"),
+)
+STAFF_ROLES = ("admin", "convener")
+
+
+def values(vocab) -> tuple:
+    """The stored values of a vocabulary."""
+    return tuple(v for v, _ in vocab)
+
+
+def label(vocab, value) -> str:
+    """The readable label of a stored value (the value itself if unknown)."""
+    return dict(vocab).get(value, str(value) if value is not None else "")
+
+
+def check(column: str, vocab) -> str:
+    """SQL CHECK expression restricting a column to a vocabulary."""
+    quoted = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values(vocab))
+    return f"{column} IN ({quoted})"

@@ -1,0 +1,54 @@
+"""The access matrix, written down once: every endpoint of the URL map and who may use it.
+
+A new route without an entry here fails tests/web/test_access_matrix.py. Policies:
+
+  public             anyone, signed in or not
+  login              any signed-in user (the page itself filters what each sees)
+  staff              admins and conveners (others: 403)
+  admin              administrators only (others: 403)
+  person             staff; chairs/viewers only for people in their partnerships (else 404)
+  partnership        users given the partnership (admins: all); others 404
+  partnership_staff  admins, and conveners given the partnership; chairs/viewers of it 403;
+                     users of other partnerships 404
+  partnership_chair  like partnership_staff, but chairs of the partnership are allowed too
+  api                the JSON API: checked by tests/web/test_api_access.py instead
+  own                the signed-in user's own object (another user's: 404)
+
+Sections are per blueprint so features add their lines without touching each other's.
+"""
+
+ACCESS = {
+    # --- static and main ---
+    "static": "public",
+    "main.healthz": "public",
+    "main.dashboard": "login",
+    # --- accounts ---
+    "accounts.login": "public",
+    "accounts.setup": "public",
+    "accounts.setup_demo": "public",
+    "accounts.logout": "login",
+    "accounts.account": "login",
+    "accounts.create_token": "login",
+    "accounts.revoke_token": "own",
+    "accounts.users": "admin",
+    # --- contacts ---
+    "contacts.people": "login",
+    "contacts.new_person": "staff",
+    "contacts.person": "person",
+    "contacts.edit_person": "staff",
+    "contacts.archive_person": "staff",
+    "contacts.add_tie": "staff",
+    "contacts.delete_tie": "staff",
+    "contacts.organisations": "login",
+    "contacts.new_organisation": "staff",
+    "contacts.organisation": "person",
+    "contacts.edit_organisation": "staff",
+    "contacts.archive_organisation": "staff",
+    # --- partnerships ---
+    "partnerships.index": "login",
+    "partnerships.new": "admin",
+    "partnerships.detail": "partnership",
+    "partnerships.add_member": "partnership_staff",
+    "partnerships.update_member": "partnership_staff",
+    "partnerships.edit": "partnership_staff",
+}

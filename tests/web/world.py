@@ -1,0 +1,100 @@
+"""Two partnerships, A and B, with people, ties and one user of each role: the world the
+access tests (and any test that needs "someone of another partnership") run against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+
+from crm.accounts import services as accounts
+from crm.contacts import services as contacts
+from crm.extensions import db
+from crm.partnerships import services as partnerships
+
+PASSWORD = "correct horse battery"
+ROLES = ("anonymous", "viewer_a", "chair_a", "convener_a", "convener_b", "admin")
+
+
+@dataclass
+class World:
+    a: object
+    b: object
+    org_a: object
+    org_b: object
+    person_a: object  # a member of A
+    chair_person: object  # the chair of A, linked to chair_a
+    person_b: object  # a member of B only
+    membership_a: object
+    tie_a: object
+    users: dict
+    token_id: int  # an API token owned by convener_a
+    extra: dict  # more objects features add (meeting_id, task_id, ...)
+
+
+def build_world() -> World:
+    a = partnerships.create_partnership("Partnership A", "Manufacturing", region="Alpha")
+    b = partnerships.create_partnership("Partnership B", "Healthcare", region="Beta")
+    org_a = contacts.save_organisation(None, {"name": "Alpha Works", "kind": "employer",
+                                              "sector": "Manufacturing", "county": "Alpha"})
+    org_b = contacts.save_organisation(None, {"name": "Beta Clinic", "kind": "employer",
+                                              "sector": "Healthcare", "county": "Beta"})
+    chair_person = contacts.save_person(None, {"name": "Chair Alpha", "title": "CEO",
+                                               "organisation_id": org_a.id, "email": "chair@alpha.example"})
+    person_a = contacts.save_person(None, {"name": "Member Alpha", "title": "Owner",
+                                           "organisation_id": org_a.id, "email": "member@alpha.example"})
+    person_b = contacts.save_person(None, {"name": "Member Beta", "title": "President",
+                                           "organisation_id": org_b.id, "email": "member@beta.example"})
+    partnerships.add_member(a, chair_person.id, "chair", "champion")
+    membership_a = partnerships.add_member(a, person_a.id, "member", "suggested")
+    partnerships.add_member(b, person_b.id, "member", "candidate")
+    tie_a = contacts.add_tie("knows", chair_person.id, person_a.id, 3, "Same board")
+    users = {
+        "viewer_a": accounts.create_user("viewer.a@example.org", PASSWORD, "viewer", partnership_ids=[a.id]),
+        "chair_a": accounts.create_user("chair.a@example.org", PASSWORD, "chair", partnership_ids=[a.id],
+                                        person_id=chair_person.id),
+        "convener_a": accounts.create_user("convener.a@example.org", PASSWORD, "convener",
+                                           partnership_ids=[a.id]),
+        "convener_b": accounts.create_user("convener.b@example.org", PASSWORD, "convener",
+                                           partnership_ids=[b.id]),
+        "admin": accounts.create_user("admin@example.org", PASSWORD, "admin"),
+    }
+    accounts.create_api_token(users["convener_a"], "matrix")
+    from crm.accounts.models import ApiToken
+
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == users["convener_a"].id))
+    db.session.commit()
+    return World(a, b, org_a, org_b, person_a, chair_person, person_b, membership_a, tie_a, users,
+                 token_id, {})
+
+
+def url_values(world: World) -> dict:
+    """The value each URL parameter takes: always an object of partnership A."""
+    values = {
+        "partnership_id": world.a.id,
+        "person_id": world.person_a.id,
+        "org_id": world.org_a.id,
+        "membership_id": world.membership_a.id,
+        "tie_id": world.tie_a.id,
+        "token_id": world.token_id,
+        "filename": "css/app.css",
+    }
+    values.update(world.extra)
+    return values
+
+
+def snapshot() -> dict:
+    """Every row of every table, to prove a refused request changed nothing."""
+    data = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(text(f'SELECT * FROM "{table.name}"')).all()
+        data[table.name] = sorted(repr(tuple(r)) for r in rows)
+    return data
+
+
+def sign_in(client, user) -> None:
+    """Put a user's session in the test client (as a real login would)."""
+    db.session.refresh(user)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
