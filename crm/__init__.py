@@ -61,16 +61,20 @@ def _sqlite_pragmas(engine) -> None:
 def register_security(app: Flask) -> None:
     from crm import security
 
+    app.session_interface = security.PagesOnlySessionInterface()
     security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from crm.accounts.views import bp as accounts_bp
+    from crm.api import bp as api_bp
+    from crm.api import register_modules
     from crm.contacts.views import bp as contacts_bp
     from crm.main import bp as main_bp
     from crm.partnerships.views import bp as partnerships_bp
 
-    for blueprint in (main_bp, accounts_bp, contacts_bp, partnerships_bp):
+    register_modules()
+    for blueprint in (main_bp, accounts_bp, contacts_bp, partnerships_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

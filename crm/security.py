@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from crm.audit.models import actor
@@ -21,6 +22,23 @@ PUBLIC_ENDPOINTS = {
     "accounts.setup_demo",
     "main.healthz",
 }
+
+
+class PagesOnlySessionInterface(SecureCookieSessionInterface):
+    """The API never reads or writes the session cookie: it authenticates by bearer token
+    only, so a browser's cookies cannot be used against it (no CSRF on the API)."""
+
+    def open_session(self, app, request):
+        if request.path.startswith("/api/"):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        from flask import request as current_request
+
+        if current_request and current_request.path.startswith("/api/"):
+            return None
+        return super().save_session(app, session, response)
 
 
 def csp_nonce() -> str:

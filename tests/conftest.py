@@ -84,6 +84,7 @@ def _schema(database_url):
     app = create_app(base_config(database_url))
     with app.app_context():
         _db.create_all()
+        _db.engine.dispose()
     return True
 
 
@@ -112,6 +113,8 @@ def app(database_url, _schema, app_config):
         _db.session.rollback()
         _empty_all_tables()
         _db.session.remove()
+        for engine in _db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture

@@ -1,1 +1,56 @@
-"""The JSON API, /api/v1, authenticated by personal bearer tokens."""
+"""The JSON API, /api/v1: personal bearer tokens only (no cookies, so no CSRF), the same
+access rules as the pages, errors as {"error": {"code", "message", "fields"}}.
+
+Each feature adds its endpoints in its own module here (`contacts.py`, `network.py`, ...),
+registering routes on `bp` and describing them with `crm.api.spec.document`, which is what
+/api/v1/openapi.json is built from.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from crm.api.util import ApiError
+from crm.errors import api_error
+from crm.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    from crm.extensions import db
+
+    db.session.rollback()
+    return error.response()
+
+PUBLIC = {"api.openapi"}
+
+
+@bp.before_request
+def _require_token():
+    if request.endpoint in PUBLIC:
+        return None
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        return api_error(401, "unauthorized", "Send a personal API token: Authorization: Bearer TOKEN.")
+    if not current_user.is_authenticated:
+        return api_error(401, "unauthorized", "That API token is not valid (revoked or unknown).")
+    g.api_user = current_user._get_current_object()
+    return None
+
+
+@bp.after_request
+def _commit_token_use(response):
+    # last_used_at was set on the token; keep it even for read-only requests
+    from crm.extensions import db
+
+    if response.status_code < 400:
+        db.session.commit()
+    return response
+
+
+def register_modules() -> None:
+    """Import the feature modules that add routes to `bp` (once, at app creation)."""
+    from crm.api import contacts, docs, partnerships  # noqa: F401

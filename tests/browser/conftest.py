@@ -56,6 +56,12 @@ def live_server(app, database_url):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()
+    with served.app_context():
+        from crm.extensions import db
+
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture

@@ -52,3 +52,11 @@ ACCESS = {
     "partnerships.update_member": "partnership_staff",
     "partnerships.edit": "partnership_staff",
 }
+
+ACCESS.update({
+    # --- api (checked by tests/web/test_api_access.py) ---
+    "api.openapi": "public",
+    "api.list_partnerships": "api",
+    "api.create_partnership": "api",
+    "api.get_partnership": "api",
+})

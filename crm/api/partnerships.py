@@ -1,0 +1,90 @@
+"""API endpoints for partnerships."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from crm import rules
+from crm.accounts.access import get_partnership_or_404, limit_partnerships
+from crm.api import bp
+from crm.api.spec import document
+from crm.api.util import ApiError, ok, page_of, parse
+from crm.extensions import db
+from crm.partnerships import services
+from crm.partnerships.models import Partnership
+from crm.vocab import PARTNERSHIP_STAGES, values
+
+Stage = str  # one of vocab.PARTNERSHIP_STAGES; validated below
+
+
+class PartnershipOut(BaseModel):
+    id: int
+    name: str
+    sector: str
+    region: str | None
+    timezone: str
+    stage: str
+    launch_target_low: int
+    launch_target_high: int
+    launch_minimum: int
+
+
+class PartnershipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=200)
+    sector: str = Field(min_length=1, max_length=120)
+    region: str | None = Field(default=None, max_length=500)
+    timezone: str = Field(default="America/Denver", max_length=64)
+    stage: str = Field(default="scoping", json_schema_extra={"enum": list(values(PARTNERSHIP_STAGES))})
+    launch_target_low: int = Field(default=rules.LAUNCH_TARGET_LOW, ge=1, le=1000)
+    launch_target_high: int = Field(default=rules.LAUNCH_TARGET_HIGH, ge=1, le=1000)
+    launch_minimum: int = Field(default=rules.LAUNCH_MINIMUM, ge=1, le=1000)
+
+
+def partnership_json(p: Partnership) -> dict:
+    return PartnershipOut.model_validate(p, from_attributes=True).model_dump()
+
+
+@bp.get("/partnerships")
+@document("get", "/partnerships", summary="Partnerships you may see", response=PartnershipOut,
+          paginated=True)
+def list_partnerships():
+    """Partnerships visible to the token's user."""
+    stmt = limit_partnerships(select(Partnership).order_by(Partnership.id), Partnership.id, current_user)
+    return ok(page_of(stmt, partnership_json))
+
+
+@bp.post("/partnerships")
+@document("post", "/partnerships", summary="Create a partnership (admins)", body=PartnershipIn,
+          response=PartnershipOut, status=201)
+def create_partnership():
+    """Create a partnership."""
+    if not current_user.is_admin:
+        raise ApiError(403, "forbidden", "Only administrators create partnerships.")
+    data = parse(PartnershipIn)
+    from crm.timeutil import zone
+
+    fields = {}
+    if data.stage not in values(PARTNERSHIP_STAGES):
+        fields["stage"] = [f"one of {', '.join(values(PARTNERSHIP_STAGES))}"]
+    if zone(data.timezone).key != data.timezone:
+        fields["timezone"] = ["an IANA time zone name such as America/Denver"]
+    if data.launch_target_high < data.launch_target_low:
+        fields["launch_target_high"] = ["must not be below launch_target_low"]
+    if fields:
+        raise ApiError(400, "invalid", "Some fields are not valid.", fields)
+    try:
+        partnership = services.create_partnership(**data.model_dump())
+    except services.PartnershipError as error:
+        raise ApiError(409, "conflict", str(error), {"name": [str(error)]}) from None
+    db.session.commit()
+    return ok(partnership_json(partnership), 201)
+
+
+@bp.get("/partnerships/<int:partnership_id>")
+@document("get", "/partnerships/{partnership_id}", summary="One partnership", response=PartnershipOut)
+def get_partnership(partnership_id: int):
+    """One partnership, if visible."""
+    return ok(partnership_json(get_partnership_or_404(partnership_id)))

@@ -1,0 +1,77 @@
+"""Request parsing and response helpers shared by the API modules."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort, jsonify, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select
+
+from crm.errors import api_error
+from crm.extensions import db
+
+M = TypeVar("M", bound=BaseModel)
+MAX_PER_PAGE = 200
+
+
+class ApiError(Exception):
+    """Raise from a handler to answer with the API's error shape."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+    def response(self):
+        return api_error(self.status, self.code, self.message, self.fields)
+
+
+def parse(model: type[M]) -> M:
+    """The JSON body validated by `model`; 415/400 with per-field messages otherwise."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send a JSON body (Content-Type: application/json).")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields: dict[str, list[str]] = {}
+        for item in error.errors(include_url=False, include_context=False, include_input=False):
+            name = ".".join(str(p) for p in item["loc"]) or "body"
+            fields.setdefault(name, []).append(item["msg"])
+        raise ApiError(400, "invalid", "Some fields are not valid.", fields) from None
+
+
+def int_arg(name: str, default: int | None = None, minimum: int = 1, maximum: int = 10**9) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", f"{name} must be a whole number.", {name: ["not an integer"]}) from None
+    if not minimum <= value <= maximum:
+        raise ApiError(400, "invalid", f"{name} must be between {minimum} and {maximum}.",
+                       {name: ["out of range"]})
+    return value
+
+
+def page_of(stmt: Select, serialise, per_page_default: int = 50) -> dict:
+    """One page of a query as {"items", "page", "per_page", "has_next"}."""
+    page = int_arg("page", 1, maximum=10**6)
+    per_page = int_arg("per_page", per_page_default, maximum=MAX_PER_PAGE)
+    rows = db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    return {"items": [serialise(r) for r in rows[:per_page]], "page": page, "per_page": per_page,
+            "has_next": len(rows) > per_page}
+
+
+def ok(data, status: int = 200):
+    return jsonify(data), status
+
+
+def get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
