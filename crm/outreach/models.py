@@ -6,13 +6,18 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
+    Table,
     Text,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -115,3 +120,32 @@ class SchedulerLease(db.Model):
 
     def __repr__(self) -> str:
         return f"<SchedulerLease {self.name} {self.holder} until {self.expires_at}>"
+
+
+class LetterTemplate(db.Model):
+    """A partnership's invitation letter (modelled on the workbook's sample), with {{ fields }}."""
+
+    __tablename__ = "letter_templates"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), unique=True
+    )
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LetterTemplate partnership{self.partnership_id}>"
+
+
+#: APScheduler's persistent job store (SQLAlchemyJobStore), declared here so that migrations
+#: create it and the schema stays identical to the models; the scheduler only reads/writes it.
+scheduler_jobs = Table(
+    "apscheduler_jobs",
+    db.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
