@@ -1,0 +1,324 @@
+"""Reading contact files as people write them: pure parsing, no Flask, no database.
+
+CSV in UTF-8 (with or without BOM) or Windows-1252, `,` `;` or tab separated (sniffed);
+vCard 3.0/4.0 as phones, Google and Outlook export. The output is plain rows of text keyed
+by the importer's field names, plus per-row errors that name the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+#: The fields each kind of import reads, in the order exports write them.
+FIELDS = {
+    "people": ("name", "first_name", "last_name", "title", "organisation", "email", "phone",
+               "tags", "notes"),
+    "organisations": ("name", "kind", "sector", "naics", "county", "city", "size", "website",
+                      "notes"),
+    "relationships": ("kind", "source_name", "source_email", "target_name", "target_email",
+                      "strength", "context"),
+}
+#: Fields written by exports (first/last name are only read, never written).
+EXPORT_FIELDS = {
+    "people": ("name", "title", "organisation", "email", "phone", "tags", "notes"),
+    "organisations": FIELDS["organisations"],
+    "relationships": FIELDS["relationships"],
+}
+
+#: Header spellings seen in spreadsheets and address-book exports, normalised (see _key).
+SYNONYMS = {
+    "name": {"name", "full name", "fullname", "contact", "contact name", "display name", "person"},
+    "first_name": {"first name", "firstname", "given name", "first", "prenom"},
+    "last_name": {"last name", "lastname", "surname", "family name", "last"},
+    "title": {"title", "job title", "position", "role", "job"},
+    "organisation": {"organisation", "organization", "company", "employer", "org",
+                     "company name", "organisation name", "organization name", "business"},
+    "email": {"email", "e mail", "email address", "e mail address", "mail", "email 1 value",
+              "primary email", "work email"},
+    "phone": {"phone", "telephone", "phone number", "mobile", "cell", "tel", "phone 1 value",
+              "work phone", "business phone"},
+    "tags": {"tags", "labels", "groups", "categories", "tag"},
+    "notes": {"notes", "note", "comments", "comment", "description"},
+    "kind": {"kind", "type", "organisation kind", "organization type", "relationship", "tie"},
+    "sector": {"sector", "industry"},
+    "naics": {"naics", "naics code"},
+    "county": {"county", "region"},
+    "city": {"city", "town"},
+    "size": {"size", "employees", "headcount"},
+    "website": {"website", "web", "url", "site", "web page"},
+    "source_name": {"source name", "source", "from", "from name", "person", "referrer"},
+    "source_email": {"source email", "from email", "referrer email"},
+    "target_name": {"target name", "target", "to", "to name", "knows", "referred"},
+    "target_email": {"target email", "to email"},
+    "strength": {"strength", "how well"},
+    "context": {"context", "how they know", "notes", "note"},
+}
+
+MAX_ROWS = 50_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read (not a row problem)."""
+
+
+@dataclass
+class Sheet:
+    """A decoded table: header cells and data rows, and how the file was written."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+    #: line number in the file of each row (the header is line 1)
+    line_numbers: list[int] = field(default_factory=list)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").casefold()).strip()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was in: UTF-8 (BOM or not), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """`,`, `;` or tab, as csv.Sniffer finds it in the first lines (`,` when unsure)."""
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = text.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in ",;\t"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def unneutralise(value: str) -> str:
+    """Undo our own export's formula guard: `'=x` back to `=x` (see exporting.neutralise)."""
+    from crm.contacts.exporting import formula_like
+
+    if value.startswith("'") and formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
+def read_csv(data: bytes) -> Sheet:
+    """Decode and split a CSV file into headers and rows (blank lines dropped)."""
+    text, encoding = decode(data)
+    if not text.strip():
+        raise FileError("The file is empty.")
+    if "\x00" in text:
+        raise FileError("This does not look like a CSV file (it contains binary data).")
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = []
+        for record in reader:
+            records.append((reader.line_num, record))
+            if len(records) > MAX_ROWS + 1:
+                raise FileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    except csv.Error as error:
+        raise FileError(f"The file could not be read as CSV: {error}.") from None
+    records = [(n, r) for n, r in records if any(c.strip() for c in r)]
+    if not records:
+        raise FileError("The file is empty.")
+    (_, headers), body = records[0], records[1:]
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        raise FileError("The first line must name the columns.")
+    return Sheet(headers=headers, rows=[r for _, r in body], encoding=encoding, delimiter=delimiter,
+                 line_numbers=[n for n, _ in body])
+
+
+def guess_mapping(headers: list[str], kind: str) -> dict[str, int]:
+    """Field name -> column index, from the header spellings (each column used once)."""
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    keys = [_key(h) for h in headers]
+    for fld in FIELDS[kind]:
+        names = SYNONYMS.get(fld, set()) | {_key(fld)}
+        for index, key in enumerate(keys):
+            if index not in used and key in names:
+                mapping[fld] = index
+                used.add(index)
+                break
+    return mapping
+
+
+def apply_mapping(sheet: Sheet, mapping: dict[str, int]) -> list[dict[str, str]]:
+    """Rows as {field: text} through the mapping (missing cells are blank)."""
+    out = []
+    for row in sheet.rows:
+        record = {}
+        for fld, index in mapping.items():
+            value = row[index] if 0 <= index < len(row) else ""
+            record[fld] = unneutralise(value.strip())
+        out.append(record)
+    return out
+
+
+# --- row checks -----------------------------------------------------------------------------
+
+@dataclass
+class RowCheck:
+    """One row cleaned for the importer, or why it cannot be imported."""
+
+    line: int
+    data: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+LIMITS = {"name": 200, "title": 200, "organisation": 200, "email": 320, "phone": 60,
+          "sector": 120, "county": 120, "city": 120, "website": 300, "naics": 6,
+          "source_name": 200, "target_name": 200, "source_email": 320, "target_email": 320}
+
+
+def _lengths(data: dict, errors: list) -> None:
+    for fld, limit in LIMITS.items():
+        if data.get(fld) and len(data[fld]) > limit:
+            errors.append((fld, f"longer than {limit} characters"))
+
+
+def check_person(line: int, record: dict) -> RowCheck:
+    data = {k: v for k, v in record.items() if v}
+    errors: list[tuple[str, str]] = []
+    if not data.get("name"):
+        joined = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        if joined:
+            data["name"] = joined
+    data.pop("first_name", None)
+    data.pop("last_name", None)
+    if not data.get("name"):
+        errors.append(("name", "a person needs a name"))
+    if data.get("email"):
+        data["email"] = data["email"].lower()
+        if not _EMAIL.match(data["email"]):
+            errors.append(("email", f"{data['email']!r} is not an email address"))
+    if data.get("phone") and not re.match(r"^[0-9+().\-\s/xext]*$", data["phone"]):
+        errors.append(("phone", "digits, spaces and + ( ) - . only"))
+    _lengths(data, errors)
+    return RowCheck(line, data, errors)
+
+
+def check_organisation(line: int, record: dict, kinds: dict[str, str], sizes: tuple) -> RowCheck:
+    """`kinds` maps accepted spellings (value or label, normalised) to the stored kind."""
+    data = {k: v for k, v in record.items() if v}
+    errors: list[tuple[str, str]] = []
+    if not data.get("name"):
+        errors.append(("name", "an organisation needs a name"))
+    if data.get("kind"):
+        kind = kinds.get(_key(data["kind"]))
+        if kind is None:
+            errors.append(("kind", f"unknown kind {data['kind']!r}"))
+        else:
+            data["kind"] = kind
+    if data.get("size") and data["size"] not in sizes:
+        errors.append(("size", f"one of {', '.join(sizes)}"))
+    if data.get("naics") and not re.match(r"^\d{2,6}$", data["naics"]):
+        errors.append(("naics", "2 to 6 digits"))
+    if data.get("website") and not data["website"].lower().startswith(("http://", "https://")):
+        errors.append(("website", "starts with http:// or https://"))
+    _lengths(data, errors)
+    return RowCheck(line, data, errors)
+
+
+STRENGTH_WORDS = {"1": 1, "2": 2, "3": 3, "acquaintance": 1, "works with": 2, "close": 3,
+                  "weak": 1, "medium": 2, "strong": 3}
+
+
+def check_relationship(line: int, record: dict) -> RowCheck:
+    data = {k: v for k, v in record.items() if v}
+    errors: list[tuple[str, str]] = []
+    kind = _key(data.get("kind") or "knows")
+    if kind in ("knows", "know", "mutual"):
+        data["kind"] = "knows"
+    elif kind in ("referred", "referral", "refers"):
+        data["kind"] = "referred"
+    else:
+        errors.append(("kind", "either knows or referred"))
+    for side in ("source", "target"):
+        if data.get(f"{side}_email"):
+            data[f"{side}_email"] = data[f"{side}_email"].lower()
+        if not data.get(f"{side}_email") and not data.get(f"{side}_name"):
+            errors.append((f"{side}_name", f"name or email of the {side} person needed"))
+    strength = _key(data.get("strength") or "1")
+    if strength in STRENGTH_WORDS:
+        data["strength"] = STRENGTH_WORDS[strength]
+    else:
+        errors.append(("strength", "1, 2 or 3 (acquaintance, works with, close)"))
+    _lengths(data, errors)
+    return RowCheck(line, data, errors)
+
+
+# --- vCard ----------------------------------------------------------------------------------
+
+def read_vcards(data: bytes) -> list[dict[str, str]]:
+    """People rows from a .vcf file (vCard 3.0 or 4.0, one or many cards)."""
+    import vobject
+
+    text, _ = decode(data)
+    if "BEGIN:VCARD" not in text.upper():
+        raise FileError("This is not a vCard file (no BEGIN:VCARD).")
+    rows = []
+    try:
+        for card in vobject.readComponents(text, ignoreUnreadable=True):
+            if card.name.upper() != "VCARD":
+                continue
+            rows.append(_card_row(card))
+            if len(rows) > MAX_ROWS:
+                raise FileError(f"The file has more than {MAX_ROWS:,} cards; split it.")
+    except FileError:
+        raise
+    except Exception as error:  # vobject raises its own ParseError and plain ValueErrors
+        raise FileError(f"The vCard file could not be read: {error}.") from None
+    return rows
+
+
+def _value(card, name: str) -> str:
+    items = card.contents.get(name.lower()) or []
+    if not items:
+        return ""
+    preferred = [i for i in items if "PREF" in str(i.params.get("TYPE", "")).upper()
+                 or i.params.get("PREF")]
+    value = (preferred or items)[0].value
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _card_row(card) -> dict[str, str]:
+    name = _value(card, "fn")
+    if not name and "n" in card.contents:
+        n = card.n.value
+        name = " ".join(p for p in (getattr(n, "given", ""), getattr(n, "family", "")) if p).strip()
+    org = ""
+    if "org" in card.contents:
+        value = card.org.value
+        org = (value[0] if isinstance(value, list) and value else str(value or "")).strip()
+    categories = ""
+    if "categories" in card.contents:
+        value = card.categories.value
+        categories = ", ".join(value) if isinstance(value, list) else str(value)
+    return {"name": name, "title": _value(card, "title"), "organisation": org,
+            "email": _value(card, "email"), "phone": _value(card, "tel"),
+            "tags": categories, "notes": _value(card, "note")}
