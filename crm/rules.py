@@ -46,6 +46,8 @@ class TimelineOffsets:
     thank_you: int = 2
     #: a step is "at risk" this many days before it is due while still open.
     at_risk_days: int = 3
+    #: invitees who accepted get a reminder this many days before a meeting.
+    meeting_reminder_days: int = 2
 
 
 TIMELINE = TimelineOffsets()

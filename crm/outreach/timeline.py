@@ -1,0 +1,146 @@
+"""The workbook's outreach timeline as a pure function: from a meeting date and who is
+involved, the steps to take and when (sections B-D). No Flask, no SQLAlchemy: plain data in,
+plain data out, so the rules are unit-tested in milliseconds and reused by services and jobs.
+
+Every offset comes from `crm.rules.TIMELINE`; pass another `TimelineOffsets` to change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from crm.rules import TIMELINE, TimelineOffsets
+
+ON_TIME, AT_RISK, LATE, DONE = "on_time", "at_risk", "late", "done"
+PACE_LABELS = {ON_TIME: "On time", AT_RISK: "At risk", LATE: "Late", DONE: "Done"}
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone to ask to the meeting and who makes the ask (None: no asker yet)."""
+
+    person_id: int
+    asker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """What the timeline needs to know about a meeting and the people around it."""
+
+    meeting_day: date
+    invitees: tuple[Invitee, ...] = ()
+    chair_ids: tuple[int, ...] = ()
+    convener_id: int | None = None
+    #: (priority area id, lead champion person id or None), known after the launch.
+    priority_areas: tuple[tuple[int, int | None], ...] = ()
+    #: people who attended, known after the launch.
+    attendee_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One generated task: `key` is unique within a meeting, so regenerating never duplicates."""
+
+    key: str
+    kind: str
+    due: date
+    person_id: int | None = None
+    owner_id: int | None = None
+    priority_area_id: int | None = None
+    #: the earliest sensible day to do it (asks: 4 weeks before).
+    opens: date | None = None
+
+
+def generate(plan: MeetingPlan, offsets: TimelineOffsets = TIMELINE) -> list[Step]:
+    """Every step of the workbook's timeline for a meeting, in due order."""
+    day = plan.meeting_day
+    at = lambda n: day + timedelta(days=n)  # noqa: E731
+    first_chair = plan.chair_ids[0] if plan.chair_ids else None
+    steps: list[Step] = []
+    for invitee in plan.invitees:
+        steps.append(Step(f"ask:{invitee.person_id}", "ask", at(offsets.ask_latest), invitee.person_id,
+                          invitee.asker_id, opens=at(offsets.ask_earliest)))
+        steps.append(Step(f"follow_up_call:{invitee.person_id}", "follow_up_call",
+                          at(offsets.follow_up_call), invitee.person_id,
+                          invitee.asker_id or plan.convener_id))
+    steps.append(Step("reminder_email", "reminder_email", at(offsets.reminder_email),
+                      owner_id=first_chair))
+    steps.append(Step("send_summary", "send_summary", at(offsets.send_summary),
+                      owner_id=plan.convener_id))
+    steps.append(Step("thank_you", "thank_you", at(offsets.thank_you), owner_id=first_chair))
+    for area_id, lead_id in plan.priority_areas:
+        steps.append(Step(f"champion_call:{area_id}", "champion_call", at(offsets.champion_call),
+                          owner_id=lead_id, priority_area_id=area_id))
+    steps.append(Step("second_meeting", "second_meeting", at(offsets.second_meeting),
+                      owner_id=plan.convener_id))
+    for attendee_id in plan.attendee_ids:
+        steps.append(Step(f"recruit_one_more:{attendee_id}", "recruit_one_more",
+                          at(offsets.recruit_one_more), person_id=attendee_id, owner_id=attendee_id))
+    return sorted(steps, key=lambda s: (s.due, s.key))
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A step already saved: its key, due date and status."""
+
+    key: str
+    due: date
+    status: str
+
+
+@dataclass
+class Changes:
+    """What to do to the saved steps so they match the plan: create new ones, move open ones."""
+
+    create: list[Step] = field(default_factory=list)
+    move: dict[str, date] = field(default_factory=dict)
+
+
+def reconcile(existing: Iterable[Existing], steps: Iterable[Step], shift_days: int = 0) -> Changes:
+    """Bring saved steps in line with a (re)generated plan.
+
+    Open steps move by `shift_days` (the meeting moved); done, skipped and cancelled steps
+    stay as they were; steps already saved are never created again (keys are unique).
+    """
+    saved = {e.key: e for e in existing}
+    changes = Changes()
+    for e in saved.values():
+        if e.status == "open" and shift_days:
+            changes.move[e.key] = e.due + timedelta(days=shift_days)
+    for step in steps:
+        if step.key not in saved:
+            changes.create.append(step)
+    return changes
+
+
+def pace(due: date, status: str, today: date, offsets: TimelineOffsets = TIMELINE) -> str:
+    """On time, at risk (due within `at_risk_days`) or late (past due) for an open step."""
+    if status != "open":
+        return DONE
+    if today > due:
+        return LATE
+    if (due - today).days <= offsets.at_risk_days:
+        return AT_RISK
+    return ON_TIME
+
+
+def window(today: date, name: str) -> tuple[date | None, date | None]:
+    """The due-date range of a list view: today, this week (Monday-Sunday) or overdue."""
+    if name == "today":
+        return today, today
+    if name == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    if name == "overdue":
+        return None, today - timedelta(days=1)
+    return None, None
+
+
+def pace_counts(items: Iterable[tuple[date, str]], today: date) -> Mapping[str, int]:
+    """How many steps are on time, at risk, late and done."""
+    counts = dict.fromkeys((ON_TIME, AT_RISK, LATE, DONE), 0)
+    for due, status in items:
+        counts[pace(due, status, today)] += 1
+    return counts
