@@ -1,0 +1,108 @@
+"""Network services against the database: the graph version changes with every change to
+the graph (seen by other processes through the database), and intro paths are ranked
+employer-to-employer asks."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+from crm.contacts import services as contacts
+from crm.network import cache, services
+
+
+def test_graph_version_changes_with_people_ties_and_memberships(db, make_org, make_person,
+                                                                make_partnership, add_member):
+    v0 = services.graph_version()
+    org = make_org("Acme")
+    v1 = services.graph_version()
+    a = make_person("Ann", org)
+    b = make_person("Bob", org)
+    v2 = services.graph_version()
+    contacts.add_tie("knows", a.id, b.id, 2)
+    db.session.commit()
+    v3 = services.graph_version()
+    add_member(make_partnership(), a, "chair")
+    v4 = services.graph_version()
+    assert len({v0, v1, v2, v3, v4}) == 5
+
+
+def test_graph_version_is_read_from_the_database_by_another_connection(app, db, make_person):
+    make_person("Ann")
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"].replace(
+        "postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as other:
+        seen = other.execute(text("SELECT value FROM graph_version WHERE id = 1")).scalar()
+    engine.dispose()
+    assert seen == services.graph_version() != 0
+
+
+def test_cached_graph_is_rebuilt_after_a_change(db, make_org, make_person):
+    cache.clear()
+    org = make_org("Acme")
+    a = make_person("Ann", org)
+    first = services.region_network()
+    assert services.region_network() is first
+    make_person("Bob", org)
+    second = services.region_network()
+    assert second is not first and len(second.nodes) == 2 and a.id in second.nodes
+
+
+def _demo(db, make_org, make_person, make_partnership, add_member):
+    employer, other_employer = make_org("Acme"), make_org("Beta Corp")
+    college = make_org("City College", kind="community_college")
+    chair = make_person("Chair Carla", employer)
+    champion = make_person("Champion Chen", employer)
+    partner = make_person("Partner Pat", college)
+    friend = make_person("Friend Fay", other_employer)
+    target = make_person("Target Tom", other_employer)
+    partnership = make_partnership("Region X")
+    add_member(partnership, chair, "chair", "champion")
+    add_member(partnership, champion, "champion", "champion")
+    add_member(partnership, partner, "community_partner", "champion")
+    add_member(partnership, target, "member", "candidate")
+    contacts.add_tie("knows", chair.id, friend.id, 3)
+    contacts.add_tie("knows", friend.id, target.id, 2)
+    contacts.add_tie("knows", champion.id, partner.id, 3)
+    contacts.add_tie("knows", partner.id, target.id, 3)
+    db.session.commit()
+    return partnership, chair, champion, partner, friend, target
+
+
+def test_intro_paths_rank_employer_introductions_before_partner_ones(db, make_org, make_person,
+                                                                     make_partnership, add_member):
+    partnership, chair, champion, partner, friend, target = _demo(
+        db, make_org, make_person, make_partnership, add_member)
+    paths = services.intro_paths(partnership.id, target.id)
+    assert [p.path for p in paths] == [(chair.id, friend.id, target.id),
+                                       (champion.id, partner.id, target.id)]
+    assert paths[0].employer_to_employer and not paths[1].employer_to_employer
+    assert "Introduction by a partner, ask by an employer" in paths[1].reason
+    assert paths[1].asker_id == champion.id and paths[1].introducer_id == partner.id
+    best = services.best_asker(partnership.id, target.id)
+    assert best == paths[0]
+
+
+def test_direct_tie_comes_first_and_changes_show_at_once(db, make_org, make_person,
+                                                         make_partnership, add_member):
+    partnership, chair, champion, partner, friend, target = _demo(
+        db, make_org, make_person, make_partnership, add_member)
+    contacts.add_tie("knows", champion.id, target.id, 1)
+    db.session.commit()
+    paths = services.intro_paths(partnership.id, target.id)
+    assert paths[0].path == (champion.id, target.id) and paths[0].introducer_id is None
+
+
+def test_best_asker_is_none_without_an_employer_to_employer_path(db, make_org, make_person,
+                                                                 make_partnership, add_member):
+    employer = make_org("Acme")
+    college = make_org("City College", kind="community_college")
+    chair = make_person("Chair", employer)
+    partner = make_person("Partner", college)
+    target = make_person("Target", make_org("Other"))
+    partnership = make_partnership()
+    add_member(partnership, chair, "chair")
+    contacts.add_tie("knows", chair.id, partner.id, 3)
+    contacts.add_tie("knows", partner.id, target.id, 3)
+    db.session.commit()
+    assert services.intro_paths(partnership.id, target.id)
+    assert services.best_asker(partnership.id, target.id) is None
