@@ -72,10 +72,12 @@ def register_blueprints(app: Flask) -> None:
     from crm.contacts.views import bp as contacts_bp
     from crm.main import bp as main_bp
     from crm.partnerships.views import bp as partnerships_bp
+    from crm.privacy.views import bp as privacy_bp
 
     register_modules()
     for blueprint in (main_bp, accounts_bp, contacts_bp, partnerships_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(privacy_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

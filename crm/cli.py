@@ -26,6 +26,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(token_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from crm.synth import synth_command
+
+    app.cli.add_command(synth_command)
+    from crm.privacy.cli import person_group
+
+    app.cli.add_command(person_group)
 
 
 def _as_cli():

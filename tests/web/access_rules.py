@@ -60,3 +60,10 @@ ACCESS.update({
     "api.create_partnership": "api",
     "api.get_partnership": "api",
 })
+
+ACCESS.update({
+    # --- privacy (export and erase a person: staff only) ---
+    "privacy.person": "staff",
+    "privacy.export": "staff",
+    "privacy.erase": "staff",
+})

@@ -1,0 +1,14 @@
+"""Security suites: shared helpers and the closing summary of what each suite tried."""
+
+from __future__ import annotations
+
+from tests.security.figures import FIGURES
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not FIGURES:
+        return
+    terminalreporter.section("security and reliability figures")
+    for suite in sorted(FIGURES):
+        parts = ", ".join(f"{k}={v}" for k, v in FIGURES[suite].items())
+        terminalreporter.write_line(f"{suite}: {parts}")
