@@ -74,6 +74,15 @@ TRAITS = (
     ("community", "Passion for their community"),
 )
 RATINGS = ((0, "None seen"), (1, "Some"), (2, "Clear"), (3, "Exemplary"))
+#: What a chair decides about a suggested invitee in the review, and the stage it moves them to.
+REVIEW_DECISIONS = (
+    ("approve", "Approve"),
+    ("not_now", "Not now"),
+    ("ill_ask", "I'll ask"),
+    ("someone_else", "Someone else should ask"),
+)
+REVIEW_DECISION_STAGES = {"approve": "approved", "not_now": "declined", "ill_ask": "ask_assigned",
+                          "someone_else": "ask_assigned"}
 
 MEETING_KINDS = (
     ("launch", "Launch meeting"),

@@ -1,10 +1,11 @@
-"""Trait assessments: evidence of the three civic-entrepreneur traits, one row per assessor."""
+"""Trait assessments (evidence of the three civic-entrepreneur traits, one row per assessor)
+and the chairs' review decisions on suggested invitees."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import vocab
@@ -39,3 +40,34 @@ class TraitAssessment(db.Model):
 
     def __repr__(self) -> str:
         return f"<TraitAssessment person{self.person_id} {self.trait}={self.rating}>"
+
+
+class ReviewDecision(db.Model):
+    """A chair's (or convener's) decision on a suggested invitee: kept with who and when."""
+
+    __tablename__ = "review_decisions"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(vocab.check("decision", vocab.REVIEW_DECISIONS), name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    #: why "not now" (required), or any note.
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: who makes the ask ("I'll ask": the chair's person; "someone else": the one named).
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    #: the score when decided, so later readers see what the chair saw.
+    score: Mapped[float | None] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    asker: Mapped[Person | None] = relationship(foreign_keys=[asker_id])
+
+    def __repr__(self) -> str:
+        return f"<ReviewDecision p{self.partnership_id} person{self.person_id} {self.decision}>"
