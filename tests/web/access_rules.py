@@ -62,8 +62,29 @@ ACCESS.update({
 })
 
 ACCESS.update({
+    # --- outreach api ---
+    "api.create_meeting": "api",
+    "api.list_meetings": "api",
+    "api.move_meeting": "api",
+    "api.list_tasks": "api",
+    "api.update_task": "api",
+})
+
+ACCESS.update({
     # --- privacy (export and erase a person: staff only) ---
     "privacy.person": "staff",
     "privacy.export": "staff",
     "privacy.erase": "staff",
+})
+
+ACCESS.update({
+    # --- contacts: import (files kept per user between steps) and export ---
+    "transfer.start": "staff",
+    "transfer.mapping": "staff",
+    "transfer.preview": "staff",
+    "transfer.run": "staff",
+    "transfer.export_people": "staff",
+    "transfer.export_vcards": "staff",
+    "transfer.export_organisations": "staff",
+    "transfer.export_relationships": "staff",
 })

@@ -64,8 +64,27 @@ def build_world() -> World:
 
     token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == users["convener_a"].id))
     db.session.commit()
-    return World(a, b, org_a, org_b, person_a, chair_person, person_b, membership_a, tie_a, users,
-                 token_id, {})
+    world = World(a, b, org_a, org_b, person_a, chair_person, person_b, membership_a, tie_a, users,
+                  token_id, {})
+    _add_outreach(world)
+    return world
+
+
+def _add_outreach(world: World) -> None:
+    """A launch meeting of A with its generated tasks, and convener_a's calendar feed token."""
+    from datetime import timedelta
+
+    from crm.accounts.models import token_digest
+    from crm.outreach import services as outreach
+    from crm.timeutil import utcnow
+
+    meeting = outreach.create_meeting(world.a, utcnow() + timedelta(days=40), "launch",
+                                      chair_ids=[world.chair_person.id])
+    task = outreach.create_task(world.a, "ask", (utcnow() + timedelta(days=10)).date(),
+                                person_id=world.person_a.id, owner_id=world.chair_person.id)
+    world.users["convener_a"].ics_token_hash = token_digest("world-feed-token")
+    db.session.commit()
+    world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token")
 
 
 def url_values(world: World) -> dict:
@@ -78,6 +97,7 @@ def url_values(world: World) -> dict:
         "tie_id": world.tie_a.id,
         "token_id": world.token_id,
         "filename": "css/app.css",
+        "upload_id": "expired-or-unknown-upload",  # an import upload: unknown ids redirect to start
     }
     values.update(world.extra)
     return values

@@ -1,0 +1,198 @@
+"""API endpoints for outreach: meetings (creating a launch lays out the workbook's timeline,
+moving it moves the open steps) and tasks (list, complete with an outcome, reassign)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from flask import request
+from flask_login import current_user
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from crm import vocab
+from crm.accounts.access import get_partnership_or_404
+from crm.api import bp
+from crm.api.spec import document
+from crm.api.util import ApiError, ok, parse
+from crm.extensions import db
+from crm.outreach import services, timeline
+from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
+from crm.outreach.models import Task
+from crm.partnerships.models import Meeting
+
+MeetingKind = Literal[vocab.values(vocab.MEETING_KINDS)]
+TaskStatus = Literal[vocab.values(vocab.TASK_STATUSES)]
+TaskOutcome = Literal[vocab.values(vocab.TASK_OUTCOMES)]
+
+
+class MeetingOut(BaseModel):
+    id: int
+    partnership_id: int
+    kind: str
+    title: str | None
+    starts_at: datetime
+    ends_at: datetime | None
+    location: str | None
+    host_organisation_id: int | None
+    chair_ids: list[int]
+    open_tasks: int
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: MeetingKind = "launch"
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime | None = None
+    title: str | None = Field(default=None, max_length=300)
+    location: str | None = Field(default=None, max_length=300)
+    host_organisation_id: int | None = None
+    chair_ids: list[int] = Field(default_factory=list, max_length=10)
+    notes: str | None = Field(default=None, max_length=10000)
+
+
+class MeetingPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    starts_at: AwareDatetime
+
+
+class TaskOut(BaseModel):
+    id: int
+    partnership_id: int
+    meeting_id: int | None
+    kind: str
+    title: str | None
+    due: date
+    status: str
+    outcome: str | None
+    person_id: int | None
+    owner_id: int | None
+    step_key: str | None
+    asker_reason: str | None
+    notes: str | None
+    pace: str
+
+
+class ReferredIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    title: str | None = Field(default=None, max_length=200)
+    organisation_id: int | None = None
+
+
+class TaskPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    status: TaskStatus | None = None
+    outcome: TaskOutcome | None = None
+    notes: str | None = Field(default=None, max_length=10000)
+    owner_id: int | None = None
+    asker_reason: str | None = Field(default=None, max_length=2000)
+    referred: ReferredIn | None = None
+
+
+def meeting_json(meeting: Meeting) -> dict:
+    return MeetingOut(id=meeting.id, partnership_id=meeting.partnership_id, kind=meeting.kind,
+                      title=meeting.title, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                      location=meeting.location, host_organisation_id=meeting.host_organisation_id,
+                      chair_ids=[c.id for c in meeting.chairs],
+                      open_tasks=db.session.scalar(select(func.count(Task.id)).where(
+                          Task.meeting_id == meeting.id, Task.status == "open")) or 0,
+                      ).model_dump(mode="json")
+
+
+def task_json(task: Task, today: date | None = None) -> dict:
+    today = today or services.today_for(None)
+    data = TaskOut.model_validate(
+        {**{k: getattr(task, k) for k in TaskOut.model_fields if k != "pace"},
+         "pace": timeline.pace(task.due, task.status, today)})
+    return data.model_dump(mode="json")
+
+
+def _refuse(error: services.OutreachError):
+    field = error.field or "body"
+    raise ApiError(400, "invalid", str(error), {field: [str(error)]}) from None
+
+
+@bp.post("/partnerships/<int:partnership_id>/meetings")
+@document("post", "/partnerships/{partnership_id}/meetings", tag="outreach", body=MeetingIn,
+          response=MeetingOut, status=201,
+          summary="Create a meeting; a launch lays out the workbook's tasks around it")
+def create_meeting(partnership_id: int):
+    """Create a meeting (staff of the partnership)."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    data = parse(MeetingIn)
+    try:
+        meeting = services.create_meeting(partnership, **data.model_dump())
+    except services.OutreachError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(meeting_json(meeting), 201)
+
+
+@bp.get("/partnerships/<int:partnership_id>/meetings")
+@document("get", "/partnerships/{partnership_id}/meetings", tag="outreach", response=MeetingOut,
+          response_list=True, summary="A partnership's meetings")
+def list_meetings(partnership_id: int):
+    """A partnership's meetings, by start."""
+    get_partnership_or_404(partnership_id)
+    return ok([meeting_json(m) for m in services.meetings_of(partnership_id)])
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@document("patch", "/meetings/{meeting_id}", tag="outreach", body=MeetingPatch, response=MeetingOut,
+          summary="Move a meeting: open tasks move with it, done ones stay, nothing duplicates")
+def move_meeting(meeting_id: int):
+    """Move a meeting to a new start."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    data = parse(MeetingPatch)
+    services.move_meeting(meeting, data.starts_at)
+    db.session.commit()
+    return ok(meeting_json(meeting))
+
+
+@bp.get("/partnerships/<int:partnership_id>/tasks")
+@document("get", "/partnerships/{partnership_id}/tasks", tag="outreach", response=TaskOut,
+          response_list=True, summary="A partnership's tasks (view=today|week|overdue|all, status=open|all)",
+          params=[{"name": "view", "in": "query", "schema": {"type": "string",
+                                                             "enum": ["all", "today", "week", "overdue"]}},
+                  {"name": "status", "in": "query", "schema": {"type": "string",
+                                                               "enum": ["all", "open", "done"]}}])
+def list_tasks(partnership_id: int):
+    """A partnership's tasks in due order."""
+    partnership = get_partnership_or_404(partnership_id)
+    view = request.args.get("view", "all")
+    status = request.args.get("status", "all")
+    if view not in ("all", "today", "week", "overdue"):
+        raise ApiError(400, "invalid", "view is all, today, week or overdue.", {"view": ["unknown view"]})
+    if status != "all" and status not in vocab.values(vocab.TASK_STATUSES):
+        raise ApiError(400, "invalid", "Unknown status.", {"status": ["unknown status"]})
+    today = services.today_for(partnership)
+    stmt = services.tasks_query([partnership.id], view=view, today=today,
+                                status=None if status == "all" else status)
+    return ok([task_json(t, today) for t in db.session.scalars(stmt)])
+
+
+@bp.patch("/tasks/<int:task_id>")
+@document("patch", "/tasks/{task_id}", tag="outreach", body=TaskPatch,
+          response=TaskOut, summary="Complete a task with an outcome, reassign it, add notes")
+def update_task(task_id: int):
+    """Complete, reopen or reassign a task (staff, and the partnership's chairs)."""
+    task = get_task_or_404(task_id)
+    if not can_act_on_tasks(current_user, task.partnership_id):
+        raise ApiError(403, "forbidden", "Viewers do not change tasks.")
+    data = parse(TaskPatch)
+    sent = data.model_fields_set
+    try:
+        if "owner_id" in sent:
+            services.assign_owner(task, data.owner_id, data.asker_reason, current_user.id)
+        if "status" in sent or "outcome" in sent:
+            services.complete_task(task, data.status or task.status, data.outcome, data.notes,
+                                   data.referred.model_dump() if data.referred else None, current_user.id)
+        elif "notes" in sent:
+            task.notes = data.notes
+    except services.OutreachError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(task_json(task))

@@ -1,0 +1,310 @@
+"""Outreach operations: meetings and their generated timeline, asks with proposed employer
+askers, task outcomes moving the pipeline, list queries. They flush; the caller commits.
+
+The rules themselves (offsets, pace, what to create or move) are in the pure
+`crm.outreach.timeline`; this module loads rows, calls it and saves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from crm import vocab
+from crm.contacts import services as contacts
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.outreach import timeline
+from crm.outreach.models import Task
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.timeutil import as_utc, local, utcnow
+
+#: members at these pipeline stages get an ask generated for the launch meeting.
+ASK_STAGES = ("approved", "ask_assigned")
+#: an ask's outcome moves the person along the pipeline to this stage.
+OUTCOME_STAGE = {"accepted": "accepted", "declined": "declined", "no_answer": "asked",
+                 "referred": "asked"}
+
+
+class OutreachError(ValueError):
+    """A change refused, with a message for the person who asked (and the field, if any)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class AskerProposal:
+    """Who should make the ask, and why (from the warm intro paths)."""
+
+    asker_id: int
+    reason: str
+    employer_to_employer: bool
+
+
+# --- time ------------------------------------------------------------------------------
+
+def today_for(partnership: Partnership | None, now: datetime | None = None) -> date:
+    """Today's date in the partnership's zone (the injectable `now` defaults to the clock)."""
+    tz = partnership.timezone if partnership else "UTC"
+    return local(now or utcnow(), tz).date()
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return local(meeting.starts_at, meeting.partnership.timezone).date()
+
+
+# --- sides and askers ------------------------------------------------------------------
+
+def is_employer_side(person: Person | None) -> bool:
+    return bool(person and person.organisation and person.organisation.side == "employer")
+
+
+def needs_reason(target: Person | None, asker: Person | None) -> bool:
+    """An employer asked by a community partner or convener breaks the workbook's rule."""
+    return asker is not None and is_employer_side(target) and not is_employer_side(asker)
+
+
+def propose_asker(partnership_id: int, target_id: int) -> AskerProposal | None:
+    """The strongest employer-to-employer asker from the warm intro paths, if any."""
+    try:
+        from crm.network.services import best_asker
+    except ImportError:  # the network feature is not installed
+        return None
+    path = best_asker(partnership_id, target_id)
+    if path is None:
+        return None
+    return AskerProposal(path.asker_id, path.reason, path.employer_to_employer)
+
+
+# --- meetings and their timeline -------------------------------------------------------
+
+def _plan(meeting: Meeting, day: date | None = None) -> timeline.MeetingPlan:
+    partnership = meeting.partnership
+    members = db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership.id)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))
+        .order_by(Membership.id)
+    ).all()
+    chairs = [p.id for p in meeting.chairs] or [m.person_id for m in members
+                                                 if m.role in vocab.CHAIR_ROLES]
+    convener = next((m.person_id for m in members if m.role == "convener"), None)
+    invitees: list[timeline.Invitee] = []
+    if meeting.kind == "launch":
+        for m in members:
+            if m.stage in ASK_STAGES and m.person.archived_at is None:
+                proposal = propose_asker(partnership.id, m.person_id)
+                asker = proposal.asker_id if proposal and proposal.employer_to_employer else None
+                invitees.append(timeline.Invitee(m.person_id, asker))
+    areas = tuple((a.id, next((c.person_id for c in a.champions if c.lead), None))
+                  for a in partnership.priority_areas) if meeting.kind == "launch" else ()
+    attendees = tuple(i.person_id for i in meeting.invitations if i.attended) \
+        if meeting.kind == "launch" else ()
+    return timeline.MeetingPlan(day or meeting_day(meeting), tuple(invitees), tuple(chairs),
+                                convener, areas, attendees)
+
+
+def generate_steps(meeting: Meeting, shift_days: int = 0) -> list[Task]:
+    """Create the meeting's missing steps and move its open ones by `shift_days`."""
+    if meeting.kind != "launch":
+        return []
+    saved = db.session.scalars(select(Task).where(Task.meeting_id == meeting.id,
+                                                  Task.step_key.is_not(None))).all()
+    by_key = {t.step_key: t for t in saved}
+    changes = timeline.reconcile([timeline.Existing(t.step_key, t.due, t.status) for t in saved],
+                                 timeline.generate(_plan(meeting)), shift_days)
+    for key, due in changes.move.items():
+        by_key[key].due = due
+    created = []
+    for step in changes.create:
+        task = Task(partnership_id=meeting.partnership_id, meeting_id=meeting.id, step_key=step.key,
+                    kind=step.kind, due=step.due, person_id=step.person_id, owner_id=step.owner_id,
+                    priority_area_id=step.priority_area_id, status="open")
+        db.session.add(task)
+        created.append(task)
+        if step.kind == "ask" and step.owner_id:
+            _mark_ask_assigned(meeting.partnership_id, step.person_id)
+    db.session.flush()
+    return created
+
+
+def _mark_ask_assigned(partnership_id: int, person_id: int | None, user_id: int | None = None) -> None:
+    membership = partnerships.membership_of(partnership_id, person_id) if person_id else None
+    if membership is not None and membership.stage == "approved":
+        partnerships.move_stage(membership, "ask_assigned", user_id, "asker assigned")
+
+
+def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "launch",
+                   title: str | None = None, ends_at: datetime | None = None,
+                   location: str | None = None, host_organisation_id: int | None = None,
+                   chair_ids: list[int] | tuple[int, ...] = (), notes: str | None = None) -> Meeting:
+    """Create a meeting; a launch meeting lays out the workbook's timeline around it."""
+    if kind not in vocab.values(vocab.MEETING_KINDS):
+        raise OutreachError(f"Unknown meeting kind {kind!r}.", "kind")
+    if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
+        raise OutreachError("The meeting must end after it starts.", "ends_at")
+    chairs = [db.session.get(Person, pid) for pid in chair_ids]
+    if any(c is None for c in chairs):
+        raise OutreachError("A chosen chair does not exist.", "chair_ids")
+    meeting = Meeting(partnership_id=partnership.id, kind=kind, starts_at=as_utc(starts_at),
+                      ends_at=as_utc(ends_at) if ends_at else None, title=contacts.clean(title),
+                      location=contacts.clean(location), host_organisation_id=host_organisation_id,
+                      notes=contacts.clean(notes))
+    meeting.partnership = partnership
+    meeting.chairs = chairs
+    db.session.add(meeting)
+    db.session.flush()
+    generate_steps(meeting)
+    return meeting
+
+
+def move_meeting(meeting: Meeting, starts_at: datetime) -> Meeting:
+    """Move a meeting: its open steps move by as many days; done steps stay; nothing doubles."""
+    old_day = meeting_day(meeting)
+    duration = (as_utc(meeting.ends_at) - as_utc(meeting.starts_at)) if meeting.ends_at else None
+    meeting.starts_at = as_utc(starts_at)
+    if duration is not None:
+        meeting.ends_at = meeting.starts_at + duration
+    db.session.flush()
+    generate_steps(meeting, (meeting_day(meeting) - old_day).days)
+    return meeting
+
+
+def meetings_of(partnership_id: int) -> list[Meeting]:
+    return db.session.scalars(select(Meeting).where(Meeting.partnership_id == partnership_id)
+                              .order_by(Meeting.starts_at)).all()
+
+
+# --- tasks ------------------------------------------------------------------------------
+
+def create_task(partnership: Partnership, kind: str, due: date, person_id: int | None = None,
+                owner_id: int | None = None, title: str | None = None, notes: str | None = None,
+                asker_reason: str | None = None) -> Task:
+    """A task added by hand (a custom step, an extra ask...)."""
+    if kind not in vocab.values(vocab.TASK_KINDS):
+        raise OutreachError(f"Unknown task kind {kind!r}.", "kind")
+    task = Task(partnership_id=partnership.id, kind=kind, due=due, person_id=person_id,
+                title=contacts.clean(title), notes=contacts.clean(notes), status="open")
+    db.session.add(task)
+    if owner_id:
+        assign_owner(task, owner_id, asker_reason)
+    db.session.flush()
+    return task
+
+
+def assign_owner(task: Task, owner_id: int | None, reason: str | None = None,
+                 user_id: int | None = None) -> Task:
+    """Give a task to a person; a non-employer asking an employer needs a recorded reason."""
+    owner = db.session.get(Person, owner_id) if owner_id else None
+    if owner_id and owner is None:
+        raise OutreachError("No such person to own the task.", "owner_id")
+    target = db.session.get(Person, task.person_id) if task.person_id else None
+    reason = contacts.clean(reason)
+    if task.kind == "ask" and needs_reason(target, owner):
+        if not reason:
+            raise OutreachError(
+                "The workbook's best ask is employer-to-employer: say why a community partner or "
+                "convener makes this ask.", "asker_reason")
+        task.asker_reason = reason
+    else:
+        task.asker_reason = None
+    task.owner_id = owner.id if owner else None
+    db.session.flush()
+    if task.kind == "ask" and owner is not None:
+        _mark_ask_assigned(task.partnership_id, task.person_id, user_id)
+    return task
+
+
+def complete_task(task: Task, status: str = "done", outcome: str | None = None,
+                  notes: str | None = None, referred: dict | None = None,
+                  user_id: int | None = None, now: datetime | None = None) -> Person | None:
+    """Close a task; an ask's outcome moves the pipeline; "referred someone" creates the
+    referred person, the referral tie and their membership in one step (returned)."""
+    if status not in vocab.values(vocab.TASK_STATUSES):
+        raise OutreachError(f"Unknown status {status!r}.", "status")
+    if outcome is not None and outcome not in vocab.values(vocab.TASK_OUTCOMES):
+        raise OutreachError(f"Unknown outcome {outcome!r}.", "outcome")
+    if outcome == "referred" and not (referred and contacts.clean(referred.get("name"))):
+        raise OutreachError("Name the person they referred.", "referred_name")
+    task.status = status
+    task.outcome = outcome
+    if notes is not None:
+        task.notes = contacts.clean(notes)
+    task.completed_at = (now or utcnow()) if status != "open" else None
+    db.session.flush()
+    if task.kind == "ask" and outcome and task.person_id:
+        membership = partnerships.membership_of(task.partnership_id, task.person_id)
+        if membership is not None:
+            partnerships.move_stage(membership, OUTCOME_STAGE[outcome], user_id, f"ask: {outcome}")
+    new_person = None
+    if outcome == "referred":
+        new_person = refer(task, referred, user_id)
+    return new_person
+
+
+def refer(task: Task, data: dict, user_id: int | None = None) -> Person:
+    """Create the referred person, the 'referred' tie from the referrer, and a membership."""
+    referrer_id = task.person_id or task.owner_id
+    person = contacts.save_person(None, {k: data.get(k) for k in ("name", "email", "title",
+                                                                  "organisation_id") if k in data})
+    if referrer_id:
+        contacts.add_tie("referred", referrer_id, person.id, 1, context=f"Referred during a {task.kind}",
+                         partnership_id=task.partnership_id, created_by_id=user_id)
+    partnership = db.session.get(Partnership, task.partnership_id)
+    partnerships.add_member(partnership, person.id, "member", "suggested", user_id)
+    return person
+
+
+def reopen(task: Task) -> Task:
+    task.status, task.outcome, task.completed_at = "open", None, None
+    db.session.flush()
+    return task
+
+
+# --- lists -------------------------------------------------------------------------------
+
+def tasks_query(partnership_ids=None, owner_id: int | None = None, person_id: int | None = None,
+                view: str = "all", today: date | None = None, status: str | None = "open") -> Select:
+    """Tasks by partnership(s), owner or person, in a window (today / week / overdue)."""
+    stmt = select(Task).options(selectinload(Task.person), selectinload(Task.owner))
+    if partnership_ids is not None:
+        stmt = stmt.where(Task.partnership_id.in_(list(partnership_ids) or [-1]))
+    if owner_id is not None:
+        stmt = stmt.where(Task.owner_id == owner_id)
+    if person_id is not None:
+        stmt = stmt.where(Task.person_id == person_id)
+    if status:
+        stmt = stmt.where(Task.status == status)
+    start, end = timeline.window(today or utcnow().date(), view)
+    if start is not None:
+        stmt = stmt.where(Task.due >= start)
+    if end is not None:
+        stmt = stmt.where(Task.due <= end)
+    return stmt.order_by(Task.due, Task.id)
+
+
+def ask_mix(partnership_id: int) -> tuple[int, int]:
+    """(asks of employers not made by an employer, all asks with an asker)."""
+    asks = db.session.scalars(
+        select(Task).where(Task.partnership_id == partnership_id, Task.kind == "ask",
+                           Task.owner_id.is_not(None), Task.status != "cancelled")
+        .options(selectinload(Task.person).selectinload(Person.organisation),
+                 selectinload(Task.owner).selectinload(Person.organisation))
+    ).all()
+    return sum(1 for t in asks if needs_reason(t.person, t.owner)), len(asks)
+
+
+def pace_summary(partnership: Partnership, today: date) -> dict:
+    rows = db.session.execute(select(Task.due, Task.status).where(
+        Task.partnership_id == partnership.id, Task.status.in_(("open", "done")))).all()
+    return dict(timeline.pace_counts(rows, today))
+
+
+def open_task_count(partnership_id: int) -> int:
+    return db.session.scalar(select(func.count(Task.id)).where(
+        Task.partnership_id == partnership_id, Task.status == "open")) or 0
