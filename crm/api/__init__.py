@@ -55,3 +55,4 @@ def register_modules() -> None:
     """Import the feature modules that add routes to `bp` (once, at app creation)."""
     from crm.api import contacts, docs, partnerships  # noqa: F401
     from crm.api import outreach  # noqa: F401
+    from crm.api import network  # noqa: F401

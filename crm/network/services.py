@@ -82,3 +82,38 @@ def best_asker(partnership_id: int, target_id: int) -> IntroPath | None:
     askers = network.askers(partnership_id, vocab.ASKER_ROLES)
     askers.discard(target_id)
     return pure_paths.best_asker(pure_paths.intro_paths(network, askers, target_id, None))
+
+
+#: Roles whose holders the partnership may depend on (section F: "chair or convener").
+LEADER_ROLES = (*vocab.CHAIR_ROLES, "lead_champion", "convener")
+
+
+def keystones(partnership_id: int) -> dict:
+    """The keystone summary of the partnership's network, cached per graph version."""
+    from crm.network import keystones as pure_keystones
+
+    version = graph_version()
+    return cache.get(("keystones", partnership_id), version, lambda: pure_keystones.analyse(
+        partnership_network(partnership_id, version), partnership_id, LEADER_ROLES,
+        vocab.ASKER_ROLES))
+
+
+def visible_people(user, person_ids) -> set[int]:
+    """Those of `person_ids` the user may see (everyone for staff)."""
+    from crm.accounts.access import limit_people
+
+    ids = set(person_ids)
+    if user.is_staff or not ids:
+        return ids
+    stmt = limit_people(select(Person.id).where(Person.id.in_(ids)), Person.id, user)
+    return set(db.session.scalars(stmt))
+
+
+def intro_paths_for(user, partnership_id: int, target_id: int, limit: int = 5) -> list[IntroPath]:
+    """Intro paths the user may see: for chairs and viewers, only paths through people of
+    their partnerships (an introducer they may not see would leak a contact)."""
+    found = intro_paths(partnership_id, target_id, limit=None if not user.is_staff else limit)
+    if user.is_staff:
+        return found
+    visible = visible_people(user, {pid for p in found for pid in p.path})
+    return [p for p in found if set(p.path) <= visible][:limit]

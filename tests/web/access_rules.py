@@ -88,3 +88,9 @@ ACCESS.update({
     "transfer.export_organisations": "staff",
     "transfer.export_relationships": "staff",
 })
+
+ACCESS.update({
+    # --- network (the map, keystones and intro paths belong to the partnership) ---
+    "api.intro_paths": "api",
+    "api.keystones": "api",
+})

@@ -1,0 +1,72 @@
+"""The network API: intro paths and keystones, with the partnership's access rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.accounts import services as accounts
+from crm.contacts import services as contacts
+from tests.web.world import build_world
+
+
+@pytest.fixture
+def bearer(db):
+    def make(user):
+        token = accounts.create_api_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def test_intro_paths_returns_ranked_paths_from_asker_to_target(client, db, bearer):
+    world = build_world()
+    response = client.get(f"/api/v1/people/{world.person_a.id}/intro-paths?partnership={world.a.id}",
+                          headers=bearer(world.users["viewer_a"]))
+    assert response.status_code == 200
+    [path] = response.json
+    assert path["asker_id"] == world.chair_person.id
+    assert path["path"] == [world.chair_person.id, world.person_a.id]
+    assert path["strength"] == 1.0 and "makes the ask" in path["reason"]
+
+
+def test_intro_paths_needs_a_visible_partnership_and_person(client, db, bearer):
+    world = build_world()
+    headers = bearer(world.users["convener_b"])
+    url = f"/api/v1/people/{world.person_a.id}/intro-paths"
+    assert client.get(url, headers=headers).status_code == 400
+    assert client.get(f"{url}?partnership={world.a.id}", headers=headers).status_code == 404
+    assert client.get(f"{url}?partnership=x", headers=headers).status_code == 400
+    other = f"/api/v1/people/{world.person_b.id}/intro-paths?partnership={world.a.id}"
+    assert client.get(other, headers=bearer(world.users["viewer_a"])).status_code == 404
+
+
+def test_intro_paths_hide_introducers_a_viewer_may_not_see(client, db, bearer):
+    world = build_world()
+    # person_b (partnership B only) introduces the chair of A to a new member of A
+    newcomer = contacts.save_person(None, {"name": "New Member", "organisation_id": world.org_a.id})
+    db.session.flush()
+    from crm.partnerships import services as partnerships
+
+    partnerships.add_member(world.a, newcomer.id, "member", "candidate")
+    contacts.add_tie("knows", world.chair_person.id, world.person_b.id, 3)
+    contacts.add_tie("knows", world.person_b.id, newcomer.id, 3)
+    db.session.commit()
+    url = f"/api/v1/people/{newcomer.id}/intro-paths?partnership={world.a.id}"
+    assert client.get(url, headers=bearer(world.users["viewer_a"])).json == []
+    [path] = client.get(url, headers=bearer(world.users["convener_a"])).json
+    assert path["introducer_id"] == world.person_b.id
+
+
+def test_keystones_names_the_chair_everyone_depends_on(client, db, bearer):
+    world = build_world()
+    response = client.get(f"/api/v1/partnerships/{world.a.id}/keystones",
+                          headers=bearer(world.users["chair_a"]))
+    assert response.status_code == 200
+    data = response.json
+    assert data["articulation_points"] == []  # two people: nobody is a cut point
+    assert {b["person_id"] for b in data["betweenness"]} == {world.chair_person.id, world.person_a.id}
+    assert data["exact"] is True and "referrals" in data
+    forbidden = client.get(f"/api/v1/partnerships/{world.a.id}/keystones",
+                           headers=bearer(world.users["convener_b"]))
+    assert forbidden.status_code == 404
