@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_logging(app)
     return app
 
 
@@ -90,6 +91,12 @@ def register_template_helpers(app: Flask) -> None:
     from crm import templating
 
     templating.init_app(app)
+
+
+def register_logging(app: Flask) -> None:
+    from crm import logging as request_logging
+
+    request_logging.init_app(app)
 
 
 def register_cli(app: Flask) -> None:
