@@ -14,4 +14,7 @@ SESSION_COOKIE_SECURE = True
 REMEMBER_COOKIE_SECURE = True
 PREFERRED_URL_SCHEME = "https"
 SESSION_COOKIE_NAME = "__Host-convene"
+# Remember-me too: Secure, host-only, path / (Flask-Login sets no Domain unless told to).
+REMEMBER_COOKIE_NAME = "__Host-remember"
+REMEMBER_COOKIE_SAMESITE = "Lax"
 RATELIMIT_STORAGE_URI = "memory://"

@@ -38,7 +38,26 @@ class PagesOnlySessionInterface(SecureCookieSessionInterface):
 
         if current_request and current_request.path.startswith("/api/"):
             return None
-        return super().save_session(app, session, response)
+        super().save_session(app, session, response)
+        harden_cookies(app, response)
+        return None
+
+
+def harden_cookies(app: Flask, response) -> None:
+    """Give every Set-Cookie the flags the session cookie has. Flask-Login clears the
+    remember-me cookie without Secure, which a browser refuses for a `__Host-` cookie (so the
+    cookie would outlive the sign-out); this runs after every after_request hook."""
+    headers = response.headers.getlist("Set-Cookie")
+    if not headers:
+        return
+    wanted = {"httponly": "HttpOnly", "samesite": f"SameSite={app.config.get('SESSION_COOKIE_SAMESITE') or 'Lax'}"}
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        wanted["secure"] = "Secure"
+    fixed = []
+    for header in headers:
+        present = {part.strip().split("=", 1)[0].lower() for part in header.split(";")[1:]}
+        fixed.append("; ".join([header] + [flag for key, flag in wanted.items() if key not in present]))
+    response.headers.setlist("Set-Cookie", fixed)
 
 
 def csp_nonce() -> str:

@@ -12,3 +12,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for suite in sorted(FIGURES):
         parts = ", ".join(f"{k}={v}" for k, v in FIGURES[suite].items())
         terminalreporter.write_line(f"{suite}: {parts}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "throttled: runs with Flask-Limiter's login limits switched on")

@@ -1,0 +1,33 @@
+"""Helpers the security suites share: fetching a page whole, and naming every route's URL."""
+
+from __future__ import annotations
+
+import contextvars
+
+from flask import url_for
+
+
+def fetch(client, url: str, method: str = "GET", **kwargs):
+    """Open `url` and read its body inside one fresh context, as a server would, so streamed
+    responses (exports) run their generator where their request context lives."""
+
+    def run():
+        response = client.open(url, method=method, **kwargs)
+        response.get_data()
+        response.close()
+        return response
+
+    return contextvars.Context().run(run)
+
+
+def route_urls(app, values: dict, methods=("GET",), skip=("static",)) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every rule of the URL map whose parameters have values."""
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint in skip or not rule.arguments <= set(values):
+            continue
+        for method in sorted(set(methods) & rule.methods):
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+            found.append((rule.endpoint, method, url))
+    return found
