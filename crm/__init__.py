@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.api import bp as api_bp
     from crm.api import register_modules
     from crm.contacts.views import bp as contacts_bp
+    from crm.contacts.transfer_views import bp as transfer_bp
     from crm.main import bp as main_bp
     from crm.partnerships.views import bp as partnerships_bp
     from crm.privacy.views import bp as privacy_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, accounts_bp, contacts_bp, partnerships_bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(transfer_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

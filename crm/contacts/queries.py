@@ -85,3 +85,20 @@ def organisation_choices() -> list[tuple[int, str]]:
         .order_by(Organisation.name_key)
     ).all()
     return [(0, "(none)")] + [(oid, name) for oid, name in rows]
+
+
+def people_search(q: str, user, limit: int = 10, exclude: int | None = None):
+    """People whose name (or email) starts like `q`, as the user may see them: autocomplete."""
+    key = name_key(q)
+    if not key:
+        return []
+    escaped = _like(key)[1:-1]
+    stmt = (select(Person).where(Person.archived_at.is_(None), Person.merged_into_id.is_(None),
+                                 or_(Person.name_key.like(f"{escaped}%", escape="\\"),
+                                     Person.name_key.like(f"% {escaped}%", escape="\\"),
+                                     func.lower(Person.email).like(_like(q.strip().lower())[1:], escape="\\")))
+            .options(selectinload(Person.organisation))
+            .order_by(Person.name_key, Person.id).limit(limit))
+    if exclude:
+        stmt = stmt.where(Person.id != exclude)
+    return db.session.scalars(limit_people(stmt, Person.id, user)).all()

@@ -1,0 +1,218 @@
+"""Pages to import contacts (upload, map columns, preview, confirm in chunks) and export them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, selectinload
+
+from crm.accounts.access import require_staff
+from crm.contacts import exporting, importing, imports, queries
+from crm.contacts.forms import SearchArgs
+from crm.contacts.models import Organisation, Person, Tie
+from crm.extensions import db
+
+bp = Blueprint("transfer", __name__)
+
+PREVIEW_LIMIT = 1000
+
+
+def _store() -> imports.UploadStore:
+    folder = current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
+    return imports.UploadStore(folder)
+
+
+def _upload_or_redirect(upload_id: str):
+    found = _store().load(upload_id, current_user.id)
+    if found is None:
+        flash("That upload has expired or is not yours: upload the file again.", "error")
+        return None, redirect(url_for("transfer.start"))
+    return found, None
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+def start():
+    """Upload a CSV or vCard file to import people, organisations or relationships."""
+    require_staff()
+    errors = {}
+    kind = request.form.get("kind", request.args.get("kind", "people"))
+    if kind not in imports.KINDS:
+        kind = "people"
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors["file"] = "Choose a file."
+        else:
+            data = upload.read()
+            is_vcard = upload.filename.lower().endswith((".vcf", ".vcard"))
+            try:
+                if is_vcard:
+                    if kind != "people":
+                        raise importing.FileError("vCard files hold people: choose People.")
+                    importing.read_vcards(data)
+                else:
+                    importing.read_csv(data)
+            except importing.FileError as error:
+                errors["file"] = str(error)
+            else:
+                upload_id = _store().save(current_user.id, kind, upload.filename, data)
+                if is_vcard:
+                    return redirect(url_for("transfer.preview", upload_id=upload_id))
+                return redirect(url_for("transfer.mapping", upload_id=upload_id))
+    return render_template("imports/start.html", kinds=imports.KINDS, kind=kind, errors=errors), (
+        400 if errors else 200)
+
+
+@bp.route("/imports/<upload_id>/mapping", methods=["GET", "POST"])
+def mapping(upload_id: str):
+    """Say which column of the file holds which field."""
+    require_staff()
+    found, refused = _upload_or_redirect(upload_id)
+    if refused:
+        return refused
+    info, data = found
+    sheet = importing.read_csv(data)
+    fields = importing.FIELDS[info["kind"]]
+    chosen = info.get("mapping") or importing.guess_mapping(sheet.headers, info["kind"])
+    error = None
+    if request.method == "POST":
+        chosen = {}
+        for f in fields:
+            raw = request.form.get(f"col_{f}", "")
+            if raw.isdigit() and int(raw) < len(sheet.headers):
+                chosen[f] = int(raw)
+        required = {"people": ("name", "first_name"), "organisations": ("name",),
+                    "relationships": ("source_name", "source_email")}[info["kind"]]
+        if not any(f in chosen for f in required):
+            error = "Choose the column holding " + " or ".join(r.replace("_", " ") for r in required) + "."
+        else:
+            info["mapping"] = chosen
+            _store().update(upload_id, info)
+            return redirect(url_for("transfer.preview", upload_id=upload_id))
+    return render_template("imports/mapping.html", info=info, sheet=sheet, fields=fields,
+                           chosen=chosen, sample=sheet.rows[:3], upload_id=upload_id,
+                           error=error), (400 if error else 200)
+
+
+@bp.route("/imports/<upload_id>/preview")
+def preview(upload_id: str):
+    """What the import would do, row by row; nothing is written yet."""
+    require_staff()
+    found, refused = _upload_or_redirect(upload_id)
+    if refused:
+        return refused
+    info, data = found
+    if info["format"] == "csv" and not info.get("mapping"):
+        return redirect(url_for("transfer.mapping", upload_id=upload_id))
+    records = imports.records_of(info, data)
+    plans = imports.plan(info["kind"], records)
+    db.session.rollback()
+    show = request.args.get("show", "")
+    shown = [p for p in plans if not show or p.action == show]
+    return render_template("imports/preview.html", info=info, upload_id=upload_id,
+                           counts=imports.summary(plans), plans=shown[:PREVIEW_LIMIT],
+                           more=max(0, len(shown) - PREVIEW_LIMIT), total=len(plans), show=show)
+
+
+@bp.route("/imports/<upload_id>/run", methods=["POST"])
+def run(upload_id: str):
+    """Confirm: import the rows, one chunk per htmx request (a progress bar asks for the next)."""
+    require_staff()
+    found, refused = _upload_or_redirect(upload_id)
+    if refused:
+        return refused
+    info, data = found
+    records = imports.records_of(info, data)
+    start_at = max(0, request.args.get("start", 0, type=int) or 0)
+    done = info.get("done") if start_at else None
+    done = done or dict.fromkeys(("create", "update", "skip", "error"), 0)
+    stepwise = bool(request.headers.get("HX-Request"))
+    end = min(len(records), start_at + imports.CHUNK) if stepwise else len(records)
+    for offset in range(start_at, end, imports.CHUNK):
+        plans = imports.apply(info["kind"], records[offset:min(end, offset + imports.CHUNK)])
+        db.session.commit()
+        for action, n in imports.summary(plans).items():
+            done[action] += n
+    info["done"] = done
+    _store().update(upload_id, info)
+    context = dict(info=info, upload_id=upload_id, done=done, total=len(records), position=end)
+    if stepwise:
+        return render_template("imports/_progress.html", **context)
+    return render_template("imports/done.html", **context)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def _csv_response(kind: str, rows) -> Response:
+    body = "".join(exporting.csv_text(kind, rows))  # built whole: 20,000 people is ~2 MB
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=convene-{kind}.csv"})
+
+
+def _people_rows(args: SearchArgs):
+    stmt = queries.people_query(args, current_user).options(
+        selectinload(Person.organisation), selectinload(Person.tags))
+    for person in db.session.scalars(stmt.execution_options(yield_per=500)):
+        yield {"name": person.name, "title": person.title,
+               "organisation": person.organisation.name if person.organisation else None,
+               "email": person.email, "phone": person.phone, "tags": ", ".join(person.tag_names),
+               "notes": person.notes}
+
+
+@bp.route("/export/people.csv")
+def export_people():
+    """The people of the list page (same filters) as CSV the importer reads back."""
+    require_staff()
+    return _csv_response("people", _people_rows(SearchArgs(request.args)))
+
+
+@bp.route("/export/people.vcf")
+def export_vcards():
+    """The people of the list page (same filters) as vCard 4.0."""
+    require_staff()
+    body = "".join(exporting.vcard_text(_people_rows(SearchArgs(request.args))))
+    return Response(body, mimetype="text/vcard", headers={
+        "Content-Disposition": "attachment; filename=convene-people.vcf"})
+
+
+@bp.route("/export/organisations.csv")
+def export_organisations():
+    """All organisations (not archived) as CSV."""
+    require_staff()
+    stmt = (select(Organisation).where(Organisation.archived_at.is_(None))
+            .order_by(Organisation.name_key, Organisation.id))
+
+    def rows():
+        for org in db.session.scalars(stmt.execution_options(yield_per=500)):
+            yield {f: getattr(org, f) for f in importing.FIELDS["organisations"]}
+
+    return _csv_response("organisations", rows())
+
+
+@bp.route("/export/relationships.csv")
+def export_relationships():
+    """Every tie (who knows whom, who referred whom) as CSV, people named and emailed."""
+    require_staff()
+    source, target = aliased(Person), aliased(Person)
+    stmt = (select(Tie.kind, source.name, source.email, target.name, target.email, Tie.strength,
+                   Tie.context)
+            .join(source, source.id == Tie.source_id).join(target, target.id == Tie.target_id)
+            .order_by(Tie.id))
+
+    def rows():
+        for row in db.session.execute(stmt.execution_options(yield_per=1000)):
+            yield dict(zip(importing.FIELDS["relationships"], row, strict=True))
+
+    return _csv_response("relationships", rows())
