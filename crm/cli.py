@@ -32,6 +32,22 @@ def init_app(app: Flask) -> None:
     from crm.privacy.cli import person_group
 
     app.cli.add_command(person_group)
+    app.cli.add_command(scheduler_command)
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once and exit (no waiting for the lease).")
+@click.option("--now", "now_text", default=None, hidden=True, help="ISO time to run as (tests).")
+@with_appcontext
+def scheduler_command(once, now_text):
+    """Run the outreach scheduler: digests, escalations, meeting reminders, the outbox."""
+    from datetime import datetime
+
+    from crm.outreach import scheduler
+
+    _as_cli()
+    now = datetime.fromisoformat(now_text) if now_text else None
+    raise SystemExit(scheduler.serve(current_app._get_current_object(), once=once, now=now, echo=click.echo))
 
 
 def _as_cli():
