@@ -1,1 +1,458 @@
-"""API endpoints for people, organisations and relationships (issue 3 fills this in)."""
+"""API endpoints for organisations, people, relationships (ties) and partnership members.
+
+Same rules as the pages: staff see and change the whole contact base; chairs and viewers see
+people only through their partnerships and change nothing here. Deleting a person or an
+organisation archives it (history kept); deleting a relationship removes the tie (the audit
+log keeps it). PATCH takes an optional `version`: a stale one answers 409 with the fields
+someone else changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from flask import request
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from crm import vocab
+from crm.accounts.access import get_partnership_or_404, get_person_or_404, limit_people
+from crm.api import bp
+from crm.api.spec import document
+from crm.api.util import ApiError, int_arg, ok, page_of, parse
+from crm.contacts import queries, services
+from crm.contacts.forms import SearchArgs
+from crm.contacts.models import Organisation, Person, Tie
+from crm.extensions import db
+from crm.partnerships import services as partnership_services
+from crm.partnerships.models import Membership
+
+OrgKind = Literal[vocab.values(vocab.ORG_KINDS)]  # type: ignore[valid-type]
+Side = Literal[vocab.values(vocab.SIDES)]  # type: ignore[valid-type]
+Size = Literal[vocab.values(vocab.SIZES)]  # type: ignore[valid-type]
+Role = Literal[vocab.values(vocab.ROLES)]  # type: ignore[valid-type]
+Stage = Literal[vocab.values(vocab.STAGES)]  # type: ignore[valid-type]
+TieKind = Literal[vocab.values(vocab.TIE_KINDS)]  # type: ignore[valid-type]
+Text = Field(default=None, max_length=20000)
+
+
+def _require_staff() -> None:
+    if not current_user.is_staff:
+        raise ApiError(403, "forbidden", "Only conveners and administrators change contacts.")
+
+
+def _conflict(error: services.Conflict) -> ApiError:
+    fields = {name: [f"changed by someone else; now {theirs!r}"] for name, theirs, _ in error.changes}
+    return ApiError(409, "conflict", str(error), fields)
+
+
+# --- organisations --------------------------------------------------------------------------
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    side: Side
+    kind: OrgKind
+    sector: str | None
+    naics: str | None
+    county: str | None
+    city: str | None
+    size: str | None
+    website: str | None
+    notes: str | None
+    archived_at: datetime | None
+    version: int
+
+
+class OrganisationPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(default=None, min_length=1, max_length=200)
+    side: Side | None = None
+    kind: OrgKind | None = None
+    sector: str | None = Field(default=None, max_length=120)
+    naics: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+    county: str | None = Field(default=None, max_length=120)
+    city: str | None = Field(default=None, max_length=120)
+    size: Size | None = None
+    website: str | None = Field(default=None, max_length=300, pattern=r"^https?://")
+    notes: str | None = Text
+    version: int | None = Field(default=None, ge=1)
+
+
+class OrganisationIn(OrganisationPatch):
+    name: str = Field(min_length=1, max_length=200)
+
+
+def organisation_json(org: Organisation) -> dict:
+    return OrganisationOut.model_validate(org, from_attributes=True).model_dump(mode="json")
+
+
+def _organisation_values(data: OrganisationPatch, org: Organisation | None) -> dict:
+    values = data.model_dump(exclude_unset=True, exclude={"version", "side"})
+    if "name" in values and values["name"] is None:
+        raise ApiError(400, "invalid", "Some fields are not valid.", {"name": ["may not be null"]})
+    side = data.side if "side" in data.model_fields_set else None
+    kind = values.get("kind") or (org.kind if org and "kind" not in values else None)
+    if side and "kind" not in values:
+        if side == "employer":
+            values["kind"] = "employer"
+        elif kind in (None, "employer"):
+            values["kind"] = "other"
+    elif side and kind and (side == "employer") != (kind == "employer"):
+        raise ApiError(400, "invalid", "Side and kind disagree.",
+                       {"side": ["employers have kind 'employer'; community partners another kind"]})
+    return values
+
+
+def _get_organisation(org_id: int) -> Organisation:
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise ApiError(404, "not_found", "No such organisation (or not visible to you).")
+    if not current_user.is_staff:
+        visible = limit_people(select(Person.id).where(Person.organisation_id == org_id),
+                               Person.id, current_user)
+        if db.session.scalar(visible.limit(1)) is None:
+            raise ApiError(404, "not_found", "No such organisation (or not visible to you).")
+    return org
+
+
+Q_PARAM = {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}
+PAGE_PARAMS = [{"name": n, "in": "query", "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": m}}
+               for n, m in (("page", 10**6), ("per_page", 200))]
+
+
+@bp.get("/organizations")
+@document("get", "/organizations", summary="Organisations you may see", response=OrganisationOut,
+          paginated=True, params=[Q_PARAM, {"name": "side", "in": "query", "required": False,
+                                            "schema": {"type": "string",
+                                                       "enum": list(vocab.values(vocab.SIDES))}},
+                                  *PAGE_PARAMS], tag="organizations")
+def list_organisations():
+    """Organisations, by name; optional `q` (name) and `side`."""
+    stmt = select(Organisation).where(Organisation.archived_at.is_(None))
+    if not current_user.is_staff:
+        stmt = stmt.where(Organisation.id.in_(
+            limit_people(select(Person.organisation_id), Person.id, current_user)))
+    q = (request.args.get("q") or "").strip()[:200]
+    if q:
+        stmt = stmt.where(Organisation.name_key.like(queries._like(services.name_key(q)), escape="\\"))
+    side = request.args.get("side")
+    if side:
+        if side not in vocab.values(vocab.SIDES):
+            raise ApiError(400, "invalid", "side is employer or community.", {"side": ["unknown side"]})
+        stmt = stmt.where(Organisation.side == side)
+    return ok(page_of(stmt.order_by(Organisation.name_key, Organisation.id), organisation_json))
+
+
+@bp.post("/organizations")
+@document("post", "/organizations", summary="Create an organisation", body=OrganisationIn,
+          response=OrganisationOut, status=201, tag="organizations")
+def create_organisation():
+    """Create an employer or community partner organisation."""
+    _require_staff()
+    data = parse(OrganisationIn)
+    org = services.save_organisation(None, _organisation_values(data, None))
+    db.session.commit()
+    return ok(organisation_json(org), 201)
+
+
+@bp.get("/organizations/<int:org_id>")
+@document("get", "/organizations/{org_id}", summary="One organisation", response=OrganisationOut,
+          tag="organizations")
+def get_organisation(org_id: int):
+    """One organisation, if visible."""
+    return ok(organisation_json(_get_organisation(org_id)))
+
+
+@bp.patch("/organizations/<int:org_id>")
+@document("patch", "/organizations/{org_id}", summary="Change an organisation",
+          body=OrganisationPatch, response=OrganisationOut, tag="organizations")
+def update_organisation(org_id: int):
+    """Change some fields; a stale `version` answers 409."""
+    org = _get_organisation(org_id)
+    _require_staff()
+    data = parse(OrganisationPatch)
+    try:
+        services.save_organisation(org, _organisation_values(data, org), expected_version=data.version)
+    except services.Conflict as error:
+        raise _conflict(error) from None
+    db.session.commit()
+    return ok(organisation_json(org))
+
+
+@bp.delete("/organizations/<int:org_id>")
+@document("delete", "/organizations/{org_id}", summary="Archive an organisation", status=204,
+          tag="organizations")
+def delete_organisation(org_id: int):
+    """Archive (never delete): its people and history stay."""
+    org = _get_organisation(org_id)
+    _require_staff()
+    services.archive_organisation(org)
+    db.session.commit()
+    return "", 204
+
+
+# --- people ---------------------------------------------------------------------------------
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    title: str | None
+    organisation_id: int | None
+    organisation_name: str | None
+    side: Side | None
+    email: str | None
+    phone: str | None
+    notes: str | None
+    tags: list[str]
+    archived_at: datetime | None
+    version: int
+
+
+class PersonPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(default=None, min_length=1, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    organisation_id: int | None = Field(default=None, ge=1)
+    email: EmailStr | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
+    notes: str | None = Text
+    tags: list[str] = Field(default=None, max_length=50)
+    version: int | None = Field(default=None, ge=1)
+
+
+class PersonIn(PersonPatch):
+    name: str = Field(min_length=1, max_length=200)
+
+
+def person_json(p: Person) -> dict:
+    return {"id": p.id, "name": p.name, "title": p.title, "organisation_id": p.organisation_id,
+            "organisation_name": p.organisation.name if p.organisation else None, "side": p.side,
+            "email": p.email, "phone": p.phone, "notes": p.notes, "tags": p.tag_names,
+            "archived_at": p.archived_at.isoformat() if p.archived_at else None,
+            "version": p.version}
+
+
+def _person_values(data: PersonPatch) -> dict:
+    values = data.model_dump(exclude_unset=True, exclude={"version"})
+    fields = {}
+    for name in ("name", "tags"):
+        if name in values and values[name] is None:
+            fields[name] = ["may not be null"]
+    if values.get("organisation_id") and db.session.get(Organisation, values["organisation_id"]) is None:
+        fields["organisation_id"] = ["no such organisation"]
+    if values.get("tags"):
+        values["tags"] = services.parse_tags(",".join(t.replace(",", " ") for t in values["tags"]))
+    if fields:
+        raise ApiError(400, "invalid", "Some fields are not valid.", fields)
+    return values
+
+
+PEOPLE_PARAMS = [Q_PARAM] + [
+    {"name": n, "in": "query", "required": False, "schema": s} for n, s in (
+        ("side", {"type": "string", "enum": list(vocab.values(vocab.SIDES))}),
+        ("kind", {"type": "string", "enum": list(vocab.values(vocab.ORG_KINDS))}),
+        ("sector", {"type": "string"}), ("county", {"type": "string"}), ("tag", {"type": "string"}),
+        ("partnership", {"type": "integer", "minimum": 1}),
+        ("stage", {"type": "string", "enum": list(vocab.values(vocab.STAGES))}),
+        ("sort", {"type": "string", "enum": sorted(SearchArgs.SORTS)}),
+        ("archived", {"type": "string", "enum": ["0", "1"]}))
+] + PAGE_PARAMS
+
+
+@bp.get("/people")
+@document("get", "/people", summary="People you may see, with the list page's filters",
+          response=PersonOut, paginated=True, params=PEOPLE_PARAMS)
+def list_people():
+    """People matching q, side, kind, sector, county, tag, partnership, stage; sorted; paged."""
+    args = SearchArgs(request.args)
+    stmt = queries.people_query(args, current_user).options(
+        selectinload(Person.organisation), selectinload(Person.tags))
+    return ok(page_of(stmt, person_json))
+
+
+@bp.post("/people")
+@document("post", "/people", summary="Create a person", body=PersonIn, response=PersonOut,
+          status=201)
+def create_person():
+    """Create a person (tags as a list of names)."""
+    _require_staff()
+    person = services.save_person(None, _person_values(parse(PersonIn)))
+    db.session.commit()
+    return ok(person_json(person), 201)
+
+
+@bp.get("/people/<int:person_id>")
+@document("get", "/people/{person_id}", summary="One person", response=PersonOut)
+def get_person(person_id: int):
+    """One person, if visible."""
+    return ok(person_json(get_person_or_404(person_id)))
+
+
+@bp.patch("/people/<int:person_id>")
+@document("patch", "/people/{person_id}", summary="Change a person", body=PersonPatch,
+          response=PersonOut)
+def update_person(person_id: int):
+    """Change some fields; a stale `version` answers 409 with what changed."""
+    person = get_person_or_404(person_id)
+    _require_staff()
+    data = parse(PersonPatch)
+    try:
+        services.save_person(person, _person_values(data), expected_version=data.version)
+    except services.Conflict as error:
+        raise _conflict(error) from None
+    db.session.commit()
+    return ok(person_json(person))
+
+
+@bp.delete("/people/<int:person_id>")
+@document("delete", "/people/{person_id}", summary="Archive a person", status=204)
+def delete_person(person_id: int):
+    """Archive (never delete): ties, memberships and history stay."""
+    person = get_person_or_404(person_id)
+    _require_staff()
+    services.archive_person(person)
+    db.session.commit()
+    return "", 204
+
+
+# --- relationships --------------------------------------------------------------------------
+
+class RelationshipOut(BaseModel):
+    id: int
+    kind: TieKind
+    source_id: int
+    target_id: int
+    strength: int
+    note: str | None
+
+
+class RelationshipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: TieKind
+    source_id: int = Field(ge=1)
+    target_id: int = Field(ge=1)
+    strength: int = Field(default=1, ge=1, le=3)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def relationship_json(t: Tie) -> dict:
+    return {"id": t.id, "kind": t.kind, "source_id": t.source_id, "target_id": t.target_id,
+            "strength": t.strength, "note": t.context}
+
+
+@bp.get("/relationships")
+@document("get", "/relationships", summary="Ties: who knows whom, who referred whom (staff)",
+          response=RelationshipOut, paginated=True,
+          params=[{"name": "person_id", "in": "query", "required": False,
+                   "schema": {"type": "integer", "minimum": 1}},
+                  {"name": "kind", "in": "query", "required": False,
+                   "schema": {"type": "string", "enum": list(vocab.values(vocab.TIE_KINDS))}},
+                  *PAGE_PARAMS])
+def list_relationships():
+    """Ties, optionally of one person and of one kind."""
+    _require_staff()
+    stmt = select(Tie).order_by(Tie.id)
+    person_id = int_arg("person_id")
+    if person_id:
+        stmt = stmt.where(or_(Tie.source_id == person_id, Tie.target_id == person_id))
+    kind = request.args.get("kind")
+    if kind:
+        if kind not in vocab.values(vocab.TIE_KINDS):
+            raise ApiError(400, "invalid", "kind is knows or referred.", {"kind": ["unknown kind"]})
+        stmt = stmt.where(Tie.kind == kind)
+    return ok(page_of(stmt, relationship_json))
+
+
+@bp.post("/relationships")
+@document("post", "/relationships", summary="Record a tie (knows: mutual; referred: directed)",
+          body=RelationshipIn, response=RelationshipOut, status=201)
+def create_relationship():
+    """Record who knows whom or who referred whom; a duplicate or self tie answers 409/400."""
+    _require_staff()
+    data = parse(RelationshipIn)
+    if data.source_id == data.target_id:
+        raise ApiError(400, "invalid", "A person cannot be tied to themselves.",
+                       {"target_id": ["same as source_id"]})
+    for name in ("source_id", "target_id"):
+        if db.session.get(Person, getattr(data, name)) is None:
+            raise ApiError(400, "invalid", "No such person.", {name: ["no such person"]})
+    try:
+        tie = services.add_tie(data.kind, data.source_id, data.target_id, data.strength, data.note,
+                               source="api", created_by_id=current_user.id)
+    except services.ContactError as error:
+        raise ApiError(409, "conflict", str(error), {"target_id": [str(error)]}) from None
+    db.session.commit()
+    return ok(relationship_json(tie), 201)
+
+
+@bp.delete("/relationships/<int:tie_id>")
+@document("delete", "/relationships/{tie_id}", summary="Remove a tie (the audit log keeps it)",
+          status=204)
+def delete_relationship(tie_id: int):
+    """Delete a tie."""
+    _require_staff()
+    tie = db.session.get(Tie, tie_id)
+    if tie is None:
+        raise ApiError(404, "not_found", "No such relationship.")
+    db.session.delete(tie)
+    db.session.commit()
+    return "", 204
+
+
+# --- partnership members --------------------------------------------------------------------
+
+class MemberOut(BaseModel):
+    id: int
+    partnership_id: int
+    person_id: int
+    person_name: str
+    role: Role
+    stage: Stage
+
+
+class MemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int = Field(ge=1)
+    role: Role = "member"
+    stage: Stage = "candidate"
+
+
+def member_json(m: Membership) -> dict:
+    return {"id": m.id, "partnership_id": m.partnership_id, "person_id": m.person_id,
+            "person_name": m.person.name, "role": m.role, "stage": m.stage}
+
+
+@bp.get("/partnerships/<int:partnership_id>/members")
+@document("get", "/partnerships/{partnership_id}/members", summary="Members of a partnership",
+          response=MemberOut, paginated=True, params=PAGE_PARAMS, tag="partnerships")
+def list_members(partnership_id: int):
+    """Members with role and pipeline stage."""
+    get_partnership_or_404(partnership_id)
+    stmt = (select(Membership).where(Membership.partnership_id == partnership_id)
+            .options(selectinload(Membership.person)).order_by(Membership.id))
+    return ok(page_of(stmt, member_json))
+
+
+@bp.post("/partnerships/<int:partnership_id>/members")
+@document("post", "/partnerships/{partnership_id}/members", summary="Add a member",
+          body=MemberIn, response=MemberOut, status=201, tag="partnerships")
+def add_member(partnership_id: int):
+    """Add a person in a role and stage (conveners of the partnership, admins)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not current_user.is_staff:
+        raise ApiError(403, "forbidden", "Only conveners and administrators add members.")
+    data = parse(MemberIn)
+    if db.session.get(Person, data.person_id) is None:
+        raise ApiError(400, "invalid", "No such person.", {"person_id": ["no such person"]})
+    try:
+        membership = partnership_services.add_member(partnership, data.person_id, data.role,
+                                                     data.stage, user_id=current_user.id)
+    except partnership_services.PartnershipError as error:
+        raise ApiError(409, "conflict", str(error), {"person_id": [str(error)]}) from None
+    db.session.commit()
+    return ok(member_json(membership), 201)

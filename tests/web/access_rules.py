@@ -94,3 +94,45 @@ ACCESS.update({
     "api.intro_paths": "api",
     "api.keystones": "api",
 })
+
+ACCESS.update({
+    # --- contacts api ---
+    "api.list_organisations": "api",
+    "api.create_organisation": "api",
+    "api.get_organisation": "api",
+    "api.update_organisation": "api",
+    "api.delete_organisation": "api",
+    "api.list_people": "api",
+    "api.create_person": "api",
+    "api.get_person": "api",
+    "api.update_person": "api",
+    "api.delete_person": "api",
+    "api.list_relationships": "api",
+    "api.create_relationship": "api",
+    "api.delete_relationship": "api",
+    "api.list_members": "api",
+    "api.add_member": "api",
+})
+
+ACCESS.update({
+    # --- scoring: trait scores, the chairs' review, the pipeline board, launch readiness ---
+    "scoring.person_traits": "person",
+    "scoring.add_assessment": "staff",
+    "scoring.add_partnership_assessment": "partnership_chair",
+    "scoring.review": "partnership_chair",
+    "scoring.decide": "partnership_chair",
+    "scoring.pipeline": "partnership",
+    "scoring.move": "partnership_staff",
+    "scoring.readiness": "partnership",
+    "api.create_assessment": "api",
+    "api.list_suggestions": "api",
+})
+
+ACCESS.update({
+    # --- network pages ---
+    "network.map": "partnership",
+    "network.export_json": "partnership",
+    "network.export_graphml": "partnership",
+    "network.keystones": "partnership",
+    "network.person_intro_paths": "person",
+})
