@@ -81,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(transfer_bp)
+    from crm.scoring.views import bp as scoring_bp
+
+    app.register_blueprint(scoring_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -56,3 +56,4 @@ def register_modules() -> None:
     from crm.api import contacts, docs, partnerships  # noqa: F401
     from crm.api import outreach  # noqa: F401
     from crm.api import network  # noqa: F401
+    from crm.api import scoring  # noqa: F401

@@ -68,6 +68,7 @@ class ReviewDecision(db.Model):
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     asker: Mapped[Person | None] = relationship(foreign_keys=[asker_id])
+    user = relationship("User")
 
     def __repr__(self) -> str:
         return f"<ReviewDecision p{self.partnership_id} person{self.person_id} {self.decision}>"

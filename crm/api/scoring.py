@@ -1,0 +1,117 @@
+"""API endpoints for trait assessments and a partnership's ranked suggested invitees."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from crm.accounts.access import get_partnership_or_404, get_person_or_404
+from crm.api import bp
+from crm.api.spec import document
+from crm.api.util import ApiError, int_arg, ok, parse
+from crm.extensions import db
+from crm.partnerships.models import Membership
+from crm.scoring import services
+from crm.scoring.suggestions import suggestions
+
+
+class AssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    trait: Literal["company", "industry", "community"]
+    rating: int = Field(ge=0, le=3)
+    evidence: str | None = Field(default=None, max_length=4000)
+    partnership_id: int | None = Field(default=None, ge=1)
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    person_id: int
+    partnership_id: int | None
+    trait: str
+    rating: int
+    evidence: str | None
+    assessor_id: int | None
+
+
+class Traits(BaseModel):
+    company: int
+    industry: int
+    community: int
+
+
+class AskerOut(BaseModel):
+    person_id: int
+    path: list[int]
+
+
+class SuggestionOut(BaseModel):
+    person_id: int
+    score: float
+    traits: Traits
+    confidence: float
+    reasons: list[str]
+    asker: AskerOut | None
+
+
+def _assessment_partnership(person_id: int, requested: int | None) -> int | None:
+    """The partnership the assessment is made for; chairs only for people of theirs."""
+    user = current_user
+    if user.is_staff:
+        if requested is not None:
+            get_partnership_or_404(requested)
+        return requested
+    if user.role != "chair":
+        raise ApiError(403, "forbidden", "Viewers cannot record assessments.")
+    ids = set(user.partnership_ids)
+    if requested is not None:
+        ids &= {requested}
+    shared = db.session.scalar(select(Membership.partnership_id).where(
+        Membership.person_id == person_id, Membership.partnership_id.in_(ids or [-1]))
+        .order_by(Membership.partnership_id).limit(1))
+    if shared is None:
+        raise ApiError(404, "not_found", "No such person in a partnership you chair.")
+    return shared
+
+
+@bp.post("/people/<int:person_id>/assessments")
+@document("post", "/people/{person_id}/assessments", summary="Record a trait assessment (0-3)",
+          body=AssessmentIn, response=AssessmentOut, status=201, tag="scoring")
+def create_assessment(person_id: int):
+    """Record one assessor's rating of one trait; earlier assessments stay."""
+    person = get_person_or_404(person_id)
+    if current_user.role == "viewer":
+        raise ApiError(403, "forbidden", "Viewers cannot record assessments.")
+    data = parse(AssessmentIn)
+    partnership_id = _assessment_partnership(person.id, data.partnership_id)
+    try:
+        row = services.add_assessment(person, data.trait, data.rating, data.evidence,
+                                      current_user.id, partnership_id)
+    except services.ScoringError as error:
+        raise ApiError(400, "invalid", str(error), {error.field or "body": [str(error)]}) from None
+    db.session.commit()
+    return ok(AssessmentOut.model_validate(row, from_attributes=True).model_dump(), 201)
+
+
+@bp.get("/partnerships/<int:partnership_id>/suggestions")
+@document("get", "/partnerships/{partnership_id}/suggestions",
+          summary="Ranked suggested invitees, with trait scores, reasons and who should ask",
+          response=SuggestionOut, response_list=True, tag="scoring",
+          params=[{"name": "limit", "in": "query", "required": False,
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}])
+def list_suggestions(partnership_id: int):
+    """The partnership's suggested invitees, best first (conveners and its chairs)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not (current_user.is_staff or current_user.role == "chair"):
+        raise ApiError(403, "forbidden", "Suggestions are for conveners and chairs.")
+    limit = int_arg("limit", 50, maximum=1000)
+    return ok([{
+        "person_id": s.person_id,
+        "score": s.score,
+        "traits": dict(s.traits),
+        "confidence": s.confidence,
+        "reasons": list(s.reasons),
+        "asker": {"person_id": s.asker.asker_id, "path": list(s.asker.path)} if s.asker else None,
+    } for s in suggestions(partnership, limit)])

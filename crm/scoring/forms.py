@@ -1,0 +1,33 @@
+"""Forms of the scoring feature: a trait assessment, a review decision, a pipeline move."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from crm import vocab
+
+
+class AssessmentForm(FlaskForm):
+    trait = SelectField("Trait", choices=dict(vocab.TRAITS),
+                        validators=[InputRequired(message="Choose a trait.")])
+    rating = SelectField("Rating", choices=dict(vocab.RATINGS), coerce=int, default=2,
+                         validators=[InputRequired(message="Choose a rating.")])
+    evidence = TextAreaField("Evidence (what you saw)", validators=[Optional(), Length(max=4000)])
+
+
+class ReviewForm(FlaskForm):
+    """One decision on one or several suggested invitees (a card or the batch bar)."""
+
+    person_id = SelectMultipleField("People", coerce=int, validate_choice=False,
+                                    validators=[InputRequired(message="Choose at least one person.")])
+    decision = SelectField("Decision", choices=dict(vocab.REVIEW_DECISIONS),
+                           validators=[InputRequired(message="Choose a decision.")])
+    reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
+    asker_id = IntegerField("Who should ask", validators=[Optional()])
+
+
+class MoveForm(FlaskForm):
+    stage = SelectField("Stage", choices=dict(vocab.STAGES), validators=[InputRequired()])
+    reason = StringField("Reason", validators=[Optional(), Length(max=2000)])

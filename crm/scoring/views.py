@@ -1,0 +1,188 @@
+"""Scoring pages: a person's trait scores and assessments, the chairs' review of suggested
+invitees, the pipeline board and the launch-readiness gauge of a partnership."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm import vocab
+from crm.accounts.access import get_partnership_or_404, get_person_or_404, require_staff
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Membership
+from crm.scoring import services, suggestions
+from crm.scoring.forms import AssessmentForm, MoveForm, ReviewForm
+
+bp = Blueprint("scoring", __name__)
+
+#: How many suggestions the review shows at once.
+SLATE_SIZE = 10
+
+
+def _may_review() -> bool:
+    return current_user.is_staff or current_user.role == "chair"
+
+
+def _assessable_partnership(person_id: int) -> int | None:
+    """For a chair: the first partnership of theirs the person belongs to (None: cannot assess)."""
+    if current_user.role != "chair":
+        return None
+    return db.session.scalar(select(Membership.partnership_id).where(
+        Membership.person_id == person_id,
+        Membership.partnership_id.in_(current_user.partnership_ids or [-1]))
+        .order_by(Membership.partnership_id).limit(1))
+
+
+@bp.route("/people/<int:person_id>/traits")
+def person_traits(person_id: int):
+    """A person's trait scores with their reasons, assessments and the assessment form."""
+    person = get_person_or_404(person_id)
+    score = services.person_score(person.id)
+    assessments = services.assessments_of(person.id) if current_user.role != "viewer" else []
+    chair_partnership = _assessable_partnership(person.id)
+    return render_template("scoring/_person_scores.html", person=person, score=score,
+                           assessments=assessments, form=AssessmentForm(),
+                           chair_partnership=chair_partnership)
+
+
+def _save_assessment(person, partnership_id):
+    form = AssessmentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_assessment(person, form.trait.data, form.rating.data, form.evidence.data,
+                                    current_user.id, partnership_id)
+        except services.ScoringError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Assessment of {person.name} saved.", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("contacts.person", person_id=person.id) + "#scores")
+
+
+@bp.route("/people/<int:person_id>/assessments", methods=["POST"])
+def add_assessment(person_id: int):
+    """Record a convener's trait assessment of a person."""
+    require_staff()
+    return _save_assessment(get_person_or_404(person_id), None)
+
+
+@bp.route("/partnerships/<int:partnership_id>/people/<int:person_id>/assessments", methods=["POST"])
+def add_partnership_assessment(partnership_id: int, person_id: int):
+    """Record a chair's (or convener's) trait assessment of a member of the partnership."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not _may_review():
+        abort(403)
+    if partnerships.membership_of(partnership.id, person_id) is None:
+        abort(404)
+    return _save_assessment(get_person_or_404(person_id), partnership.id)
+
+
+def _team(partnership_id: int) -> list[Membership]:
+    return db.session.scalars(
+        select(Membership).join(Person).where(
+            Membership.partnership_id == partnership_id,
+            Membership.role.in_(vocab.ASKER_ROLES + ("convener",)))
+        .options(selectinload(Membership.person)).order_by(Person.name_key)).all()
+
+
+@bp.route("/partnerships/<int:partnership_id>/review")
+def review(partnership_id: int):
+    """The chairs' review: one card per suggested invitee, with decisions and batch actions."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not _may_review():
+        abort(403)
+    slate = suggestions.suggestions(partnership)
+    total = len(slate)
+    shown = slate[:SLATE_SIZE]
+    team = _team(partnership.id)
+    names = {m.person_id: m.person.name for m in team}
+    ids = {pid for s in shown for pid in (s.asker.path if s.asker else ())}
+    if ids - names.keys():
+        names.update(dict(db.session.execute(select(Person.id, Person.name).where(
+            Person.id.in_(ids - names.keys()))).all()))
+    return render_template("review/review.html", partnership=partnership, slate=shown, total=total,
+                           team=team, names=names, form=ReviewForm(),
+                           decisions=suggestions.decisions_of(partnership.id, 50),
+                           gauge=suggestions.readiness(partnership))
+
+
+@bp.route("/partnerships/<int:partnership_id>/review", methods=["POST"])
+def decide(partnership_id: int):
+    """Record a review decision on one card, or on every selected card (batch)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not _may_review():
+        abort(403)
+    form = ReviewForm()
+    back = redirect(url_for("scoring.review", partnership_id=partnership.id), 303)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return back
+    scores = {s.person_id: s.score for s in suggestions.suggestions(partnership)}
+    decided = []
+    try:
+        for person_id in dict.fromkeys(form.person_id.data):
+            row = suggestions.decide(partnership, person_id, form.decision.data, current_user,
+                                     form.reason.data, form.asker_id.data, scores.get(person_id))
+            decided.append(row.person.name)
+    except services.ScoringError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back
+    db.session.commit()
+    label = vocab.label(vocab.REVIEW_DECISIONS, form.decision.data)
+    flash(f"{label}: {', '.join(decided)}.", "success")
+    return back
+
+
+@bp.route("/partnerships/<int:partnership_id>/pipeline")
+def pipeline(partnership_id: int):
+    """The pipeline board: the partnership's people by stage, and the launch-readiness gauge."""
+    partnership = get_partnership_or_404(partnership_id)
+    members = db.session.scalars(
+        select(Membership).join(Person).where(Membership.partnership_id == partnership.id)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))
+        .order_by(Person.name_key)).all()
+    columns = {stage: [] for stage, _label in vocab.STAGES}
+    for m in members:
+        columns.setdefault(m.stage, []).append(m)
+    return render_template("pipeline/board.html", partnership=partnership, columns=columns,
+                           gauge=suggestions.readiness(partnership), form=MoveForm())
+
+
+@bp.route("/partnerships/<int:partnership_id>/pipeline/<int:membership_id>", methods=["POST"])
+def move(partnership_id: int, membership_id: int):
+    """Move one person along the pipeline (the move is recorded)."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.partnership_id != partnership.id:
+        abort(404)
+    form = MoveForm()
+    if form.validate_on_submit():
+        partnerships.move_stage(membership, form.stage.data, user_id=current_user.id,
+                                reason=form.reason.data or None)
+        db.session.commit()
+        flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}.", "success")
+    else:
+        flash("Choose a stage.", "error")
+    return redirect(url_for("scoring.pipeline", partnership_id=partnership.id), 303)
+
+
+@bp.route("/partnerships/<int:partnership_id>/readiness")
+def readiness(partnership_id: int):
+    """The launch-readiness gauge and the latest review decisions (a fragment of the partnership page)."""
+    partnership = get_partnership_or_404(partnership_id)
+    decisions = suggestions.decisions_of(partnership.id, 5) if _may_review() else []
+    return render_template("scoring/_readiness.html", partnership=partnership,
+                           gauge=suggestions.readiness(partnership), decisions=decisions)
+
