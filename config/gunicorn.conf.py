@@ -1,0 +1,30 @@
+"""gunicorn settings for Convene: `gunicorn -c config/gunicorn.conf.py` (see docs/deploy.md).
+
+Each worker process builds its own app (no preload: database connections are never shared
+across fork). Threads let a worker overlap requests waiting on the database. Request lines are
+logged by the app itself as JSON (crm/logging.py), so gunicorn's access log is off.
+Every setting can be overridden from the environment (CRM_BIND, CRM_WORKERS, CRM_THREADS,
+CRM_TIMEOUT) or on the command line.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "crm:create_app()"
+bind = os.environ.get("CRM_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("CRM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("CRM_THREADS", 4))
+timeout = int(os.environ.get("CRM_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+preload_app = False
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("CRM_LOG_LEVEL", "info")
+# Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers only.
+forwarded_allow_ips = os.environ.get("CRM_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
