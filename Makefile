@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean bench load serve
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,6 +24,28 @@ run: install
 ## make test: install with the test extras and run the whole suite
 test: install
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	rm -f $(VENV)/.bench-*
+	touch $(BENCH_STAMP)
+
+## make serve: production serving with gunicorn (config/gunicorn.conf.py; CRM_BIND, CRM_WORKERS)
+serve: install
+	$(VENV)/bin/flask --app crm db upgrade
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py
+
+## make bench: seed the state-scale data once (bench/cache/), then time the heavy paths vs their floors
+## (BENCH_ARGS=--small for the CI smoke)
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make load: locust, 50 users for 5 minutes against gunicorn, on each of LOAD_DBS
+## (LOAD_ARGS=--small for the CI smoke)
+LOAD_DBS ?= sqlite postgresql
+load: $(BENCH_STAMP)
+	for db in $(LOAD_DBS); do $(PY) bench/load.py --db $$db $(LOAD_ARGS) || exit 1; done
 
 lint: install
 	$(VENV)/bin/ruff check crm tests
