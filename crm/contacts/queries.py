@@ -102,3 +102,48 @@ def people_search(q: str, user, limit: int = 10, exclude: int | None = None):
     if exclude:
         stmt = stmt.where(Person.id != exclude)
     return db.session.scalars(limit_people(stmt, Person.id, user)).all()
+
+
+def person_page(person: Person, user) -> dict:
+    """Everything known about a person that `user` may see, each list loaded in one query."""
+    from crm.accounts.access import limit_partnerships
+    from crm.audit.models import AuditEntry
+    from crm.outreach.models import Task
+    from crm.partnerships.models import Invitation, Meeting
+    from crm.scoring.models import TraitAssessment
+
+    memberships = db.session.scalars(limit_partnerships(
+        select(Membership).where(Membership.person_id == person.id)
+        .options(selectinload(Membership.partnership)), Membership.partnership_id, user)).all()
+    assessments_stmt = select(TraitAssessment).where(TraitAssessment.person_id == person.id)
+    if user.is_staff and not user.is_admin:
+        assessments_stmt = assessments_stmt.where(or_(
+            TraitAssessment.partnership_id.is_(None),
+            TraitAssessment.partnership_id.in_(user.partnership_ids or [-1])))
+    elif not user.is_staff:
+        assessments_stmt = assessments_stmt.where(
+            TraitAssessment.partnership_id.in_(user.partnership_ids or [-1]))
+    assessments = db.session.scalars(assessments_stmt.order_by(TraitAssessment.created_at.desc())
+                                     .limit(100)).all()
+    tasks = db.session.scalars(limit_partnerships(
+        select(Task).where(or_(Task.person_id == person.id, Task.owner_id == person.id))
+        .options(selectinload(Task.person), selectinload(Task.owner))
+        .order_by(Task.due.desc()).limit(100), Task.partnership_id, user)).all()
+    invitations = db.session.scalars(limit_partnerships(
+        select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Invitation.person_id == person.id)
+        .options(selectinload(Invitation.meeting).selectinload(Meeting.partnership))
+        .order_by(Meeting.starts_at.desc()).limit(100), Meeting.partnership_id, user)).all()
+    ties, history = [], []
+    if user.is_staff:
+        from crm.contacts.services import ties_of
+
+        ties = ties_of(person.id)
+        history = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "people", AuditEntry.entity_id == person.id)
+            .order_by(AuditEntry.id.desc()).limit(50)).all()
+    return {"memberships": memberships, "assessments": assessments, "tasks": tasks,
+            "invitations": invitations, "ties": ties, "history": history,
+            "knows": [t for t in ties if t.kind == "knows"],
+            "referred_by": [t for t in ties if t.kind == "referred" and t.target_id == person.id],
+            "referred": [t for t in ties if t.kind == "referred" and t.source_id == person.id]}

@@ -177,6 +177,43 @@ def add_tie(kind: str, source_id: int, target_id: int, strength: int = 1, contex
     return tie
 
 
+def known_ids(person_id: int) -> set[int]:
+    """Ids of the people a person already has a "knows" tie with."""
+    rows = db.session.execute(select(Tie.source_id, Tie.target_id).where(
+        Tie.kind == "knows", or_(Tie.source_id == person_id, Tie.target_id == person_id)))
+    return {t if s == person_id else s for s, t in rows}
+
+
+@dataclass
+class BulkReport:
+    """What a "who do you know?" submission did."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already recorded, or the person themselves
+
+
+def add_ties_bulk(knower_id: int, person_ids: list[int], strength: int = 1,
+                  context: str | None = None, created_by_id: int | None = None) -> BulkReport:
+    """Record that one person knows each of many, skipping (and reporting) ties already there."""
+    report = BulkReport()
+    already = known_ids(knower_id)
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids or [-1])))}
+    for pid in dict.fromkeys(person_ids):
+        other = people.get(pid)
+        if other is None:
+            continue
+        if pid == knower_id or pid in already:
+            report.skipped.append(other.name)
+            continue
+        low, high = sorted((knower_id, pid))
+        db.session.add(Tie(kind="knows", source_id=low, target_id=high, strength=strength,
+                           context=clean(context), source="team", created_by_id=created_by_id))
+        already.add(pid)
+        report.added.append(other.name)
+    db.session.flush()
+    return report
+
+
 def ties_of(person_id: int) -> list[Tie]:
     """Every tie touching a person, with both people loaded."""
     return db.session.scalars(

@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from crm.accounts.access import get_person_or_404, limit_partnerships, require_staff
-from crm.audit.models import AuditEntry
 from crm.contacts import queries, services
 from crm.contacts.forms import OrganisationForm, PersonForm, SearchArgs, TieForm
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
-from crm.partnerships.models import Membership, Partnership
+from crm.partnerships.models import Partnership
 
 bp = Blueprint("contacts", __name__)
 
@@ -66,23 +64,22 @@ def new_person():
 
 @bp.route("/people/<int:person_id>")
 def person(person_id: int):
-    """Everything known about one person."""
+    """Everything known about one person (only what the user may see)."""
     person = get_person_or_404(person_id)
-    memberships_stmt = limit_partnerships(
-        select(Membership).where(Membership.person_id == person.id)
-        .options(selectinload(Membership.partnership)),
-        Membership.partnership_id, current_user,
-    )
-    memberships = db.session.scalars(memberships_stmt).all()
-    ties = services.ties_of(person.id) if current_user.is_staff else []
-    history = []
-    if current_user.is_staff:
-        history = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == "people", AuditEntry.entity_id == person.id)
-            .order_by(AuditEntry.id.desc()).limit(50)
-        ).all()
-    return render_template("people/detail.html", person=person, memberships=memberships,
-                           ties=ties, history=history, tie_form=TieForm())
+    return render_template("people/detail.html", person=person, tie_form=TieForm(),
+                           **queries.person_page(person, current_user))
+
+
+@bp.route("/people/search")
+def search_people():
+    """Autocomplete: people whose name or email starts like `q`, as radio choices (a fragment)."""
+    q = (request.args.get("q") or "").strip()[:200]
+    name = request.args.get("field", "other_id")
+    if name not in ("other_id", "knower"):
+        name = "other_id"
+    matches = queries.people_search(q, current_user, limit=8,
+                                    exclude=request.args.get("exclude", type=int)) if q else []
+    return render_template("people/_choices.html", matches=matches, q=q, field_name=name)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -125,25 +122,56 @@ def archive_person(person_id: int):
 
 @bp.route("/people/<int:person_id>/ties", methods=["POST"])
 def add_tie(person_id: int):
-    """Record that this person knows, or referred, another person."""
+    """Record that this person knows, or referred, another person (htmx: the ties fragment)."""
     require_staff()
     person = get_person_or_404(person_id)
     form = TieForm()
+    message = None
     if form.validate_on_submit():
         try:
-            services.add_tie(form.kind.data, person.id, form.other_id.data, form.strength.data,
-                             form.context.data, source="team", created_by_id=current_user.id)
+            ends = (person.id, form.other_id.data)
+            if form.kind.data == "referred" and request.form.get("direction") == "in":
+                ends = ends[::-1]  # the other person referred this one
+            tie = services.add_tie(form.kind.data, *ends, form.strength.data, form.context.data,
+                                   source="team", created_by_id=current_user.id)
         except services.ContactError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            message = (str(error), "error")
         else:
             db.session.commit()
-            flash("Tie recorded.", "success")
+            other = db.session.get(Person, tie.other(person.id))
+            message = (f"Recorded: {person.name} {'knows' if tie.kind == 'knows' else 'referred'} "
+                       f"{other.name}." if tie.source_id == person.id or tie.kind == "knows" else
+                       f"Recorded: {other.name} referred {person.name}.", "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        message = ("; ".join(m for errors in form.errors.values() for m in errors), "error")
+    if request.headers.get("HX-Request"):
+        db.session.expire_all()
+        return render_template("people/_ties.html", person=person, tie_form=TieForm(formdata=None),
+                               message=message, **queries.person_page(person, current_user))
+    flash(*message)
     return redirect(url_for("contacts.person", person_id=person.id))
+
+
+@bp.route("/ties/bulk", methods=["GET", "POST"])
+def bulk_ties():
+    """"Who do you know?": tick the people one person knows and record all the ties at once."""
+    require_staff()
+    knower_id = (request.values.get("knower", type=int) if "knower" in request.values
+                 else current_user.person_id)
+    knower = get_person_or_404(knower_id) if knower_id else None
+    args = SearchArgs(request.args)
+    report = None
+    if request.method == "POST" and knower is not None:
+        strength = request.form.get("strength", 1, type=int)
+        ids = [int(v) for v in request.form.getlist("known") if v.isdigit()][:500]
+        report = services.add_ties_bulk(knower.id, ids, strength if strength in (1, 2, 3) else 1,
+                                        request.form.get("context"), created_by_id=current_user.id)
+        db.session.commit()
+    rows, has_next = queries.page_of_people(args, current_user, 100) if knower else ([], False)
+    known = services.known_ids(knower.id) if knower else set()
+    return render_template("people/bulk_ties.html", knower=knower, people=rows, has_next=has_next,
+                           args=args, known=known, report=report)
 
 
 @bp.route("/ties/<int:tie_id>/delete", methods=["POST"])

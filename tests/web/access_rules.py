@@ -39,6 +39,8 @@ ACCESS = {
     "contacts.archive_person": "staff",
     "contacts.add_tie": "staff",
     "contacts.delete_tie": "staff",
+    "contacts.search_people": "login",
+    "contacts.bulk_ties": "staff",
     "contacts.organisations": "login",
     "contacts.new_organisation": "staff",
     "contacts.organisation": "person",
