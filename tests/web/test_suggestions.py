@@ -1,0 +1,90 @@
+"""Suggested invitees: employer-side non-members ranked by score, fit and reachability, returned
+by GET /api/v1/partnerships/{id}/suggestions in the issue's shape, cached until data changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.accounts import services as accounts
+from crm.contacts import services as contacts
+from crm.scoring import services as scoring
+from tests.web.world import build_world
+
+
+@pytest.fixture
+def bearer(db):
+    def make(user):
+        token = accounts.create_api_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def slate(db):
+    """Partnership A with a chair; three employer people outside it and a community partner."""
+    world = build_world()
+    org_c = contacts.save_organisation(None, {"name": "Gamma Tools", "kind": "employer",
+                                              "sector": "Manufacturing", "county": "Alpha"})
+    org_far = contacts.save_organisation(None, {"name": "Far Away Inc", "kind": "employer",
+                                                "sector": "Retail", "county": "Elsewhere"})
+    wib = contacts.save_organisation(None, {"name": "Alpha WIB", "kind": "workforce_board"})
+    ceo = contacts.save_person(None, {"name": "Cora CEO", "title": "CEO", "organisation_id": org_c.id,
+                                      "tags": ["United Way board"]})
+    far = contacts.save_person(None, {"name": "Fred Far", "title": "CEO", "organisation_id": org_far.id,
+                                      "tags": ["United Way board"]})
+    nobody = contacts.save_person(None, {"name": "Nina Nobody", "organisation_id": org_c.id})
+    partner = contacts.save_person(None, {"name": "Pat Partner", "organisation_id": wib.id})
+    contacts.add_tie("knows", world.chair_person.id, ceo.id, 3)
+    contacts.add_tie("knows", ceo.id, partner.id, 2)
+    db.session.commit()
+    scoring.clear_cache()
+    return world, ceo, far, nobody, partner
+
+
+def test_suggestions_api_returns_the_ranked_list_in_the_issues_shape(client, bearer, slate):
+    world, ceo, far, nobody, partner = slate
+    response = client.get(f"/api/v1/partnerships/{world.a.id}/suggestions",
+                          headers=bearer(world.users["convener_a"]))
+    assert response.status_code == 200
+    items = response.json
+    assert set(items[0]) == {"person_id", "score", "traits", "confidence", "reasons", "asker"}
+    assert set(items[0]["traits"]) == {"company", "industry", "community"}
+    ids = [i["person_id"] for i in items]
+    assert ids[0] == ceo.id  # in sector, in region, known to the chair
+    assert ids.index(ceo.id) < ids.index(far.id)  # same evidence, but out of sector and region
+    assert partner.id not in ids and world.chair_person.id not in ids  # partners, the team: no
+    top = items[0]
+    assert top["asker"] == {"person_id": world.chair_person.id, "path": [world.chair_person.id, ceo.id]}
+    assert any("CEO of Gamma Tools: company +30" == r for r in top["reasons"])
+    assert any("United Way board (tag): community +15" == r for r in top["reasons"])
+    assert items[ids.index(nobody.id)]["confidence"] == 0.0
+
+
+def test_suggestions_api_is_for_conveners_and_chairs_of_the_partnership_only(client, bearer, slate):
+    world = slate[0]
+    url = f"/api/v1/partnerships/{world.a.id}/suggestions"
+    assert client.get(url, headers=bearer(world.users["chair_a"])).status_code == 200
+    assert client.get(url, headers=bearer(world.users["viewer_a"])).status_code == 403
+    assert client.get(url, headers=bearer(world.users["convener_b"])).status_code == 404
+    assert client.get(url + "?limit=0", headers=bearer(world.users["admin"])).status_code == 400
+
+
+def test_ranking_follows_new_evidence_without_a_restart(client, bearer, db, slate):
+    world, ceo, far, nobody, partner = slate
+    headers = bearer(world.users["convener_a"])
+    url = f"/api/v1/partnerships/{world.a.id}/suggestions"
+
+    def score_of(pid):
+        return next(i for i in client.get(url, headers=headers).json if i["person_id"] == pid)
+
+    before = score_of(nobody.id)
+    assert client.get(url, headers=headers).json == client.get(url, headers=headers).json  # warm
+    for trait in ("company", "industry", "community"):
+        response = client.post(f"/api/v1/people/{nobody.id}/assessments", headers=headers,
+                               json={"trait": trait, "rating": 3, "evidence": "Chaired the expo"})
+        assert response.status_code == 201
+    after = score_of(nobody.id)
+    assert after["score"] > before["score"] and after["confidence"] > before["confidence"]
+    assert any("1 assessment (best: exemplary)" in r for r in after["reasons"])
