@@ -84,6 +84,9 @@ def register_blueprints(app: Flask) -> None:
     from crm.scoring.views import bp as scoring_bp
 
     app.register_blueprint(scoring_bp)
+    from crm.network.views import bp as network_bp
+
+    app.register_blueprint(network_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -117,3 +117,96 @@ def intro_paths_for(user, partnership_id: int, target_id: int, limit: int = 5) -
         return found
     visible = visible_people(user, {pid for p in found for pid in p.path})
     return [p for p in found if set(p.path) <= visible][:limit]
+
+
+def _visible_partnerships(user) -> dict[int, str]:
+    from crm.accounts.access import limit_partnerships
+    from crm.partnerships.models import Partnership
+
+    stmt = limit_partnerships(select(Partnership.id, Partnership.name).order_by(Partnership.name),
+                              Partnership.id, user)
+    return dict(db.session.execute(stmt).all())
+
+
+def map_people(partnership_id: int, user, path: list[int] | None = None,
+               organisation_id: int | None = None) -> tuple[list[int], list[int]]:
+    """Who the map shows: the partnership's members (one organisation's people and their
+    contacts when drilling down), plus the people of a highlighted path the user may see.
+    Returns (people, the valid highlighted path)."""
+    network = region_network()
+    members = network.members.get(partnership_id, {})
+    people = sorted(members)
+    if organisation_id is not None:
+        own = {p for p in people if network.nodes[p].organisation_id == organisation_id}
+        near = {q for p in own for q in network.knows.adj[p] if q in members}
+        people = sorted(own | near)
+    valid_path = [p for p in (path or []) if p in network.nodes]
+    if len(valid_path) != len(path or []):
+        valid_path = []  # an unknown person: highlight nothing rather than part of a path
+    missing = set(valid_path) - set(people)
+    if missing and visible_people(user, missing) == missing:
+        people = sorted(set(people) | missing)
+    elif missing:
+        valid_path = []  # a path through someone the user may not see is not shown
+    return people, valid_path
+
+
+def map_data(partnership_id: int, user, path: list[int] | None = None,
+             organisation_id: int | None = None, summarise: bool | None = None) -> dict:
+    """Everything the map page draws, as plain data (cached layout per graph version)."""
+    from crm.network import mapdata
+
+    version = graph_version()
+    network = region_network(version)
+    people, valid_path = map_people(partnership_id, user, path, organisation_id)
+    visible = _visible_partnerships(user)
+    if summarise is None:
+        summarise = organisation_id is None and len(people) > mapdata.SUMMARY_LIMIT
+    if summarise:
+        data = cache.get(("summary", partnership_id), version,
+                         lambda: mapdata.summary_map(network, partnership_id))
+        valid_path = []
+    else:
+        positions = cache.get(("layout", partnership_id, organisation_id, tuple(people)), version,
+                              lambda: mapdata.layout_for(network, people))
+        partnerships_of = {pid: [p for p in sorted(network_partnerships(network, pid)) if p in visible]
+                           for pid in people}
+        data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions)
+    data.update({"partnership_id": partnership_id, "path": valid_path,
+                 "organisation_id": organisation_id,
+                 "partnerships": [{"id": k, "name": v} for k, v in visible.items()],
+                 "labels": {"role": dict(vocab.ROLES), "stage": dict(vocab.STAGES),
+                            "side": {**dict(vocab.SIDES), "none": "No organisation"}}})
+    return data
+
+
+def network_partnerships(network: Network, person_id: int) -> list[int]:
+    """Ids of the partnerships the person belongs to."""
+    return [pid for pid, members in network.members.items() if person_id in members]
+
+
+def graphml(partnership_id: int) -> bytes:
+    """The partnership's members and ties as GraphML."""
+    from crm.network import mapdata
+
+    network = region_network()
+    return mapdata.graphml(network, partnership_id, sorted(network.members.get(partnership_id, {})))
+
+
+def person_intro_panel(user, person_id: int) -> list[dict]:
+    """For each partnership the person is in that the user may see: the ranked intro paths,
+    with names, for the person page."""
+    from crm.accounts.access import visible_partnership_ids
+
+    network = region_network()
+    allowed = visible_partnership_ids(user)
+    sections = []
+    for pid, name in _visible_partnerships(user).items():
+        if person_id not in network.members.get(pid, {}) or (allowed is not None and pid not in allowed):
+            continue
+        found = intro_paths_for(user, pid, person_id)
+        sections.append({"partnership_id": pid, "partnership": name,
+                         "best": pure_paths.best_asker(found),
+                         "paths": [{"path": p, "people": [(q, network.name(q)) for q in p.path]}
+                                   for p in found]})
+    return sections

@@ -1,0 +1,202 @@
+"""What the interactive map draws: plain data for vis-network, positions, options, exports.
+
+Pure: no Flask, no SQLAlchemy. Up to `PHYSICS_LIMIT` people vis-network's own physics lays the
+map out (bounded stabilisation, then stopped); above it positions come from `spring_positions`
+(a vectorised Fruchterman-Reingold in numpy, seeded so the map is stable) and physics is off;
+above `SUMMARY_LIMIT` the map shows organisations as nodes, with drill-down into one of them.
+Never pyvis's `add_edge`/`from_nx` (quadratic) nor its template (autoescaping off): the nodes
+and edges are plain lists serialised once; pyvis only builds the vis-network options object.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from io import BytesIO
+
+import networkx as nx
+import numpy as np
+
+from crm.network.graph import Network
+
+#: Up to this many people, vis-network's physics lays the map out in the browser.
+PHYSICS_LIMIT = 300
+#: Above this many people, the map summarises: organisations as nodes.
+SUMMARY_LIMIT = 3000
+#: Layout iterations on the server (a few suffice from an organisation-clustered start).
+LAYOUT_ITERATIONS = 40
+#: Side of the square the server layout spans, in vis-network canvas units.
+LAYOUT_SCALE = 60.0
+
+
+def spring_positions(node_ids: list[int], edges: list[tuple[int, int]], groups: dict | None = None,
+                     iterations: int = LAYOUT_ITERATIONS, seed: int = 0) -> dict[int, tuple[int, int]]:
+    """Fruchterman-Reingold positions, started with members of one group (organisation) near
+    each other. Memory and time are O(n^2) per iteration, fine up to `SUMMARY_LIMIT`."""
+    n = len(node_ids)
+    if n == 0:
+        return {}
+    rng = np.random.default_rng(seed)
+    index = {v: i for i, v in enumerate(node_ids)}
+    pos = rng.random((n, 2), dtype=np.float32)
+    if groups:
+        keys = sorted({groups.get(v) for v in node_ids}, key=lambda g: (g is None, str(g)))
+        centres = rng.random((len(keys), 2), dtype=np.float32)
+        where = {g: i for i, g in enumerate(keys)}
+        pos = pos * 0.15 + np.array([centres[where[groups.get(v)]] for v in node_ids]) * 0.85
+    if n == 1:
+        return {node_ids[0]: (0, 0)}
+    k = 1.0 / math.sqrt(n)
+    pairs = np.array([(index[a], index[b]) for a, b in edges if a in index and b in index],
+                     dtype=np.int64).reshape(-1, 2)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    dx = np.empty((n, n), dtype=np.float32)
+    dy = np.empty((n, n), dtype=np.float32)
+    inv = np.empty((n, n), dtype=np.float32)
+    for _ in range(iterations):
+        np.subtract(x[:, None], x[None, :], out=dx)
+        np.subtract(y[:, None], y[None, :], out=dy)
+        np.multiply(dx, dx, out=inv)
+        inv += dy * dy
+        np.maximum(inv, 1e-6, out=inv)
+        np.divide(k * k, inv, out=inv)
+        displacement = np.stack([(dx * inv).sum(axis=1), (dy * inv).sum(axis=1)], axis=1)
+        pos = np.stack([x, y], axis=1)
+        if len(pairs):
+            d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            length = np.sqrt((d * d).sum(axis=1, keepdims=True))
+            pull = d * length / k
+            np.subtract.at(displacement, pairs[:, 0], pull)
+            np.add.at(displacement, pairs[:, 1], pull)
+        length = np.sqrt((displacement * displacement).sum(axis=1, keepdims=True))
+        np.maximum(length, 1e-6, out=length)
+        pos += displacement / length * np.minimum(length, temperature)
+        x, y = pos[:, 0].copy(), pos[:, 1].copy()
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    spread = float(np.abs(pos).max()) or 1.0
+    pos *= (LAYOUT_SCALE * math.sqrt(n)) / spread
+    return {v: (int(pos[i, 0]), int(pos[i, 1])) for i, v in enumerate(node_ids)}
+
+
+def vis_options(physics: bool) -> dict:
+    """vis-network options, built with pyvis's options object (its defaults and names)."""
+    from pyvis.options import Options
+
+    options = Options()
+    options.interaction.hideEdgesOnDrag = True
+    options.edges.smooth.enabled = False  # straight edges draw much faster at scale
+    options.physics.enabled = physics
+    options.physics.stabilization.iterations = 200 if physics else 0
+    data = json.loads(options.to_json())
+    data["physics"]["stabilization"]["enabled"] = physics
+    data["interaction"].update({"hideEdgesOnZoom": not physics, "hover": True, "tooltipDelay": 150,
+                                "navigationButtons": False, "keyboard": False})
+    data["nodes"] = {"font": {"size": 14}, "borderWidth": 1}
+    data["layout"] = {"improvedLayout": False, "randomSeed": 7}
+    return data
+
+
+def person_nodes(network: Network, partnership_id: int, person_ids, partnerships_of: dict,
+                 positions: dict | None = None) -> list[dict]:
+    """One plain dict per person: what the map draws and filters on."""
+    members = network.members.get(partnership_id, {})
+    graph = network.knows
+    n = max(graph.number_of_nodes() - 1, 1)
+    nodes = []
+    for pid in person_ids:
+        node = network.nodes[pid]
+        role, stage = members.get(pid, ("", ""))
+        item = {
+            "id": pid, "name": node.name, "organisation": node.organisation or "",
+            "organisation_id": node.organisation_id, "side": node.side or "none",
+            "sector": node.sector or "", "role": role, "stage": stage,
+            "score": node.score, "centrality": round(graph.degree(pid) / n, 4) if pid in graph else 0,
+            "partnerships": partnerships_of.get(pid, []), "member": pid in members,
+        }
+        if positions and pid in positions:
+            item["x"], item["y"] = positions[pid]
+        nodes.append(item)
+    return nodes
+
+
+def person_edges(network: Network, person_ids) -> list[dict]:
+    """Knows ties (with strength) and referral ties (directed) among the given people."""
+    ids = set(person_ids)
+    edges = [{"from": a, "to": b, "kind": "knows", "strength": d.get("strength", 1)}
+             for a, b, d in network.knows.subgraph(ids).edges(data=True)]
+    edges += [{"from": a, "to": b, "kind": "referred", "strength": 0}
+              for a, b in network.referred.subgraph(ids).edges]
+    return edges
+
+
+def people_map(network: Network, partnership_id: int, person_ids: list[int], partnerships_of: dict,
+               positions: dict | None = None) -> dict:
+    """The map of the given people: nodes, edges, options."""
+    physics = len(person_ids) <= PHYSICS_LIMIT and not positions
+    return {"mode": "people", "physics": physics, "options": vis_options(physics),
+            "nodes": person_nodes(network, partnership_id, person_ids, partnerships_of, positions),
+            "edges": person_edges(network, person_ids)}
+
+
+def layout_for(network: Network, person_ids: list[int]) -> dict | None:
+    """Server positions when the map is too big for browser physics (else None)."""
+    if len(person_ids) <= PHYSICS_LIMIT:
+        return None
+    sub = network.knows.subgraph(person_ids)
+    groups = {pid: network.nodes[pid].organisation_id for pid in person_ids}
+    return spring_positions(list(person_ids), list(sub.edges), groups)
+
+
+def summary_map(network: Network, partnership_id: int) -> dict:
+    """Organisations as nodes (size: people), ties between organisations as weighted edges."""
+    members = network.members.get(partnership_id, {})
+    org_of = {pid: network.nodes[pid].organisation_id or 0 for pid in members}
+    counts = Counter(org_of.values())
+    names, sides, sectors = {}, {}, {}
+    for pid, org in org_of.items():
+        node = network.nodes[pid]
+        names[org] = node.organisation or "No organisation"
+        sides[org] = node.side or "none"
+        sectors[org] = node.sector or ""
+    links: dict[tuple[int, int], int] = defaultdict(int)
+    for a, b in network.knows.subgraph(members).edges:
+        oa, ob = org_of[a], org_of[b]
+        if oa != ob:
+            links[(min(oa, ob), max(oa, ob))] += 1
+    org_ids = sorted(counts)
+    positions = spring_positions(org_ids, list(links)) if len(org_ids) > PHYSICS_LIMIT else None
+    nodes = []
+    for org in org_ids:
+        item = {"id": org, "name": names[org], "organisation": names[org], "organisation_id": org,
+                "side": sides[org], "sector": sectors[org], "role": "", "stage": "",
+                "people": counts[org], "score": None, "centrality": 0, "partnerships": [],
+                "member": True}
+        if positions:
+            item["x"], item["y"] = positions[org]
+        nodes.append(item)
+    edges = [{"from": a, "to": b, "kind": "knows", "strength": min(3, 1 + w // 5), "ties": w}
+             for (a, b), w in links.items()]
+    physics = positions is None
+    return {"mode": "summary", "physics": physics, "options": vis_options(physics),
+            "nodes": nodes, "edges": edges}
+
+
+def graphml(network: Network, partnership_id: int, person_ids) -> bytes:
+    """The partnership's graph as GraphML (people with attributes, knows and referral ties)."""
+    graph = nx.MultiDiGraph()
+    members = network.members.get(partnership_id, {})
+    for pid in person_ids:
+        node = network.nodes[pid]
+        role, stage = members.get(pid, ("", ""))
+        graph.add_node(pid, name=node.name, organisation=node.organisation or "",
+                       side=node.side or "", sector=node.sector or "", role=role, stage=stage,
+                       score=float(node.score) if node.score is not None else -1.0)
+    for edge in person_edges(network, person_ids):
+        graph.add_edge(edge["from"], edge["to"], kind=edge["kind"], strength=edge["strength"])
+    buffer = BytesIO()
+    nx.write_graphml(graph, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""Network pages: the interactive map of a partnership, its exports, the keystone panel, and
+the intro-path panel of the person page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask_login import current_user
+
+from crm.accounts.access import get_partnership_or_404, get_person_or_404
+from crm.network import services
+
+bp = Blueprint("network", __name__)
+
+
+def _id_list(raw: str | None, limit: int = 10) -> list[int]:
+    """A comma-separated list of ids (`?path=1,2,3`); anything malformed gives []."""
+    try:
+        ids = [int(part) for part in (raw or "").split(",") if part.strip()]
+    except ValueError:
+        return []
+    return ids[:limit] if all(i > 0 for i in ids) else []
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+
+
+@bp.route("/partnerships/<int:partnership_id>/map")
+def map(partnership_id: int):  # noqa: A001  (the page is the map)
+    """The interactive network map of the partnership."""
+    partnership = get_partnership_or_404(partnership_id)
+    summary = request.args.get("view")
+    data = services.map_data(partnership.id, current_user, path=_id_list(request.args.get("path")),
+                             organisation_id=_int_arg("org"),
+                             summarise={"summary": True, "people": False}.get(summary))
+    return render_template("network/map.html", partnership=partnership, data=data)
+
+
+@bp.route("/partnerships/<int:partnership_id>/map.json")
+def export_json(partnership_id: int):
+    """The partnership's network as JSON (nodes and edges, as the map draws them)."""
+    partnership = get_partnership_or_404(partnership_id)
+    data = services.map_data(partnership.id, current_user, summarise=False)
+    response = jsonify({"partnership_id": partnership.id, "nodes": data["nodes"], "edges": data["edges"]})
+    response.headers["Content-Disposition"] = f'attachment; filename="partnership-{partnership.id}-network.json"'
+    return response
+
+
+@bp.route("/partnerships/<int:partnership_id>/map.graphml")
+def export_graphml(partnership_id: int):
+    """The partnership's network as GraphML (for Gephi, Cytoscape, yEd)."""
+    partnership = get_partnership_or_404(partnership_id)
+    return Response(services.graphml(partnership.id), mimetype="application/graphml+xml",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="partnership-{partnership.id}-network.graphml"'})
+
+
+@bp.route("/partnerships/<int:partnership_id>/keystones")
+def keystones(partnership_id: int):
+    """The leaders the partnership depends on (a fragment for htmx, or a page)."""
+    partnership = get_partnership_or_404(partnership_id)
+    result = services.keystones(partnership.id)
+    template = "network/_keystones.html" if request.headers.get("HX-Request") else "network/keystones.html"
+    return render_template(template, partnership=partnership, result=result)
+
+
+@bp.route("/people/<int:person_id>/intro-paths")
+def person_intro_paths(person_id: int):
+    """Who should ask this person, per partnership the user may see (a fragment or a page)."""
+    person = get_person_or_404(person_id)
+    sections = services.person_intro_panel(current_user, person.id)
+    template = "network/_intro_paths.html" if request.headers.get("HX-Request") else "network/intro_paths.html"
+    return render_template(template, person=person, sections=sections)

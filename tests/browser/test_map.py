@@ -1,0 +1,104 @@
+"""The network map in Chromium, with every non-app request refused: it draws from vendored
+files only, a hostile name shows as text and runs nothing, filters change what is drawn,
+search focuses a person and a highlighted intro path is drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.contacts import services as contacts
+from crm.partnerships import services as partnerships
+from tests.web.world import PASSWORD, build_world
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>Eve'
+
+
+def _sign_in(page, live_server, email):
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _seed(db):
+    world = build_world()
+    college = contacts.save_organisation(None, {"name": "City College", "kind": "community_college"})
+    other = contacts.save_organisation(None, {"name": "Gamma Tools", "kind": "employer",
+                                              "sector": "Tools"})
+    db.session.flush()
+    people = {}
+    for name, org, role, stage in [("Pat Partner", college, "community_partner", "champion"),
+                                   ("Gil Gamma", other, "champion", "champion"),
+                                   (HOSTILE, other, "member", "candidate")]:
+        person = contacts.save_person(None, {"name": name, "organisation_id": org.id})
+        db.session.flush()
+        partnerships.add_member(world.a, person.id, role, stage)
+        people[name] = person
+    contacts.add_tie("knows", world.chair_person.id, people["Pat Partner"].id, 1)
+    contacts.add_tie("knows", people["Pat Partner"].id, people["Gil Gamma"].id, 2)
+    contacts.add_tie("knows", people["Gil Gamma"].id, people[HOSTILE].id, 3)
+    contacts.add_tie("referred", world.chair_person.id, people["Gil Gamma"].id, 1)
+    db.session.commit()
+    return world, people
+
+
+def _shown(page):
+    box = page.locator("#map")
+    return int(box.get_attribute("data-nodes-shown")), int(box.get_attribute("data-edges-shown"))
+
+
+def test_map_renders_offline_and_a_hostile_name_stays_text(page, live_server, db):
+    world, people = _seed(db)
+    _sign_in(page, live_server, "convener.a@example.org")
+    page.goto(f"{live_server}/partnerships/{world.a.id}/map")
+    page.wait_for_selector("#map[data-ready='1'] canvas")
+    assert _shown(page) == (5, 5)
+    page.get_by_label("Search").fill("eve")
+    page.get_by_label("Search").press("Enter")
+    assert page.locator("#map-selected-name").text_content() == HOSTILE
+    assert page.locator("#map-selected-link").get_attribute("href") == f"/people/{people[HOSTILE].id}"
+    assert page.locator("img[src='x']").count() == 0
+    # hovering every node shows its tooltip: the hostile one must come out as text
+    page.evaluate("() => window.scrollTo(0, 0)")
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_filters_change_what_is_drawn_without_reloading(page, live_server, db):
+    world, _people = _seed(db)
+    _sign_in(page, live_server, "viewer.a@example.org")
+    page.goto(f"{live_server}/partnerships/{world.a.id}/map")
+    page.wait_for_selector("#map[data-ready='1']")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.get_by_label("Community partners").uncheck()
+    assert _shown(page) == (4, 3)  # Pat and both of her ties go
+    page.get_by_label("Community partners").check()
+    page.get_by_label("Referred").uncheck()
+    assert _shown(page) == (5, 4)
+    page.locator("#map-strength").fill("3")
+    assert _shown(page) == (5, 2)  # only the close ties (strength 3) are left
+    page.locator("#map-strength").fill("1")
+    page.get_by_label("Referred").check()
+    page.get_by_label("Stage").select_option("champion")
+    assert _shown(page)[0] == 3  # chair, Pat and Gil are champions
+    page.get_by_label("Stage").select_option("")
+    page.get_by_label("Search").fill("Gil Gamma")
+    page.get_by_label("Search").press("Enter")
+    page.get_by_label("Ego view").select_option("1")
+    assert _shown(page)[0] == 4  # Gil, Pat, Eve and the chair (who referred Gil)
+    assert page.evaluate("() => window.__sameDocument") is True
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_intro_path_from_the_person_page_is_highlighted_on_the_map(page, live_server, db):
+    world, people = _seed(db)
+    _sign_in(page, live_server, "convener.a@example.org")
+    page.goto(f"{live_server}/people/{people['Gil Gamma'].id}")
+    link = page.get_by_role("link", name="show on map").first
+    link.wait_for()
+    link.click()
+    page.wait_for_selector("#map[data-ready='1']")
+    assert "path=" in page.url
+    assert page.dialogs == [] and page.errors == []
