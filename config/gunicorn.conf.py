@@ -10,7 +10,7 @@ CRM_TIMEOUT) or on the command line.
 import multiprocessing
 import os
 
-wsgi_app = "crm:create_app()"
+wsgi_app = "crm.wsgi:app"
 bind = os.environ.get("CRM_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("CRM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
@@ -28,3 +28,6 @@ loglevel = os.environ.get("CRM_LOG_LEVEL", "info")
 # Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers only.
 forwarded_allow_ips = os.environ.get("CRM_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
+# gunicorn 24+ opens a control socket in ~/.gunicorn by default; several instances on one
+# machine (app servers, load tests) would fight over it, and Convene has no use for it.
+control_socket_disable = True
