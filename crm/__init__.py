@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.api import register_modules
     from crm.contacts.views import bp as contacts_bp
     from crm.contacts.transfer_views import bp as transfer_bp
+    from crm.contacts.duplicate_views import bp as duplicates_bp
     from crm.main import bp as main_bp
     from crm.partnerships.views import bp as partnerships_bp
     from crm.privacy.views import bp as privacy_bp
@@ -81,12 +82,16 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(duplicates_bp)
     from crm.scoring.views import bp as scoring_bp
 
     app.register_blueprint(scoring_bp)
     from crm.network.views import bp as network_bp
 
     app.register_blueprint(network_bp)
+    from crm.outreach.views import bp as outreach_bp
+
+    app.register_blueprint(outreach_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.setup",
     "accounts.setup_demo",
     "main.healthz",
+    "outreach.feed",  # a private calendar feed: the revocable token in its URL is the credential
 }
 
 

@@ -64,6 +64,25 @@ ACCESS.update({
 })
 
 ACCESS.update({
+    # --- outreach pages ---
+    "outreach.partnership_outreach": "partnership",
+    "outreach.create_meeting": "partnership_staff",
+    "outreach.meeting": "partnership",
+    "outreach.move_meeting": "partnership_staff",
+    "outreach.meeting_ics": "partnership",
+    "outreach.my_tasks": "login",
+    "outreach.update_task": "partnership_chair",
+    "outreach.task_ics": "partnership",
+    "outreach.invitation": "partnership_chair",
+    "outreach.send_invitation": "partnership_chair",
+    "outreach.letter": "partnership_staff",
+    "outreach.outbox": "staff",
+    "outreach.feed": "public",
+    "outreach.rotate_feed": "login",
+    "outreach.revoke_feed": "login",
+})
+
+ACCESS.update({
     # --- outreach api ---
     "api.create_meeting": "api",
     "api.list_meetings": "api",
@@ -89,6 +108,11 @@ ACCESS.update({
     "transfer.export_vcards": "staff",
     "transfer.export_organisations": "staff",
     "transfer.export_relationships": "staff",
+    # --- contacts: duplicates, merge and undo ---
+    "duplicates.index": "staff",
+    "duplicates.merge_pair": "staff",
+    "duplicates.merged": "staff",
+    "duplicates.undo": "staff",
 })
 
 ACCESS.update({

@@ -1,0 +1,47 @@
+"""Forms of the outreach pages: meetings, moving them, tasks, asks and the letter template."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from crm import vocab
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField("Kind", choices=dict(vocab.MEETING_KINDS), default="launch")
+    starts_at = DateTimeLocalField("Starts (partnership's local time)", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(message="Choose the date and time.")])
+    title = StringField("Title", validators=[Optional(), Length(max=300)])
+    location = StringField("Place (host employer's facility)", validators=[Optional(), Length(max=300)])
+
+
+class MoveMeetingForm(FlaskForm):
+    starts_at = DateTimeLocalField("New start", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(message="Choose the new date and time.")])
+
+
+class TaskForm(FlaskForm):
+    kind = SelectField("Kind", choices=dict(vocab.TASK_KINDS), default="custom")
+    title = StringField("What", validators=[Optional(), Length(max=300)])
+    due = DateField("Due", validators=[DataRequired(message="Choose a due date.")])
+    person_id = IntegerField("For person id", validators=[Optional()])
+
+
+class CompleteTaskForm(FlaskForm):
+    status = SelectField("Status", choices=dict(vocab.TASK_STATUSES), default="done")
+    outcome = SelectField("Outcome", choices={"": "-", **dict(vocab.TASK_OUTCOMES)}, default="")
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+    referred_name = StringField("Referred person's name", validators=[Optional(), Length(max=200)])
+    referred_email = EmailField("Their email", validators=[Optional(), Email(), Length(max=320)])
+
+
+class AssignForm(FlaskForm):
+    owner_id = IntegerField("Asker", validators=[Optional()])
+    asker_reason = TextAreaField("Why not employer-to-employer", validators=[Optional(), Length(max=2000)])
+
+
+class LetterForm(FlaskForm):
+    subject = StringField("Subject", validators=[DataRequired(message="A subject, please."), Length(max=300)])
+    body = TextAreaField("Letter", validators=[DataRequired(message="The letter is empty."), Length(max=20000)])

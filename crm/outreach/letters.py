@@ -1,0 +1,137 @@
+"""The invitation letter, modelled on the workbook's sample launch invitation (section C), as
+an editable per-partnership template with fields, rendered per invitee in Jinja's sandbox:
+plain text for the .txt/.eml the asker sends, autoescaped HTML for the preview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.outreach.models import LetterTemplate
+
+FIELDS = ("invitee", "asker", "chairs", "sector", "partnership", "date", "time", "place", "region")
+
+DEFAULT_SUBJECT = "An invitation: the {{ sector }} sector partnership launch, {{ date }}"
+DEFAULT_BODY = """Dear {{ invitee }},
+
+Over the past months, I have been part of a thoughtful group of area business leaders and public \
+partners, working together to strengthen our region's economy. One of the sectors we prioritized \
+because of its great potential is the {{ sector }} sector, which is why I am especially interested \
+in talking to you.
+
+On {{ date }}, {{ chairs }} are hosting a launch meeting for a new {{ sector }} sector partnership \
+in {{ region }}. I am really hoping you will join us at that meeting. We will bring together business \
+owners and leaders of the sector to talk about ways to grow and sustain our work in the region.
+
+We are modeling our partnership after successful sector partnerships around the country. \
+Industry-driven sector partnerships can be a place for business leaders to collectively address \
+issues that relate to competitiveness and growth; to find the best ways to work with public and \
+education programs; and to help create solutions to pressing issues.
+
+Our hope is to come away from our first meeting with a set of action items for the sector and the \
+formation of teams to pursue these priorities. But none of this can happen without you. The meeting \
+will be a 2-hour commitment, at {{ time }} at {{ place }}. We realize this is a big ask, but we also \
+think this is a big opportunity. We hope you will join us.
+
+Please let me know if you would like to discuss further and if you can attend. I look forward to \
+hearing from you!
+
+Warm regards,
+
+{{ asker }}
+"""
+
+
+class LetterError(ValueError):
+    """A template that does not render, with a message for the person editing it."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    subject: str
+    body: str
+
+
+_text_env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+_html_env = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+
+
+def template_for(partnership_id: int) -> tuple[str, str]:
+    """The partnership's (subject, body) template, or the workbook's sample."""
+    saved = db.session.scalar(select(LetterTemplate).where(LetterTemplate.partnership_id == partnership_id))
+    return (saved.subject, saved.body) if saved else (DEFAULT_SUBJECT, DEFAULT_BODY)
+
+
+def check(subject: str, body: str) -> None:
+    """Raise LetterError unless both parts render with sample fields."""
+    render(subject, body, dict.fromkeys(FIELDS, "x"))
+
+
+def save_template(partnership_id: int, subject: str, body: str) -> LetterTemplate:
+    check(subject, body)
+    saved = db.session.scalar(select(LetterTemplate).where(LetterTemplate.partnership_id == partnership_id))
+    if saved is None:
+        saved = LetterTemplate(partnership_id=partnership_id)
+        db.session.add(saved)
+    saved.subject, saved.body = subject.strip(), body
+    db.session.flush()
+    return saved
+
+
+def render(subject: str, body: str, fields: dict, html: bool = False) -> Letter:
+    """The letter for one invitee (HTML-escaped when `html`)."""
+    env = _html_env if html else _text_env
+    try:
+        return Letter(" ".join(_text_env.from_string(subject).render(**fields).split()),
+                      env.from_string(body).render(**fields))
+    except (TemplateSyntaxError, SecurityError, UndefinedError, TypeError) as error:
+        raise LetterError(f"The letter template does not render: {error}") from None
+
+
+def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
+           from_email: str | None) -> bytes:
+    """An .eml draft the asker can open in their mail program and send."""
+    message = EmailMessage()
+    message["From"] = formataddr((from_name, from_email or "")) if from_email else from_name
+    message["To"] = formataddr((to_name, to_email)) if to_email else to_name
+    message["Subject"] = letter.subject
+    message["X-Unsent"] = "1"  # opens as a draft in Outlook and Apple Mail
+    message.set_content(letter.body)
+    return message.as_bytes()
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return names[0] if names else "our employer chairs"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def fields_for(task, meeting) -> dict:
+    """The letter's fields for an ask: invitee, asker, chairs, sector, date, time, place..."""
+    from crm.timeutil import local
+
+    partnership = task_partnership(task)
+    fields = {"invitee": task.person.name if task.person else "", "asker": task.owner.name if task.owner else "",
+              "sector": partnership.sector, "partnership": partnership.name,
+              "region": partnership.region or "our region", "chairs": "our employer chairs",
+              "date": "(date to be set)", "time": "(time to be set)", "place": "(place to be set)"}
+    if meeting is not None:
+        when = local(meeting.starts_at, partnership.timezone)
+        fields.update(chairs=_names([c.name for c in meeting.chairs]), date=f"{when:%A, %B} {when.day}",
+                      time=f"{when:%H:%M}",
+                      place=meeting.location or (meeting.host.name if meeting.host else "(place to be set)"))
+    return fields
+
+
+def task_partnership(task):
+    from crm.partnerships.models import Partnership
+
+    return db.session.get(Partnership, task.partnership_id)

@@ -1,0 +1,384 @@
+"""Outreach pages: a partnership's timeline and tasks, meetings (set, move, export), my tasks,
+assigning asks with proposed employer askers, invitation letters, the outbox, calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm import vocab
+from crm.accounts.access import (
+    can_edit_partnership,
+    get_partnership_or_404,
+    limit_partnerships,
+    require_staff,
+    visible_partnership_ids,
+)
+from crm.accounts.models import User, new_secret, token_digest
+from crm.contacts.models import Person
+from crm.extensions import db
+from crm.outreach import ics, lease, letters, mail, services, timeline
+from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
+from crm.outreach.forms import AssignForm, CompleteTaskForm, LetterForm, MeetingForm, MoveMeetingForm
+from crm.outreach.models import OutboxMessage, Task
+from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.timeutil import local, utcnow, zone
+
+bp = Blueprint("outreach", __name__)
+VIEWS = ("all", "today", "week", "overdue")
+
+
+def _local_to_utc(value, tz_name):
+    return value.replace(tzinfo=zone(tz_name))
+
+
+def _back(default: str):
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+def _members(partnership_id: int) -> list[Membership]:
+    return db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership_id)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))
+        .order_by(Membership.id)).all()
+
+
+def asker_choices(partnership_id: int) -> list[dict]:
+    """Members who may make an ask: employer chairs and champions first, then everyone else."""
+    members = _members(partnership_id)
+    rank = {r: i for i, r in enumerate(vocab.ASKER_ROLES)}
+
+    def key(m):
+        return (not services.is_employer_side(m.person), rank.get(m.role, 99), m.person.name)
+
+    return [{"id": m.person_id, "name": m.person.name, "role": vocab.label(vocab.ROLES, m.role),
+             "employer": services.is_employer_side(m.person),
+             "org": m.person.organisation.name if m.person.organisation else ""}
+            for m in sorted(members, key=key) if m.role in vocab.ASKER_ROLES or m.role == "convener"
+            or m.role == "community_partner"]
+
+
+def _task_context(tasks, partnership_id=None, today=None) -> dict:
+    today = today or services.today_for(None)
+    proposals = {}
+    for task in tasks:
+        if task.kind == "ask" and task.owner_id is None and task.status == "open" and task.person_id:
+            proposals[task.id] = services.propose_asker(task.partnership_id, task.person_id)
+    return {"tasks": tasks, "today": today, "pace": timeline.pace, "pace_labels": timeline.PACE_LABELS,
+            "proposals": proposals, "needs_reason": services.needs_reason}
+
+
+@bp.app_context_processor
+def _outreach_helpers():
+    return {"outreach_person_tasks": _person_tasks, "outreach_partnership_summary": _partnership_summary,
+            "outreach_health": _health}
+
+
+def _person_tasks(person):
+    ids = visible_partnership_ids(current_user)
+    stmt = services.tasks_query(ids, person_id=person.id, status=None)
+    owned = services.tasks_query(ids, owner_id=person.id, status="open")
+    return {"about": db.session.scalars(stmt.limit(20)).all(), "owned": db.session.scalars(owned.limit(20)).all(),
+            "today": services.today_for(None), "pace": timeline.pace, "pace_labels": timeline.PACE_LABELS}
+
+
+def _partnership_summary(partnership):
+    today = services.today_for(partnership)
+    not_e2e, asks = services.ask_mix(partnership.id)
+    upcoming = db.session.scalars(select(Meeting).where(
+        Meeting.partnership_id == partnership.id, Meeting.starts_at >= utcnow() - timedelta(days=1))
+        .order_by(Meeting.starts_at).limit(3)).all()
+    return {"pace": services.pace_summary(partnership, today), "not_e2e": not_e2e, "asks": asks,
+            "meetings": upcoming}
+
+
+def _health():
+    return {"scheduler": lease.status(), "outbox": mail.outbox_health()}
+
+
+# --- the partnership's outreach -------------------------------------------------------------
+
+@bp.route("/partnerships/<int:partnership_id>/outreach")
+def partnership_outreach(partnership_id: int):
+    """A partnership's meetings and outreach tasks, with on time / at risk / late."""
+    partnership = get_partnership_or_404(partnership_id)
+    view = request.args.get("view", "all")
+    view = view if view in VIEWS else "all"
+    today = services.today_for(partnership)
+    stmt = services.tasks_query([partnership.id], view=view, today=today,
+                                status=None if view == "all" else "open")
+    tasks = db.session.scalars(stmt.limit(500)).all()
+    context = _task_context(tasks, partnership.id, today)
+    context.update(partnership=partnership, view=view, askers=asker_choices(partnership.id),
+                   can_edit=can_edit_partnership(current_user, partnership.id),
+                   can_act=can_act_on_tasks(current_user, partnership.id))
+    if request.headers.get("HX-Request"):
+        return render_template("outreach/_tasks.html", **context)
+    not_e2e, asks = services.ask_mix(partnership.id)
+    context.update(meetings=services.meetings_of(partnership.id), form=MeetingForm(),
+                   counts=services.pace_summary(partnership, today), not_e2e=not_e2e, asks=asks)
+    return render_template("outreach/partnership.html", **context)
+
+
+@bp.post("/partnerships/<int:partnership_id>/outreach/meetings")
+def create_meeting(partnership_id: int):
+    """Set a meeting's date; a launch lays out the workbook's tasks around it."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(partnership, _local_to_utc(form.starts_at.data, partnership.timezone),
+                                              form.kind.data, form.title.data, location=form.location.data)
+        except services.OutreachError as error:
+            form.starts_at.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{vocab.label(vocab.MEETING_KINDS, meeting.kind)} set; its tasks are laid out below.", "success")
+            return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
+    today = services.today_for(partnership)
+    tasks = db.session.scalars(services.tasks_query([partnership.id], today=today, status=None).limit(500)).all()
+    context = _task_context(tasks, partnership.id, today)
+    not_e2e, asks = services.ask_mix(partnership.id)
+    context.update(partnership=partnership, view="all", askers=asker_choices(partnership.id), can_edit=True,
+                   can_act=True, meetings=services.meetings_of(partnership.id), form=form,
+                   counts=services.pace_summary(partnership, today), not_e2e=not_e2e, asks=asks)
+    return render_template("outreach/partnership.html", **context), 400
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+@bp.route("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    """A meeting, its generated steps with their pace, and the form to move it."""
+    meeting = get_meeting_or_404(meeting_id)
+    partnership = meeting.partnership
+    today = services.today_for(partnership)
+    tasks = db.session.scalars(select(Task).where(Task.meeting_id == meeting.id)
+                               .options(selectinload(Task.person), selectinload(Task.owner))
+                               .order_by(Task.due, Task.id)).all()
+    form = MoveMeetingForm(starts_at=local(meeting.starts_at, partnership.timezone).replace(tzinfo=None))
+    context = _task_context(tasks, partnership.id, today)
+    context.update(meeting=meeting, partnership=partnership, form=form, view="all",
+                   askers=asker_choices(partnership.id),
+                   can_edit=can_edit_partnership(current_user, partnership.id),
+                   can_act=can_act_on_tasks(current_user, partnership.id),
+                   counts=timeline.pace_counts([(t.due, t.status) for t in tasks], today))
+    return render_template("meetings/detail.html", **context)
+
+
+@bp.post("/meetings/<int:meeting_id>/move")
+def move_meeting(meeting_id: int):
+    """Reschedule a meeting: open tasks move with it, done ones stay."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    form = MoveMeetingForm()
+    if not form.validate_on_submit():
+        flash("Choose the new date and time.", "error")
+        return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
+    old = meeting.starts_at
+    services.move_meeting(meeting, _local_to_utc(form.starts_at.data, meeting.partnership.timezone))
+    db.session.commit()
+    days = (services.meeting_day(meeting) - local(old, meeting.partnership.timezone).date()).days
+    flash(f"Meeting moved by {days} day(s); open tasks moved with it, done tasks stayed.", "success")
+    return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/calendar.ics")
+def meeting_ics(meeting_id: int):
+    """The meeting as an ICS file."""
+    meeting = get_meeting_or_404(meeting_id)
+    return _ics(ics.calendar_of(meeting.partnership.name, meetings=[meeting]), f"meeting-{meeting.id}.ics")
+
+
+def _ics(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+@bp.route("/tasks")
+def my_tasks():
+    """My asks and other tasks (owned by my person record), today / this week / overdue."""
+    view = request.args.get("view", "week")
+    view = view if view in VIEWS else "week"
+    person_id = current_user.person_id
+    tasks = []
+    if person_id:
+        stmt = services.tasks_query(visible_partnership_ids(current_user), owner_id=person_id, view=view,
+                                    today=services.today_for(None))
+        tasks = db.session.scalars(stmt.limit(500)).all()
+    context = _task_context(tasks)
+    context.update(view=view, linked=bool(person_id), can_act=True, askers=[], partnership=None,
+                   can_edit=False)
+    if request.headers.get("HX-Request"):
+        return render_template("outreach/_tasks.html", **context)
+    return render_template("outreach/my_tasks.html", **context)
+
+
+@bp.post("/tasks/<int:task_id>")
+def update_task(task_id: int):
+    """Complete a task with an outcome, or assign an ask's asker."""
+    task = get_task_or_404(task_id, act=True)
+    default = url_for("outreach.partnership_outreach", partnership_id=task.partnership_id)
+    try:
+        if request.form.get("action") == "assign":
+            form = AssignForm()
+            if not form.validate_on_submit():
+                raise services.OutreachError("Choose an asker.")
+            services.assign_owner(task, form.owner_id.data, form.asker_reason.data, current_user.id)
+            message = "Asker assigned."
+        else:
+            form = CompleteTaskForm()
+            if not form.validate_on_submit():
+                raise services.OutreachError("; ".join(e for errs in form.errors.values() for e in errs))
+            referred = {"name": form.referred_name.data, "email": form.referred_email.data or None}
+            new_person = services.complete_task(task, form.status.data, form.outcome.data or None,
+                                                form.notes.data, referred, current_user.id)
+            message = f"Task marked {vocab.label(vocab.TASK_STATUSES, task.status).lower()}."
+            if new_person is not None:
+                message += f" {new_person.name} added as a referral."
+    except services.OutreachError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(default)
+    db.session.commit()
+    flash(message, "success")
+    return _back(default)
+
+
+@bp.route("/tasks/<int:task_id>/calendar.ics")
+def task_ics(task_id: int):
+    """The task as an ICS file (an all-day event on its due date)."""
+    task = get_task_or_404(task_id)
+    return _ics(ics.calendar_of("Convene task", tasks=[task]), f"task-{task.id}.ics")
+
+
+# --- invitations -----------------------------------------------------------------------------------
+
+def _letter_for(task: Task, html: bool = False):
+    meeting = db.session.get(Meeting, task.meeting_id) if task.meeting_id else db.session.scalar(
+        select(Meeting).where(Meeting.partnership_id == task.partnership_id, Meeting.kind == "launch")
+        .order_by(Meeting.starts_at.desc()).limit(1))
+    subject, body = letters.template_for(task.partnership_id)
+    return letters.render(subject, body, letters.fields_for(task, meeting), html=html)
+
+
+@bp.route("/tasks/<int:task_id>/invitation")
+def invitation(task_id: int):
+    """The invitation letter for an ask: preview, download (.txt, .eml) or send from the asker."""
+    task = get_task_or_404(task_id, act=True)
+    fmt = request.args.get("format", "html")
+    try:
+        letter = _letter_for(task, html=False)
+    except letters.LetterError as error:
+        flash(str(error), "error")
+        return redirect(url_for("outreach.letter", partnership_id=task.partnership_id))
+    name = f"invitation-{task.id}"
+    if fmt == "txt":
+        return Response(f"Subject: {letter.subject}\n\n{letter.body}", mimetype="text/plain",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.txt"'})
+    if fmt == "eml":
+        owner, person = task.owner, task.person
+        data = letters.as_eml(letter, person.name if person else "", person.email if person else None,
+                              owner.name if owner else "", owner.email if owner else None)
+        return Response(data, mimetype="message/rfc822",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.eml"'})
+    return render_template("outreach/invitation.html", task=task, letter=letter)
+
+
+@bp.post("/tasks/<int:task_id>/invitation")
+def send_invitation(task_id: int):
+    """Queue the invitation in the outbox, from the asker's name (replies go to the asker)."""
+    task = get_task_or_404(task_id, act=True)
+    back = url_for("outreach.invitation", task_id=task.id)
+    if not (task.person and task.person.email):
+        flash("This invitee has no email address: download the letter instead.", "error")
+        return redirect(back)
+    try:
+        letter = _letter_for(task)
+    except letters.LetterError as error:
+        flash(str(error), "error")
+        return redirect(back)
+    owner = task.owner
+    queued = mail.enqueue(f"invitation:{task.id}:{task.person.email}", task.person.email, letter.subject,
+                          letter.body, to_person_id=task.person_id,
+                          from_name=owner.name if owner else None, reply_to=owner.email if owner else None)
+    db.session.commit()
+    flash("Invitation queued in the outbox." if queued else "This invitation was already queued.", "success")
+    return redirect(back)
+
+
+@bp.route("/partnerships/<int:partnership_id>/letter", methods=["GET", "POST"])
+def letter(partnership_id: int):
+    """Edit the partnership's invitation letter (fields in {{ double braces }})."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    subject, body = letters.template_for(partnership.id)
+    form = LetterForm(data={"subject": subject, "body": body}) if request.method == "GET" else LetterForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                letters.save_template(partnership.id, form.subject.data, form.body.data)
+            except letters.LetterError as error:
+                form.body.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash("Invitation letter saved.", "success")
+                return redirect(url_for("outreach.letter", partnership_id=partnership.id))
+        status = 400
+    return render_template("outreach/letter.html", partnership=partnership, form=form,
+                           fields=letters.FIELDS), status
+
+
+# --- outbox and calendars -------------------------------------------------------------------------
+
+@bp.route("/outbox")
+def outbox():
+    """Messages waiting, failing or sent, newest first (staff)."""
+    require_staff()
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
+    return render_template("outreach/outbox.html", messages=messages, health=_health())
+
+
+@bp.route("/calendar/<feed_token>.ics")
+def feed(feed_token: str):
+    """A user's private calendar feed: their open tasks and their partnerships' meetings."""
+    user = db.session.scalar(select(User).where(User.ics_token_hash == token_digest(feed_token),
+                                                User.active.is_(True)))
+    if user is None:
+        abort(404)
+    tasks = []
+    if user.person_id:
+        tasks = db.session.scalars(services.tasks_query(visible_partnership_ids(user), owner_id=user.person_id)
+                                   .limit(2000)).all()
+    meetings = db.session.scalars(limit_partnerships(
+        select(Meeting).where(Meeting.starts_at >= utcnow() - timedelta(days=90)), Meeting.partnership_id, user)
+        .join(Partnership, Partnership.id == Meeting.partnership_id).order_by(Meeting.starts_at)).all()
+    return _ics(ics.calendar_of("Convene", meetings=meetings, tasks=tasks), "convene.ics")
+
+
+@bp.post("/calendar/feed")
+def rotate_feed():
+    """Create a new private calendar feed URL (the old one stops working)."""
+    token = new_secret()
+    user = db.session.get(User, current_user.id)
+    user.ics_token_hash = token_digest(token)
+    db.session.commit()
+    flash("Your new private calendar URL (shown once; paste it into your calendar): "
+          + url_for("outreach.feed", feed_token=token, _external=True), "success")
+    return redirect(url_for("outreach.my_tasks"))
+
+
+@bp.post("/calendar/feed/revoke")
+def revoke_feed():
+    """Turn the private calendar feed off."""
+    user = db.session.get(User, current_user.id)
+    user.ics_token_hash = None
+    db.session.commit()
+    flash("Your calendar feed is turned off.", "success")
+    return redirect(url_for("outreach.my_tasks"))

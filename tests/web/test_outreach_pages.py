@@ -1,0 +1,141 @@
+"""Outreach pages: a convener sets the launch date and sees the tasks laid out with their pace,
+assigns an ask (the proposed employer asker, or a convener with a reason), reschedules the
+meeting, edits and downloads the invitation letter, and sees the scheduler's health line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from crm.outreach.models import OutboxMessage, Task
+from crm.partnerships.models import Meeting
+from crm.timeutil import utcnow
+from tests.conftest import text_of
+from tests.web.world import build_world, sign_in
+
+
+def _launch(client, world, days=35):
+    when = (utcnow() + timedelta(days=days)).strftime("%Y-%m-%dT10:00")
+    return client.post(f"/partnerships/{world.a.id}/outreach/meetings",
+                       data={"kind": "launch", "starts_at": when, "title": "Launch", "location": "Alpha Works"})
+
+
+def test_setting_the_launch_date_lays_out_the_tasks(client, db, add_member, make_person):
+    world = build_world()
+    add_member(world.a, make_person("Ann Approved", org=world.org_a), stage="approved")
+    sign_in(client, world.users["convener_a"])
+    response = _launch(client, world)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    text = text_of(page)
+    assert "Ask (invitation)" in text and "Ann Approved" in text and "Second meeting" in text
+    assert "On time" in text
+    outreach = text_of(client.get(f"/partnerships/{world.a.id}/outreach"))
+    assert "asks are not employer-to-employer" in outreach
+
+
+def test_bad_meeting_input_keeps_the_page_with_a_message(client):
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    response = client.post(f"/partnerships/{world.a.id}/outreach/meetings", data={"kind": "launch", "starts_at": "x"})
+    assert response.status_code == 400 and "Choose the date and time" in text_of(response)
+
+
+def test_rescheduling_moves_open_tasks(client, db):
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    meeting_id = world.extra["meeting_id"]
+    before = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
+    meeting = db.session.get(Meeting, meeting_id)
+    new = (meeting.starts_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/meetings/{meeting_id}/move", data={"starts_at": new}, follow_redirects=True)
+    assert "moved by 7 day" in text_of(response)
+    db.session.expire_all()
+    after = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
+    assert set(after) == set(before) and all(after[k] == before[k] + timedelta(days=7) for k in before)
+
+
+def test_assigning_a_convener_to_ask_an_employer_needs_a_reason(client, db, make_org, make_person, add_member):
+    world = build_world()
+    board = make_org("Board", kind="workforce_board")
+    convener = make_person("Connie", org=board)
+    add_member(world.a, convener, role="convener", stage="champion")
+    sign_in(client, world.users["convener_a"])
+    task_id = world.extra["task_id"]
+    refused = client.post(f"/tasks/{task_id}", data={"action": "assign", "owner_id": convener.id},
+                          follow_redirects=True)
+    assert "employer-to-employer" in text_of(refused)
+    assert db.session.get(Task, task_id).owner_id == world.chair_person.id
+    client.post(f"/tasks/{task_id}", data={"action": "assign", "owner_id": convener.id,
+                                           "asker_reason": "Only she knows him"})
+    db.session.expire_all()
+    assert db.session.get(Task, task_id).asker_reason == "Only she knows him"
+    assert "1 of 1 asks are not employer-to-employer" in text_of(client.get(f"/partnerships/{world.a.id}/outreach"))
+
+
+def test_completing_an_ask_as_referred_adds_the_referral(client, db):
+    world = build_world()
+    sign_in(client, world.users["chair_a"])
+    response = client.post(f"/tasks/{world.extra['task_id']}", data={
+        "status": "done", "outcome": "referred", "referred_name": "Rita Referral"}, follow_redirects=True)
+    assert "Rita Referral added as a referral" in text_of(response)
+
+
+def test_views_filter_and_htmx_returns_only_the_list(client):
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    fragment = client.get(f"/partnerships/{world.a.id}/outreach?view=overdue", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and body.lstrip().startswith("<div id=\"task-list\">")
+    assert "No tasks here" in body
+
+
+def test_invitation_letter_is_editable_rendered_and_downloadable(client, db):
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    bad = client.post(f"/partnerships/{world.a.id}/letter", data={"subject": "Hi", "body": "{{ invitee"})
+    assert bad.status_code == 400 and "does not render" in text_of(bad)
+    client.post(f"/partnerships/{world.a.id}/letter", data={
+        "subject": "Join us, {{ invitee }}", "body": "Dear {{ invitee }}, {{ sector }} <b>{{ asker }}</b>"})
+    task_id = world.extra["task_id"]
+    page = client.get(f"/tasks/{task_id}/invitation")
+    assert "&lt;b&gt;Chair Alpha&lt;/b&gt;" in page.get_data(as_text=True)  # escaped in HTML
+    eml = client.get(f"/tasks/{task_id}/invitation?format=eml")
+    assert eml.mimetype == "message/rfc822" and b"Subject: Join us, Member Alpha" in eml.data
+    txt = client.get(f"/tasks/{task_id}/invitation?format=txt").get_data(as_text=True)
+    assert "Dear Member Alpha, Manufacturing <b>Chair Alpha</b>" in txt
+    client.post(f"/tasks/{task_id}/invitation")
+    client.post(f"/tasks/{task_id}/invitation")
+    queued = db.session.scalars(select(OutboxMessage)).all()
+    assert len(queued) == 1 and queued[0].from_name == "Chair Alpha" and queued[0].reply_to == "chair@alpha.example"
+
+
+def test_dashboard_says_loudly_when_the_scheduler_never_ran_and_warns_about_the_outbox(client, db):
+    from crm.outreach import mail
+
+    world = build_world()
+    mail.enqueue("k1", "a@x.example", "s", "b")
+    db.session.commit()
+    msg = db.session.scalar(select(OutboxMessage))
+    msg.attempts, msg.last_error = 1, "ConnectionRefusedError: down"
+    db.session.commit()
+    sign_in(client, world.users["convener_a"])
+    text = text_of(client.get("/"))
+    assert "The scheduler has never run" in text
+    assert "waiting in the outbox" in text and "ConnectionRefusedError" in text
+
+
+def test_person_and_partnership_pages_show_outreach(client):
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    assert "Ask (invitation)" in text_of(client.get(f"/people/{world.person_a.id}"))
+    partnership = text_of(client.get(f"/partnerships/{world.a.id}"))
+    assert "Outreach" in partnership and "asks are not employer-to-employer" in partnership
+
+
+def test_my_tasks_lists_the_asks_my_person_owns(client):
+    world = build_world()
+    sign_in(client, world.users["chair_a"])
+    text = text_of(client.get("/tasks?view=all"))
+    assert "Member Alpha" in text
