@@ -98,6 +98,7 @@ def url_values(world: World) -> dict:
         "token_id": world.token_id,
         "filename": "css/app.css",
         "upload_id": "expired-or-unknown-upload",  # an import upload: unknown ids redirect to start
+        "merge_id": 1,  # not a merge: the merge pages redirect to the duplicates list
     }
     values.update(world.extra)
     return values
