@@ -174,7 +174,8 @@ def test_organisations_and_relationships_import_idempotently(client, db, convene
     assert kinds == {"Acme Tools": "employer", "Lane CC": "community_college"}
     make_person("Ann Lee", email="ann@x.example")
     make_person("Bo Park")
-    ties = b"kind,source_email,source_name,target_name,strength\nknows,ann@x.example,,Bo Park,close\nreferred,,Bo Park,Ann Lee,\nknows,,Bo Park,Nobody,1\n"
+    ties = (b"kind,source_email,source_name,target_name,strength\n"
+            b"knows,ann@x.example,,Bo Park,close\nreferred,,Bo Park,Ann Lee,\nknows,,Bo Park,Nobody,1\n")
     upload_id = _import(client, ties, kind="relationships")
     text = text_of(client.get(f"/imports/{upload_id}/preview"))
     assert "2 to create" in text and "column target_name: no person named 'Nobody'" in text
