@@ -183,7 +183,9 @@ def move_meeting(meeting_id: int):
     services.move_meeting(meeting, _local_to_utc(form.starts_at.data, meeting.partnership.timezone))
     db.session.commit()
     days = (services.meeting_day(meeting) - local(old, meeting.partnership.timezone).date()).days
-    flash(f"Meeting moved by {days} day(s); open tasks moved with it, done tasks stayed.", "success")
+    direction = "later" if days >= 0 else "earlier"
+    flash(f"Meeting moved {abs(days)} day(s) {direction}; open tasks moved with it, done tasks stayed.",
+          "success")
     return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
 
 

@@ -50,7 +50,7 @@ def test_rescheduling_moves_open_tasks(client, db):
     meeting = db.session.get(Meeting, meeting_id)
     new = (meeting.starts_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(f"/meetings/{meeting_id}/move", data={"starts_at": new}, follow_redirects=True)
-    assert "moved by 7 day" in text_of(response)
+    assert "moved 7 day(s) later" in text_of(response)
     db.session.expire_all()
     after = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
     assert set(after) == set(before) and all(after[k] == before[k] + timedelta(days=7) for k in before)
