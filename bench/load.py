@@ -45,14 +45,10 @@ def free_port() -> int:
 
 
 def prepare_sqlite(scale: dict) -> str:
-    from run import CACHE, seeded_copy
+    from run import seeded_copy
 
-    work = seeded_copy(scale)
-    target = CACHE / "load-sqlite.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.move(work, target)
-    return f"sqlite:///{target}"
+    work = seeded_copy(scale)  # a private copy, removed when this process exits
+    return f"sqlite:///{work}"
 
 
 def prepare_postgres(scale: dict) -> str:
@@ -62,7 +58,8 @@ def prepare_postgres(scale: dict) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    key = hashlib.sha256(json.dumps([scale, schema_signature()], sort_keys=True).encode()).hexdigest()[:10]
+    synth_code = hashlib.sha256((ROOT / "crm" / "synth.py").read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([scale, schema_signature(), synth_code], sort_keys=True).encode()).hexdigest()[:10]
     admin_url = make_url(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://", 1))
     name = f"convene_load_{key}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -87,8 +84,6 @@ def prepare_postgres(scale: dict) -> str:
             rows = synth.generate(scale["people"], scale["ties"], scale["tasks"], scale["partnerships"],
                                   scale["seed"], start_ids=synth.next_ids())
             synth.load_rows(rows, _hasher.hash(synth.PASSWORD))
-            db.session.commit()
-            db.session.execute(text("ANALYZE"))
             db.session.commit()
             db.engine.dispose()
         print(f"load: seeded in {time.monotonic() - started:.1f}s", flush=True)

@@ -5,7 +5,7 @@
     .venv/bin/python bench/run.py --only people
 
 The synthetic state (crm/synth.py) is seeded ONCE into bench/cache/state-<hash>.db, the hash
-covering the scale, the seed and the schema, so a model change re-seeds. Each run works on a
+covering the scale, the seed, the schema and synth's code, so a model change re-seeds. Each run works on a
 fresh copy of it (imports write). Every case is timed in-process through the Flask test client
 (server time: routing, access checks, queries, templates), warm-up runs first, then median and
 p95 over repeated runs. Each is paired with its floor (bench/floors.py: the same rows from a
@@ -25,6 +25,7 @@ and bench/results.md; --small writes them under bench/cache/ instead.
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import importlib.util
 import json
@@ -87,12 +88,13 @@ def make_app(database_url: str):
 def seeded_copy(scale: dict) -> Path:
     """A fresh copy of the cached state database, seeding the cache first if needed."""
     CACHE.mkdir(exist_ok=True)
-    key = hashlib.sha256(json.dumps([scale, schema_signature()], sort_keys=True).encode()).hexdigest()[:12]
+    synth_code = hashlib.sha256((ROOT / "crm" / "synth.py").read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([scale, schema_signature(), synth_code], sort_keys=True).encode()).hexdigest()[:12]
     cached = CACHE / f"state-{key}.db"
     if not cached.exists():
         print(f"bench: seeding {scale} into {cached.name} (once) ...", flush=True)
         started = time.monotonic()
-        building = cached.with_suffix(".building")
+        building = cached.with_suffix(f".building-{os.getpid()}")
         building.unlink(missing_ok=True)
         app = make_app(f"sqlite:///{building}")
         with app.app_context():
@@ -111,11 +113,16 @@ def seeded_copy(scale: dict) -> Path:
             Path(str(building) + suffix).unlink(missing_ok=True)
         building.rename(cached)
         print(f"bench: seeded in {time.monotonic() - started:.1f}s", flush=True)
-    work = CACHE / "work.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(work) + suffix).unlink(missing_ok=True)
+    work = CACHE / f"work-{os.getpid()}.db"  # one per process: several benches may run at once
+    _forget(work)
     shutil.copyfile(cached, work)
+    atexit.register(_forget, work)
     return work
+
+
+def _forget(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def machine() -> str:

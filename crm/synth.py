@@ -414,6 +414,9 @@ def load_rows(rows: dict[str, list[dict]], password_hash: str, batch: int = 5000
                 session.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - our table names
                     f"(SELECT max(id) FROM \"{name}\"))"))
+    # Planner statistics, as a maintained database has them (SQLite keeps none until ANALYZE:
+    # without them it sorts all people for the list page instead of walking the name index).
+    session.execute(text("ANALYZE"))
     return counts
 
 
