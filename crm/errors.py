@@ -42,6 +42,9 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException):
         status = error.code or 500
         message = MESSAGES.get(status, error.description)
+        if status == 413:
+            limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            message = f"That upload is too large: the limit is {limit} MB. Split the file and try again."
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             return api_error(status, code, error.description if status == 400 else message)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, Request, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from crm.audit.models import actor
 
@@ -61,6 +63,40 @@ def harden_cookies(app: Flask, response) -> None:
     response.headers.setlist("Set-Cookie", fixed)
 
 
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class CleanRequest(Request):
+    """Form fields, query arguments and JSON bodies without NUL characters: no person types
+    one, PostgreSQL refuses them in text (a 500 otherwise), and SQLite would cut text at them."""
+
+    parameter_storage_class = ImmutableMultiDict
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None and any("\x00" in k or "\x00" in v for k, v in form.items(multi=True)):
+            self.__dict__["form"] = ImmutableMultiDict(
+                [(_without_nul(k), _without_nul(v)) for k, v in form.items(multi=True)])
+
+    @cached_property
+    def args(self):
+        raw = super().args
+        if any("\x00" in k or "\x00" in v for k, v in raw.items(multi=True)):
+            return ImmutableMultiDict([(_without_nul(k), _without_nul(v)) for k, v in raw.items(multi=True)])
+        return raw
+
+    def get_json(self, *args, **kwargs):
+        return _without_nul(super().get_json(*args, **kwargs))
+
+
 def csp_nonce() -> str:
     """The per-request nonce that inline scripts must carry."""
     if "csp_nonce" not in g:
@@ -69,6 +105,7 @@ def csp_nonce() -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     public = set(PUBLIC_ENDPOINTS) | set(app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()))
 
