@@ -64,7 +64,7 @@ def queue_digests(config: dict, now: datetime | None = None) -> int:
     todo = [o for o in by_owner if keys[o] not in done]
     recipients = _recipients(set(todo))
     kinds = dict(vocab.TASK_KINDS)
-    queued = 0
+    rows = []
     for owner in todo:
         if owner not in recipients:
             continue
@@ -80,11 +80,9 @@ def queue_digests(config: dict, now: datetime | None = None) -> int:
                           f"{' (' + r[4] + ')' if r[4] else ''} - {r[6]}, due {r[3]:%d %b}" for r in group]
         lines += ["", "Mark them done in Convene under My tasks."]
         subject = f"Your outreach today: {len(today)} due, {len(overdue)} overdue"
-        if mail.enqueue(keys[owner], email, subject, "\n".join(lines), to_person_id=owner,
-                        to_user_id=user_id, now=now):
-            queued += 1
-    db.session.flush()
-    return queued
+        rows.append(mail.message_row(keys[owner], email, subject, "\n".join(lines), to_person_id=owner,
+                                     to_user_id=user_id, now=now))
+    return mail.enqueue_many(rows)
 
 
 def queue_escalations(config: dict, now: datetime | None = None) -> int:

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.extensions import db
 from crm.outreach.models import OutboxMessage
@@ -45,22 +45,33 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def enqueue(key: str, to_email: str, subject: str, body: str, *, to_person_id: int | None = None,
-            to_user_id: int | None = None, from_name: str | None = None, reply_to: str | None = None,
-            now: datetime | None = None) -> OutboxMessage | None:
-    """Put a message in the outbox once: None if a message with this key already exists."""
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-        return None
-    message = OutboxMessage(idempotency_key=key, to_email=to_email, subject=subject[:300], body=body,
-                            to_person_id=to_person_id, to_user_id=to_user_id, from_name=from_name,
-                            reply_to=reply_to, status="pending", next_attempt_at=now or utcnow(),
-                            created_at=now or utcnow())
-    try:
-        with db.session.begin_nested():  # another process may insert the same key right now
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
+def message_row(key: str, to_email: str, subject: str, body: str, *, to_person_id: int | None = None,
+                to_user_id: int | None = None, from_name: str | None = None, reply_to: str | None = None,
+                now: datetime | None = None) -> dict:
+    """The outbox row for a message (see `enqueue_many`)."""
+    now = now or utcnow()
+    return {"idempotency_key": key, "to_email": to_email, "subject": subject[:300], "body": body,
+            "to_person_id": to_person_id, "to_user_id": to_user_id, "from_name": from_name,
+            "reply_to": reply_to, "status": "pending", "attempts": 0, "next_attempt_at": now,
+            "created_at": now}
+
+
+def enqueue_many(rows: list[dict]) -> int:
+    """Put messages in the outbox once each: INSERT ... ON CONFLICT (idempotency_key) DO NOTHING,
+    on SQLite and PostgreSQL alike, so two processes queueing the same key at once never fail nor
+    duplicate, and nothing commits before the caller does. Returns how many rows were sent."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = db.session.execute(stmt, rows) if len(rows) > 1 else db.session.execute(stmt.values(**rows[0]))
+    return result.rowcount if len(rows) == 1 else len(rows)
+
+
+def enqueue(key: str, to_email: str, subject: str, body: str, **fields) -> bool:
+    """Put one message in the outbox once: False if a message with this key already exists."""
+    return enqueue_many([message_row(key, to_email, subject, body, **fields)]) == 1
 
 
 def existing_keys(keys: list[str]) -> set[str]:
