@@ -19,6 +19,10 @@ install: $(STAMP)
 ## make run: install, upgrade the database to head, serve on http://127.0.0.1:5000
 run: install
 	$(VENV)/bin/flask --app crm db upgrade
+	@# One scheduler beside the server (single-machine install), stopped when the server stops;
+	@# a second one started elsewhere only waits for the database lease.
+	$(VENV)/bin/flask --app crm scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/flask --app crm run --host $(HOST) --port $(PORT)
 
 ## make test: install with the test extras and run the whole suite

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import time
 import uuid
@@ -80,6 +81,8 @@ def serve(app: Flask, once: bool = False, now: datetime | None = None, echo=prin
         jobs.bind(app, holder)
         scheduler = build(app)
         echo(f"Scheduler {holder} running: {', '.join(JOBS)}.")
+        # `make run` stops it with SIGTERM: shut down cleanly so the lease is released at once.
+        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):
