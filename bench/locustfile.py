@@ -90,10 +90,24 @@ class Convener(SignedIn):
 
     @task(4)
     def open_person(self):
-        with self.client.get(f"/people/{self.person_id()}", name="/people/<id>",
+        person_id = self.person_id()
+        with self.client.get(f"/people/{person_id}", name="/people/<id>",
                              catch_response=True) as response:
             if response.status_code == 404:  # archived or merged ids are fine to miss
                 response.success()
+                return
+        # the panels the page loads with htmx once it is shown
+        for endpoint in ("scoring.person_traits",):
+            self.visit(endpoint, person_id=person_id)
+
+    @task(1)
+    def outreach(self):
+        if self.visit("outreach.partnership_outreach", partnership_id=self.partnership_id()) is None:
+            self.visit("partnerships.detail", partnership_id=self.partnership_id())
+
+    @task(1)
+    def my_tasks(self):
+        self.visit("outreach.my_tasks")
 
     @task(3)
     def open_partnership(self):
@@ -148,6 +162,10 @@ class Chair(SignedIn):
     def start_page(self):
         self.client.get("/", name="/")
 
+    @task(1)
+    def my_tasks(self):
+        self.visit("outreach.my_tasks")
+
 
 class MapViewer(SignedIn):
     """Opens a partnership's network map and its data."""
@@ -159,7 +177,7 @@ class MapViewer(SignedIn):
     def network(self):
         pid = self.partnership_id()
         shown = False
-        for endpoint in ("network.map", "network.partnership_map", "network.map_data", "network.keystones"):
+        for endpoint in ("network.map", "network.export_json", "network.keystones"):
             shown = self.visit(endpoint, partnership_id=pid) is not None or shown
         if not shown:
             self.visit("partnerships.detail", partnership_id=pid)
