@@ -39,3 +39,9 @@ def clear() -> None:
     with _lock:
         _entries.clear()
         _version = None
+
+
+def discard(key) -> None:
+    """Forget one entry (benchmarks time a cold analysis without rebuilding the graph)."""
+    with _lock:
+        _entries.pop(key, None)

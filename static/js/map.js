@@ -192,7 +192,8 @@
 
   // --- the network -----------------------------------------------------------------------
   var options = data.options || {};
-  var network = new vis.Network(el, { nodes: nodeView, edges: edgeView }, options);
+  // handlers are in place before the data arrives, so the first drawing is seen
+  var network = new vis.Network(el, {}, options);
   if (data.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
@@ -210,6 +211,7 @@
     el.dataset.ready = "1";
     if (onPath.size) { network.fit({ nodes: Array.from(onPath), animation: false }); }
   });
+  network.setData({ nodes: nodeView, edges: edgeView });
   report();
 
   // --- selection, opening a person, search ----------------------------------------------

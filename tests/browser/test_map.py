@@ -102,3 +102,23 @@ def test_intro_path_from_the_person_page_is_highlighted_on_the_map(page, live_se
     page.wait_for_selector("#map[data-ready='1']")
     assert "path=" in page.url
     assert page.dialogs == [] and page.errors == []
+
+
+def test_a_large_map_uses_server_positions_without_physics(page, live_server, db):
+    world = build_world()
+    org = contacts.save_organisation(None, {"name": "Big Co", "kind": "employer"})
+    db.session.flush()
+    ids = []
+    for i in range(350):
+        person = contacts.save_person(None, {"name": f"Person {i}", "organisation_id": org.id})
+        db.session.flush()
+        partnerships.add_member(world.a, person.id, "member", "candidate")
+        ids.append(person.id)
+    for i in range(1, len(ids)):
+        contacts.add_tie("knows", ids[i - 1], ids[i], 1 + i % 3)
+    db.session.commit()
+    _sign_in(page, live_server, "convener.a@example.org")
+    page.goto(f"{live_server}/partnerships/{world.a.id}/map")
+    page.wait_for_selector("#map[data-ready='1'] canvas", timeout=15000)
+    assert _shown(page)[0] == 352
+    assert page.dialogs == [] and page.errors == []
