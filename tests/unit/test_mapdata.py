@@ -1,0 +1,69 @@
+"""What the map draws: plain node and edge dicts, physics only for small maps, stable server
+positions for large ones, an organisation summary, and GraphML export."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from crm.network import mapdata
+from crm.network.graph import build_network
+
+ORGS = [(1, "Acme", "employer", "Mfg"), (2, "City College", "community", None)]
+
+
+def _network(n=6):
+    people = [(i, f"P{i}", 1 if i % 2 else 2) for i in range(1, n + 1)]
+    ties = [("knows", i, i + 1, 1 + i % 3) for i in range(1, n)] + [("referred", 1, n, 1)]
+    members = [(9, i, "chair" if i == 1 else "member", "candidate") for i in range(1, n + 1)]
+    return build_network(people, ORGS, ties, members)
+
+
+def test_small_map_uses_browser_physics_and_plain_dicts():
+    network = _network()
+    data = mapdata.people_map(network, 9, sorted(network.nodes), {1: [9]})
+    assert data["physics"] is True and data["options"]["physics"]["enabled"] is True
+    assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
+    first = data["nodes"][0]
+    assert first["name"] == "P1" and first["role"] == "chair" and first["partnerships"] == [9]
+    assert "x" not in first
+    kinds = sorted(e["kind"] for e in data["edges"])
+    assert kinds.count("knows") == 5 and kinds.count("referred") == 1
+
+
+def test_large_map_gets_stable_server_positions_and_no_physics():
+    n = mapdata.PHYSICS_LIMIT + 20
+    network = _network(n)
+    people = sorted(network.nodes)
+    positions = mapdata.layout_for(network, people)
+    assert positions == mapdata.layout_for(network, people)  # seeded: the same map every time
+    assert len(positions) == n and len(set(positions.values())) > n * 0.9
+    data = mapdata.people_map(network, 9, people, {}, positions)
+    assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
+    assert all("x" in node for node in data["nodes"])
+
+
+def test_neighbours_end_up_closer_than_strangers():
+    graph = nx.connected_caveman_graph(6, 8)
+    positions = mapdata.spring_positions(list(graph), list(graph.edges), iterations=60)
+
+    def dist(a, b):
+        return ((positions[a][0] - positions[b][0]) ** 2 + (positions[a][1] - positions[b][1]) ** 2) ** 0.5
+
+    within = sum(dist(a, b) for a, b in graph.edges) / graph.number_of_edges()
+    far = sum(dist(a, b) for a in range(0, 8) for b in range(40, 48)) / 64
+    assert within < far / 2
+
+
+def test_summary_has_organisations_as_nodes_with_tie_counts():
+    data = mapdata.summary_map(_network(), 9)
+    assert data["mode"] == "summary"
+    assert sorted((n["name"], n["people"]) for n in data["nodes"]) == [("Acme", 3), ("City College", 3)]
+    assert data["edges"][0]["ties"] == 5  # every knows tie runs between the two organisations
+
+
+def test_graphml_round_trips_people_and_ties():
+    network = _network()
+    text = mapdata.graphml(network, 9, sorted(network.nodes))
+    graph = nx.read_graphml(__import__("io").BytesIO(text))
+    assert graph.number_of_nodes() == 6 and graph.number_of_edges() == 6
+    assert graph.nodes["1"]["name"] == "P1" and graph.nodes["1"]["role"] == "chair"
