@@ -183,6 +183,8 @@ class Cases:
             self.person_id = db.session.execute(
                 select(Tie.source_id, degree).group_by(Tie.source_id).order_by(degree.desc()).limit(1)
             ).first()[0]
+            by_degree = select(Tie.source_id).group_by(Tie.source_id).having(degree == 10).order_by(Tie.source_id)
+            self.typical_id = db.session.scalar(by_degree.limit(1)) or self.person_id
             self.target_id = db.session.scalar(
                 select(Tie.target_id).where(Tie.source_id == self.person_id).order_by(Tie.id).limit(1))
             self.token = accounts.create_api_token(convener, "bench")
@@ -207,6 +209,7 @@ class Cases:
             ("people search + filters", f"/people?{search}", f"/people?{search}"),
             ("people filters, page 2", f"/people?{filters}", f"/people?{filters}"),
             ("person page (hub)", f"/people/{self.person_id}", f"/people/{self.person_id}"),
+            ("person page (typical)", f"/people/{self.typical_id}", f"/people/{self.typical_id}"),
             ("partnership dashboard", f"/partnerships/{self.partnership_id}",
              f"/partnerships/{self.partnership_id}"),
             ("start page", "/", None),
