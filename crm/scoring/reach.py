@@ -26,31 +26,35 @@ def _group(direct: bool, e2e: bool) -> int:
 def reachability(adj: Adjacency, askers: set[int], side: Mapping[int, str | None],
                  name: Callable[[int], str], targets: set[int] | None = None) -> dict[int, IntroPath]:
     """Per reachable person (optionally only `targets`): the best intro path from an asker."""
-    best: dict[int, tuple] = {}
-
-    def offer(target: int, key: tuple, path: tuple[int, ...], strength: float, e2e: bool) -> None:
-        if targets is not None and target not in targets:
-            return
-        current = best.get(target)
-        if current is None or key < current[0]:
-            best[target] = (key, path, strength, e2e)
+    best: dict[int, tuple] = {}  # target -> (group, -strength, path, strength, e2e)
+    employer = {pid for pid in _involved(adj, askers) if side.get(pid) == "employer"}
+    wanted = targets.__contains__ if targets is not None else (lambda _pid: True)
+    nine = MAX_STRENGTH * MAX_STRENGTH
 
     for asker in sorted(askers):
         for first, s1 in adj.get(asker, ()):
             if first == asker:
                 continue
-            first_employer = side.get(first) == "employer"
-            if first not in askers:
+            first_employer = first in employer
+            if first not in askers and wanted(first):
                 strength = s1 / MAX_STRENGTH
-                offer(first, (_group(True, first_employer), -strength, (asker, first)),
-                      (asker, first), strength, first_employer)
+                key = (0 if first_employer else 1, -strength, (asker, first))
+                current = best.get(first)
+                if current is None or key < current[:3]:
+                    best[first] = (*key, strength, first_employer)
             for target, s2 in adj.get(first, ()):
-                if target == asker or target == first or target in askers:
+                if target == asker or target == first or target in askers or not wanted(target):
                     continue
-                strength = (s1 * s2) / (MAX_STRENGTH * MAX_STRENGTH)
-                e2e = first_employer and side.get(target) == "employer"
-                path = (asker, first, target)
-                offer(target, (_group(False, e2e), -strength, path), path, strength, e2e)
+                e2e = first_employer and target in employer
+                strength = (s1 * s2) / nine
+                current = best.get(target)
+                group = 2 if e2e else 3
+                if current is not None and (current[0], current[1]) < (group, -strength):
+                    continue
+                key = (group, -strength, (asker, first, target))
+                if current is None or key < current[:3]:
+                    best[target] = (*key, strength, e2e)
+    best = {t: (v[:3], v[2], v[3], v[4]) for t, v in best.items()}
 
     found: dict[int, IntroPath] = {}
     for target, (_key, path, strength, e2e) in best.items():
@@ -70,3 +74,15 @@ def reachability(adj: Adjacency, askers: set[int], side: Mapping[int, str | None
                           f"{name(asker)} to {name(target)}")
             found[target] = IntroPath(asker, path, round(strength, 4), reason, first, e2e)
     return found
+
+
+def _involved(adj: Adjacency, askers: set[int]) -> set[int]:
+    """Everyone within two ties of an asker (whose side the walk needs)."""
+    seen = set(askers)
+    for asker in askers:
+        for first, _s in adj.get(asker, ()):
+            if first not in seen:
+                seen.add(first)
+            for second, _s2 in adj.get(first, ()):
+                seen.add(second)
+    return seen

@@ -1,31 +1,30 @@
 """Scoring services: load the rows once (one query per table, plain tuples), call the pure
 model (`signals`, `traits`), and cache the result per data version; record assessments.
 
-The cache key is the network's graph version (people, organisations, ties, memberships,
-assessments: bumped in the same transaction as any change, in any process) together with
-the newest audit-log id (tasks, invitations, decisions, partnerships) and the priority
-champions' count: three index lookups, so a warm request costs almost nothing. Services
-flush; the caller commits.
+Two cache keys: every person's scores are kept per `scores_version` (counts and sums of the
+tables scores read, in one statement), and each partnership's ranking additionally per
+`ranking_version` (the network's graph version, which memberships bump, its newest review
+decision and the partnership's row version). So a chair's decision re-ranks in a fraction of
+a second and never re-scores everyone. Services flush; the caller commits.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, cast, func, or_, select
 
 from crm import vocab
-from crm.audit.models import AuditEntry
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
 from crm.extensions import db
 from crm.network.services import graph_version
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, PriorityChampion
 from crm.scoring.models import TraitAssessment
-from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals
-from crm.scoring.traits import PersonScore, score_person
+from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals, tie_signals_fast
+from crm.scoring.traits import PersonScore, QuickScore, quick_score, score_person
 
 
 class ScoringError(ValueError):
@@ -39,49 +38,82 @@ class ScoringError(ValueError):
 # --- the cache ------------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_cache: dict = {"version": None, "entries": {}}
+_cache: dict = {}  # key -> (version, value)
 
 
-def data_version() -> tuple:
-    """What the scores depend on, read with three cheap queries."""
-    audit = db.session.scalar(select(func.max(AuditEntry.id))) or 0
-    champions = db.session.execute(
-        select(func.count(PriorityChampion.id), func.max(PriorityChampion.id))).one()
-    return (graph_version(), audit, champions[0] or 0, champions[1] or 0)
+def scores_version() -> tuple:
+    """What every person's scores depend on (people, organisations, ties, tags, commitments kept,
+    priority champions, attendance, assessments), as counts and sums read in one statement.
+    Membership and review changes leave it alone, so a chair's decision re-ranks but never
+    re-scores 20,000 people."""
+    p, o, t = Person.__table__.c, Organisation.__table__.c, Tie.__table__.c
+    pt, tk = person_tags.c, Task.__table__.c
+    pc, iv, ta = PriorityChampion.__table__.c, Invitation.__table__.c, TraitAssessment.__table__.c
+    parts = [
+        select(func.count(p.id)), select(func.max(p.id)), select(func.max(p.updated_at)),
+        select(func.count(o.id)), select(func.max(o.updated_at)),
+        select(func.count(t.id)), select(func.max(t.id)), select(func.sum(t.strength)),
+        select(func.count()).select_from(person_tags), select(func.sum(pt.tag_id)),
+        select(func.count(tk.id)).where(tk.status == "done"),
+        select(func.sum(tk.owner_id)).where(tk.status == "done"),
+        select(func.count(pc.id)), select(func.max(pc.id)), select(func.count(pc.id)).where(pc.lead.is_(True)),
+        select(func.count(iv.id)).where(iv.attended.is_(True)),
+        select(func.sum(iv.person_id)).where(iv.attended.is_(True)),
+        select(func.count(ta.id)), select(func.max(ta.id)),
+    ]
+    row = db.session.execute(select(*(q.scalar_subquery() for q in parts))).one()
+    return tuple(str(v) for v in row)
 
 
-def cached(key, version: tuple, build):
-    """The value for `key` at `version`, built once; older versions are forgotten."""
+def ranking_version(partnership_id: int) -> tuple:
+    """What a partnership's ranking adds: memberships (graph version), decisions, the partnership."""
+    from crm.partnerships.models import Partnership
+    from crm.scoring.models import ReviewDecision
+
+    rd, pa = ReviewDecision.__table__.c, Partnership.__table__.c
+    row = db.session.execute(select(
+        select(func.max(rd.id)).where(rd.partnership_id == partnership_id).scalar_subquery(),
+        select(pa.version).where(pa.id == partnership_id).scalar_subquery())).one()
+    return (graph_version(), *row)
+
+
+def cached(key, version, build):
+    """The value for `key` at `version`, built once; an older version of it is forgotten."""
     with _lock:
-        if _cache["version"] != version:
-            _cache["entries"] = {}
-            _cache["version"] = version
-        if key in _cache["entries"]:
-            return _cache["entries"][key]
+        entry = _cache.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
     value = build()
     with _lock:
-        if _cache["version"] == version:
-            _cache["entries"].setdefault(key, value)
+        _cache[key] = (version, value)
     return value
+
+
+def peek(key, version):
+    """The cached value for `key` if it is at `version`, else None (never builds)."""
+    with _lock:
+        entry = _cache.get(key)
+    return entry[1] if entry is not None and entry[0] == version else None
 
 
 def clear_cache() -> None:
     """Forget every cached score (tests and benchmarks)."""
     with _lock:
-        _cache["version"] = None
-        _cache["entries"] = {}
+        _cache.clear()
 
 
 # --- loading plain rows ----------------------------------------------------------------------
 
 @dataclass
 class Snapshot:
-    """The contact base as plain data: what scoring and suggestions read."""
+    """The contact base as plain data, every person's ranking numbers, and (on demand) their
+    explained scores."""
 
     people: dict[int, tuple[str, str | None, int | None]]  # id -> (name, title, organisation_id)
     orgs: dict[int, OrgInfo]
-    adj: dict[int, list[tuple[int, int]]]  # knows ties, both directions: id -> [(other, strength)]
-    scores: dict[int, PersonScore]
+    facts: dict[int, PersonFacts]
+    quick: dict[int, QuickScore]
+    _explained: dict = field(default_factory=dict)
 
     def side(self, person_id: int) -> str | None:
         person = self.people.get(person_id)
@@ -96,48 +128,65 @@ class Snapshot:
         person = self.people.get(person_id)
         return self.orgs.get(person[2]) if person and person[2] is not None else None
 
+    def score(self, person_id: int) -> PersonScore | None:
+        """The explained score (reasons and all), built once per person when first asked."""
+        explained = self._explained.get(person_id)
+        if explained is None and person_id in self.facts:
+            explained = self._explained[person_id] = score_person(self.facts[person_id])
+        return explained
+
 
 def _counts(stmt) -> dict[int, int]:
     return {pid: int(n) for pid, n in db.session.execute(stmt).all() if pid is not None}
 
 
-def load_facts(person_ids: set[int] | None = None) -> tuple[dict, dict, dict, dict[int, PersonFacts]]:
-    """People, organisations, knows-adjacency and each person's facts (all, or only `person_ids`)."""
+def _raw_rows(sql: str) -> list[tuple]:
+    """A parameterless query through the driver's cursor: 200,000 ties without per-row wrapping."""
+    connection = db.session.connection().connection.dbapi_connection
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def load_facts(person_ids: set[int] | None = None, employers_only: bool = False
+               ) -> tuple[dict, dict, dict[int, PersonFacts]]:
+    """People, organisations and each person's facts (everyone, or only `person_ids`; with
+    `employers_only`, facts only of employer-side people: the only ones ever suggested)."""
     p, o, t = Person.__table__.c, Organisation.__table__.c, Tie.__table__.c
     execute = db.session.execute
 
     def only(column, stmt):
         return stmt if person_ids is None else stmt.where(column.in_(person_ids or [-1]))
 
-    tie_stmt = select(t.kind, t.source_id, t.target_id, t.strength)
-    if person_ids is not None:
+    if person_ids is None:
+        knows = _raw_rows("SELECT source_id, target_id FROM ties WHERE kind = 'knows'")
+        referred = _raw_rows("SELECT source_id, target_id FROM ties WHERE kind = 'referred'")
+        ties = ()
+        people_stmt = select(p.id, p.name, p.title, p.organisation_id).where(
+            p.merged_into_id.is_(None), p.archived_at.is_(None))
+    else:
         ids = list(person_ids or [-1])
-        tie_stmt = tie_stmt.where(or_(t.source_id.in_(ids), t.target_id.in_(ids)))
-    ties = execute(tie_stmt).all()
-    wanted = None
-    if person_ids is not None:
+        ties = execute(select(t.kind, t.source_id, t.target_id).where(
+            or_(t.source_id.in_(ids), t.target_id.in_(ids)))).all()
         wanted = set(person_ids) | {row[1] for row in ties} | {row[2] for row in ties}
-    people_stmt = select(p.id, p.name, p.title, p.organisation_id).where(
-        p.merged_into_id.is_(None), p.archived_at.is_(None))
-    if wanted is not None:
-        people_stmt = people_stmt.where(p.id.in_(wanted or [-1]))
+        people_stmt = select(p.id, p.name, p.title, p.organisation_id).where(
+            p.merged_into_id.is_(None), p.archived_at.is_(None), p.id.in_(wanted or [-1]))
     people = {row[0]: (row[1], row[2], row[3]) for row in execute(people_stmt).all()}
     orgs = {row[0]: OrgInfo(row[1], row[2], row[3], row[4])
             for row in execute(select(o.id, o.name, o.side, o.sector, o.county)).all()}
 
-    adj: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    knows, referred = [], []
-    for kind, source, target, strength in ties:
-        if source not in people or target not in people:
-            continue
-        if kind == "knows":
-            knows.append((source, target))
-            adj[source].append((target, strength))
-            adj[target].append((source, strength))
-        else:
-            referred.append((source, target))
     person_org = {pid: row[2] for pid, row in people.items()}
-    network = tie_signals(knows, referred, person_org, orgs)
+    if person_ids is None:  # the whole state: vectorised
+        network = tie_signals_fast(knows, referred, person_org, orgs)
+    else:
+        knows, referred = [], []
+        for kind, source, target in ties:
+            if source in people and target in people:
+                (knows if kind == "knows" else referred).append((source, target))
+        network = tie_signals(knows, referred, person_org, orgs)
 
     tags: dict[int, list[str]] = defaultdict(list)
     pt = person_tags.c
@@ -161,36 +210,57 @@ def load_facts(person_ids: set[int] | None = None) -> tuple[dict, dict, dict, di
         assessed[pid].append(Assessment(trait, rating, assessor))
 
     facts = {}
+    no_counts = (0, 0, 0)
     for pid in (people if person_ids is None else [i for i in person_ids if i in people]):
         name, title, org_id = people[pid]
         org = orgs.get(org_id) if org_id is not None else None
-        sector_employers, community_orgs, referrals = network.get(pid, (0, 0, 0))
+        if employers_only and (org is None or org.side != "employer"):
+            continue
+        sector_employers, community_orgs, referrals = network.get(pid, no_counts)
         facts[pid] = PersonFacts(
             pid, name, title, org.name if org else None, tuple(tags.get(pid, ())), done.get(pid, 0),
             areas.get(pid, 0), leads.get(pid, 0), attended.get(pid, 0), sector_employers, referrals,
             community_orgs, tuple(assessed.get(pid, ())))
-    return people, orgs, adj, facts
+    return people, orgs, facts
 
 
 def snapshot(version: tuple | None = None) -> Snapshot:
-    """Every person scored, cached until the data changes."""
-    version = data_version() if version is None else version
+    """Every employer-side person's ranking numbers, cached until the data changes."""
+    version = scores_version() if version is None else version
 
     def build() -> Snapshot:
-        people, orgs, adj, facts = load_facts()
-        return Snapshot(people, orgs, dict(adj), {pid: score_person(f) for pid, f in facts.items()})
+        people, orgs, facts = load_facts(employers_only=True)
+        return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
 
     return cached("snapshot", version, build)
 
 
 def person_score(person_id: int) -> PersonScore | None:
-    """One person's scores (from the warm snapshot when there is one, else just their rows)."""
-    with _lock:
-        warm = _cache["entries"].get("snapshot")
-    if warm is not None and _cache["version"] == data_version():
-        return warm.scores.get(person_id)
-    _people, _orgs, _adj, facts = load_facts({person_id})
+    """One person's explained scores (from the warm snapshot when there is one, else their rows)."""
+    warm = peek("snapshot", scores_version())
+    if warm is not None and person_id in warm.facts:
+        return warm.score(person_id)
+    _people, _orgs, facts = load_facts({person_id})
     return score_person(facts[person_id]) if person_id in facts else None
+
+
+def knows_ties(person_ids, among=None) -> list[tuple[int, int, int]]:
+    """Knows ties (a, b, strength) touching `person_ids` (and, if given, with the other end in
+    `among`), in both directions: a is always in `person_ids`."""
+    t = Tie.__table__.c
+    ids = list(person_ids) or [-1]
+    out = []
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start:chunk_start + 5000]
+        rows = db.session.execute(select(t.source_id, t.target_id, t.strength).where(
+            t.kind == "knows", or_(t.source_id.in_(chunk), t.target_id.in_(chunk)))).all()
+        inside = set(chunk)
+        for a, b, strength in rows:
+            if a in inside and (among is None or b in among):
+                out.append((a, b, strength))
+            if b in inside and (among is None or a in among):
+                out.append((b, a, strength))
+    return out
 
 
 # --- assessments -------------------------------------------------------------------------------

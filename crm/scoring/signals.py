@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crm.scoring import weights
 
@@ -60,6 +61,12 @@ def title_seniority(title: str | None, table=weights.TITLE_SENIORITY) -> tuple[i
     """(company points, label) for a title from the seniority table, None if nothing matches."""
     if not title:
         return None
+    if table is weights.TITLE_SENIORITY:
+        return _default_seniority(title)
+    return _seniority(title, table)
+
+
+def _seniority(title: str, table) -> tuple[int, str] | None:
     words = " " + " ".join(_WORDS.findall(title.lower())) + " "
     for keys, points, label in table:
         if any(f" {key} " in words for key in keys):
@@ -67,23 +74,22 @@ def title_seniority(title: str | None, table=weights.TITLE_SENIORITY) -> tuple[i
     return None
 
 
+@lru_cache(maxsize=8192)
+def _default_seniority(title: str) -> tuple[int, str] | None:
+    return _seniority(title, weights.TITLE_SENIORITY)
+
+
+@lru_cache(maxsize=8192)
+def _is_civic(tag: str, words: tuple[str, ...]) -> bool:
+    low = tag.lower()
+    return any(w in low for w in words)
+
+
 def civic_tags(tags: Iterable[str], words=weights.CIVIC_TAG_WORDS) -> list[str]:
     """The tags that record a civic role (board seats, service clubs, foundations...)."""
-    found = []
-    for tag in tags:
-        low = tag.lower()
-        if any(w in low for w in words):
-            found.append(tag)
-    return sorted(found, key=str.lower)
-
-
-@dataclass
-class TieCounts:
-    """Per-person counts from the tie list."""
-
-    sector_employers: set = field(default_factory=set)
-    community_orgs: set = field(default_factory=set)
-    employer_referrals: set = field(default_factory=set)
+    words = tuple(words)
+    found = [tag for tag in tags if _is_civic(tag, words)]
+    return sorted(found, key=str.lower) if len(found) > 1 else found
 
 
 def tie_signals(knows: Iterable[tuple[int, int]], referred: Iterable[tuple[int, int]],
@@ -91,41 +97,104 @@ def tie_signals(knows: Iterable[tuple[int, int]], referred: Iterable[tuple[int, 
                 ) -> dict[int, tuple[int, int, int]]:
     """Per person: (distinct other sector employers known, distinct community partner
     organisations known, distinct employers referred). `knows` are mutual pairs,
-    `referred` directed (referrer, referred)."""
-    counts: dict[int, TieCounts] = {}
-
-    def _bucket(pid: int) -> TieCounts:
-        bucket = counts.get(pid)
-        if bucket is None:
-            bucket = counts[pid] = TieCounts()
-        return bucket
-
-    def _know(a: int, b: int) -> None:
-        org_b = person_org.get(b)
-        if org_b is None:
-            return
-        info_b = orgs.get(org_b)
-        if info_b is None:
-            return
-        org_a = person_org.get(a)
-        if info_b.side == "employer":
-            if org_b == org_a:
-                return  # a colleague is not another employer
-            info_a = orgs.get(org_a) if org_a is not None else None
-            sector_a = (info_a.sector or "").strip().lower() if info_a else ""
-            sector_b = (info_b.sector or "").strip().lower()
-            if not sector_a or not sector_b or sector_a == sector_b:
-                _bucket(a).sector_employers.add(org_b)
-        else:
-            _bucket(a).community_orgs.add(org_b)
-
+    `referred` directed (referrer, referred). One pass over the ties (hot at 200,000)."""
+    # org id -> (is employer, sector key); person -> (org id, is employer, sector key)
+    org_kind = {oid: (info.side == "employer", (info.sector or "").strip().lower())
+                for oid, info in orgs.items()}
+    where: dict[int, tuple] = {}
+    for pid, oid in person_org.items():
+        kind = org_kind.get(oid) if oid is not None else None
+        if kind is not None:
+            where[pid] = (oid, kind[0], kind[1])
+    employers: dict[int, set] = {}
+    community: dict[int, set] = {}
+    referrals: dict[int, set] = {}
+    none = (None, False, "")
+    get = where.get
     for a, b in knows:
-        _know(a, b)
-        _know(b, a)
+        wa, wb = get(a, none), get(b, none)
+        for me, mine, other in ((a, wa, wb), (b, wb, wa)):
+            org = other[0]
+            if org is None:
+                continue
+            if other[1]:
+                if org == mine[0]:
+                    continue  # a colleague is not another employer
+                if not mine[2] or not other[2] or mine[2] == other[2]:
+                    bucket = employers.get(me)
+                    if bucket is None:
+                        bucket = employers[me] = set()
+                    bucket.add(org)
+            else:
+                bucket = community.get(me)
+                if bucket is None:
+                    bucket = community[me] = set()
+                bucket.add(org)
     for source, target in referred:
-        org_t = person_org.get(target)
-        info_t = orgs.get(org_t) if org_t is not None else None
-        if info_t is not None and info_t.side == "employer" and org_t != person_org.get(source):
-            _bucket(source).employer_referrals.add(target)
-    return {pid: (len(c.sector_employers), len(c.community_orgs), len(c.employer_referrals))
-            for pid, c in counts.items()}
+        wt = get(target, none)
+        if wt[1] and wt[0] != get(source, none)[0]:
+            referrals.setdefault(source, set()).add(target)
+    out = {}
+    for pid in employers.keys() | community.keys() | referrals.keys():
+        out[pid] = (len(employers.get(pid, ())), len(community.get(pid, ())), len(referrals.get(pid, ())))
+    return out
+
+
+def tie_signals_fast(knows, referred, person_org: Mapping[int, int | None],
+                     orgs: Mapping[int, OrgInfo]) -> dict[int, tuple[int, int, int]]:
+    """`tie_signals`, vectorised with numpy for the whole state (200,000 ties in milliseconds).
+    Same answers (tests/unit/test_traits.py checks it on random graphs); ties whose ends are
+    not in `person_org` are ignored."""
+    import numpy as np
+
+    if not person_org:
+        return {}
+    pids = np.fromiter(person_org.keys(), dtype=np.int64, count=len(person_org))
+    org_ids = np.fromiter((-1 if o is None else o for o in person_org.values()), dtype=np.int64,
+                          count=len(person_org))
+    top_person = int(pids.max())
+    org_of = np.full(top_person + 1, -1, dtype=np.int64)
+    org_of[pids] = org_ids
+    present = np.zeros(top_person + 1, dtype=bool)
+    present[pids] = True
+    top_org = max(max(orgs, default=0), int(org_ids.max()), 0)
+    is_employer = np.zeros(top_org + 2, dtype=bool)  # index -1 (no organisation) stays False
+    sector = np.zeros(top_org + 2, dtype=np.int64)  # 0: unknown
+    codes: dict[str, int] = {}
+    for oid, info in orgs.items():
+        is_employer[oid] = info.side == "employer"
+        key = (info.sector or "").strip().lower()
+        if key:
+            sector[oid] = codes.setdefault(key, len(codes) + 1)
+
+    def pairs(rows) -> tuple:
+        array = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+        a, b = array[:, 0], array[:, 1]
+        inside = (a >= 0) & (b >= 0) & (a <= top_person) & (b <= top_person)
+        a, b = a[inside], b[inside]
+        keep = present[a] & present[b]
+        return a[keep], b[keep]
+
+    def distinct_counts(owner, other, mask, width) -> np.ndarray:
+        key = np.unique(owner[mask] * width + other[mask])
+        return np.bincount(key // width, minlength=top_person + 1)
+
+    a, b = pairs(list(knows))
+    me, other = np.concatenate([a, b]), np.concatenate([b, a])
+    mine, theirs = org_of[me], org_of[other]
+    has_org = theirs >= 0
+    employer = is_employer[theirs] & has_org
+    my_sector, their_sector = sector[mine], sector[theirs]
+    same_sector = (my_sector == 0) | (their_sector == 0) | (my_sector == their_sector)
+    width = top_org + 2
+    employers = distinct_counts(me, theirs, employer & (theirs != mine) & same_sector, width)
+    community = distinct_counts(me, theirs, has_org & ~employer, width)
+
+    source, target = pairs(list(referred))
+    target_org = org_of[target]
+    refer_mask = (target_org >= 0) & is_employer[target_org] & (target_org != org_of[source])
+    referrals = distinct_counts(source, target, refer_mask, top_person + 1)
+
+    any_signal = np.nonzero((employers > 0) | (community > 0) | (referrals > 0))[0]
+    return {int(pid): (int(employers[pid]), int(community[pid]), int(referrals[pid]))
+            for pid in any_signal.tolist()}

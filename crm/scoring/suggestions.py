@@ -21,7 +21,15 @@ from crm.partnerships.models import Membership, Partnership
 from crm.scoring import weights
 from crm.scoring.models import ReviewDecision
 from crm.scoring.reach import reachability
-from crm.scoring.services import ScoringError, Snapshot, cached, data_version, snapshot
+from crm.scoring.services import (
+    ScoringError,
+    Snapshot,
+    cached,
+    knows_ties,
+    ranking_version,
+    scores_version,
+    snapshot,
+)
 from crm.scoring.traits import TRAITS, PersonScore
 
 #: Members at these stages are still open to suggestion.
@@ -83,38 +91,81 @@ def _reach_factor(path: IntroPath | None) -> float:
     return weights.REACH_BASE + weights.REACH_SPAN * strength
 
 
-def rank_suggestions(snap: Snapshot, members: dict[int, tuple[str, str]], sector: str,
-                     counties: list[str]) -> list[Suggestion]:
-    """The ranked slate (pure given the snapshot and the partnership's members)."""
-    askers = {pid for pid, (role, stage) in members.items()
-              if role in vocab.ASKER_ROLES and stage != "declined" and snap.side(pid) == "employer"}
-    eligible = {pid for pid in snap.people
-                if snap.side(pid) == "employer"
-                and (pid not in members or members[pid][1] in OPEN_STAGES)
-                and not (pid in members and members[pid][0] in vocab.ASKER_ROLES)}
-    paths = reachability(snap.adj, askers, _SideView(snap), snap.name, targets=eligible)
-    sector_key = _norm(sector)
-    county_keys = {_norm(c) for c in counties}
-    team = {pid for pid, (role, stage) in members.items()
-            if stage in TEAM_STAGES or role in vocab.ASKER_ROLES}
-    slate = []
-    for pid in eligible:
-        score: PersonScore = snap.scores[pid]
+class Slate:
+    """A partnership's ranking: every eligible person's rank value, in order; the readable
+    `Suggestion` of each is built only when asked for (the API and the review show the top)."""
+
+    def __init__(self, snap: Snapshot, members: dict[int, tuple[str, str]], sector: str,
+                 counties: list[str], ties=knows_ties):
+        self.snap, self.members, self._ties = snap, members, ties
+        askers = {pid for pid, (role, stage) in members.items()
+                  if role in vocab.ASKER_ROLES and stage != "declined" and snap.side(pid) == "employer"}
+        people, orgs = snap.people, snap.orgs
+        eligible = set()
+        for pid, (_name, _title, org_id) in people.items():
+            org = orgs.get(org_id) if org_id is not None else None
+            if org is None or org.side != "employer":
+                continue
+            member = members.get(pid)
+            if member is not None and (member[1] not in OPEN_STAGES or member[0] in vocab.ASKER_ROLES):
+                continue
+            eligible.add(pid)
+        # the askers' neighbourhood, two ties deep: all reachability needs
+        adj: dict[int, list[tuple[int, int]]] = {}
+        for a, b, strength in ties(askers):
+            adj.setdefault(a, []).append((b, strength))
+        first = {b for a in askers for b, _s in adj.get(a, ())} - askers
+        for a, b, strength in ties(first):
+            adj.setdefault(a, []).append((b, strength))
+        self.paths = reachability(adj, askers, _SideView(snap), snap.name, targets=eligible)
+        self.team = {pid for pid, (role, stage) in members.items()
+                     if stage in TEAM_STAGES or role in vocab.ASKER_ROLES}
+        self._sector, self._counties = _norm(sector), {_norm(c) for c in counties}
+        self._fit: dict[int | None, tuple[float, list[str]]] = {}
+        quick, paths = snap.quick, self.paths
+        values = {}
+        for pid in eligible:
+            fit = self.fit(people[pid][2])[0]
+            values[pid] = round(quick[pid].overall * fit * _reach_factor(paths.get(pid)), 1)
+        self.values = values
+        self.order = sorted(eligible, key=lambda pid: (-values[pid], -quick[pid].overall,
+                                                       -quick[pid].confidence, pid))
+        self._built: dict[int, Suggestion] = {}
+
+    def fit(self, org_id: int | None) -> tuple[float, list[str]]:
+        if org_id not in self._fit:
+            org = self.snap.orgs.get(org_id) if org_id is not None else None
+            self._fit[org_id] = _fit(org, self._sector, self._counties)
+        return self._fit[org_id]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def _build(self, pid: int, knows_on_team: tuple[int, ...]) -> Suggestion:
+        snap = self.snap
+        score: PersonScore = snap.score(pid)
+        name, title, org_id = snap.people[pid]
         org = snap.organisation(pid)
-        fit, fit_reasons = _fit(org, sector_key, county_keys)
-        path = paths.get(pid)
-        value = round(score.overall * fit * _reach_factor(path), 1)
-        reasons = tuple(str(r) for r in score.reasons) + tuple(fit_reasons) + (
+        path = self.paths.get(pid)
+        reasons = tuple(str(r) for r in score.reasons) + tuple(self.fit(org_id)[1]) + (
             (path.reason,) if path else ("no warm path from the team yet",))
-        name, title, _org_id = snap.people[pid]
-        slate.append(Suggestion(
-            pid, name, title, org.name if org else None, value, score.overall,
+        return Suggestion(
+            pid, name, title, org.name if org else None, self.values[pid], score.overall,
             score.trait_scores(), {t: score.traits[t].confidence for t in TRAITS}, score.confidence,
             reasons, {t: tuple(str(r) for r in score.traits[t].reasons) for t in TRAITS}, path,
-            members[pid][1] if pid in members else None,
-            tuple(sorted({o for o, _s in snap.adj.get(pid, ()) if o in team}))))
-    slate.sort(key=lambda s: (-s.score, -s.overall, -s.confidence, s.person_id))
-    return slate
+            self.members[pid][1] if pid in self.members else None, knows_on_team)
+
+    def top(self, limit: int | None = None) -> list[Suggestion]:
+        """The best `limit` suggestions (all when None), best first."""
+        ids = self.order if limit is None else self.order[:limit]
+        missing = [pid for pid in ids if pid not in self._built]
+        if missing:
+            known: dict[int, set[int]] = {}
+            for a, b, _s in self._ties(missing, among=self.team):
+                known.setdefault(a, set()).add(b)
+            for pid in missing:
+                self._built[pid] = self._build(pid, tuple(sorted(known.get(pid, ()))))
+        return [self._built[pid] for pid in ids]
 
 
 class _SideView(dict):
@@ -134,14 +185,17 @@ def partnership_members(partnership_id: int) -> dict[int, tuple[str, str]]:
         select(m.person_id, m.role, m.stage).where(m.partnership_id == partnership_id)).all()}
 
 
-def suggestions(partnership: Partnership, limit: int | None = None) -> list[Suggestion]:
-    """The partnership's ranked suggested invitees (cached until the data changes)."""
-    version = data_version()
-    key = ("suggestions", partnership.id)
-    slate = cached(key, version, lambda: rank_suggestions(
-        snapshot(version), partnership_members(partnership.id), partnership.sector,
+def slate_of(partnership: Partnership) -> Slate:
+    """The partnership's ranking, cached until its inputs change (scores or its pipeline)."""
+    version = (scores_version(), ranking_version(partnership.id))
+    return cached(("slate", partnership.id), version, lambda: Slate(
+        snapshot(version[0]), partnership_members(partnership.id), partnership.sector,
         partnership.counties))
-    return slate if limit is None else slate[:limit]
+
+
+def suggestions(partnership: Partnership, limit: int | None = None) -> list[Suggestion]:
+    """The partnership's ranked suggested invitees, best first."""
+    return slate_of(partnership).top(limit)
 
 
 # --- the chairs' decisions ------------------------------------------------------------------

@@ -176,3 +176,83 @@ def overall_score(traits: dict[str, TraitScore]) -> float:
 def rank(scores: list[PersonScore]) -> list[PersonScore]:
     """Highest overall first; equal inputs keep a stable order (then by person id)."""
     return sorted(scores, key=lambda s: (-s.overall, -s.confidence, s.person_id))
+
+
+@dataclass(frozen=True)
+class QuickScore:
+    """The numbers of a `PersonScore` without its reasons: what ranking 20,000 people needs."""
+
+    person_id: int
+    company: int
+    industry: int
+    community: int
+    overall: float
+    confidence: float
+
+
+def _geometric(company: int, industry: int, community: int) -> float:
+    floor = weights.BALANCE_FLOOR
+    w = weights.TRAIT_WEIGHTS
+    log_sum = (w["company"] * math.log((company + floor) / (100.0 + floor))
+               + w["industry"] * math.log((industry + floor) / (100.0 + floor))
+               + w["community"] * math.log((community + floor) / (100.0 + floor)))
+    value = math.exp(log_sum) * (100.0 + floor) - floor
+    return round(max(0.0, min(100.0, value)), 1)
+
+
+def quick_score(facts: PersonFacts) -> QuickScore:
+    """The same numbers as `score_person(facts)`, several times faster (no reason objects).
+    tests/unit/test_traits.py checks both agree on random facts."""
+    ew = weights.EVIDENCE_WEIGHT
+    company = industry = community = 0
+    e_company = e_industry = e_community = 0.0
+    if facts.title:
+        e_company += ew["title"]
+        seniority = title_seniority(facts.title)
+        if seniority:
+            company += seniority[0]
+    if facts.tasks_done > 0:
+        e_company += ew["commitments"]
+        company += capped(facts.tasks_done, weights.COMMITMENT_KEPT)
+    if facts.champion_areas > 0:
+        e_company += ew["champion"]
+        e_industry += ew["champion"]
+        company += capped(facts.champion_areas, weights.PRIORITY_CHAMPION_COMPANY)
+        industry += capped(facts.champion_areas, weights.PRIORITY_CHAMPION_INDUSTRY)
+        if facts.lead_areas > 0:
+            company += weights.LEAD_CHAMPION_COMPANY
+    if facts.meetings_attended > 0:
+        e_industry += ew["meetings"]
+        industry += capped(facts.meetings_attended, weights.MEETING_ATTENDED)
+    if facts.sector_employers > 0:
+        e_industry += ew["sector_ties"]
+        industry += capped(facts.sector_employers, weights.SECTOR_EMPLOYER_TIE)
+    if facts.employer_referrals > 0:
+        e_industry += ew["referrals"]
+        industry += capped(facts.employer_referrals, weights.EMPLOYER_REFERRAL)
+    if facts.community_orgs > 0:
+        e_community += ew["community_ties"]
+        community += capped(facts.community_orgs, weights.COMMUNITY_PARTNER_TIE)
+    if facts.tags:
+        civic = civic_tags(facts.tags)
+        if civic:
+            e_community += ew["civic_tags"]
+            community += min(len(civic) * weights.CIVIC_TAG[0], weights.CIVIC_TAG[1])
+    if facts.assessments:
+        by_trait: dict[str, list[int]] = {}
+        for a in facts.assessments:
+            by_trait.setdefault(a.trait, []).append(a.rating)
+        for trait, ratings in by_trait.items():
+            points = _assessment_points(ratings)
+            weight = ew["assessment"] * len(ratings)
+            if trait == "company":
+                company, e_company = company + points, e_company + weight
+            elif trait == "industry":
+                industry, e_industry = industry + points, e_industry + weight
+            elif trait == "community":
+                community, e_community = community + points, e_community + weight
+    company, industry, community = min(100, company), min(100, industry), min(100, community)
+    confidence = round((_confidence(e_company) + _confidence(e_industry) + _confidence(e_community))
+                       / len(TRAITS), 3)
+    return QuickScore(facts.person_id, company, industry, community,
+                      _geometric(company, industry, community), confidence)

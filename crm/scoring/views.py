@@ -100,9 +100,9 @@ def review(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     if not _may_review():
         abort(403)
-    slate = suggestions.suggestions(partnership)
+    slate = suggestions.slate_of(partnership)
     total = len(slate)
-    shown = slate[:SLATE_SIZE]
+    shown = slate.top(SLATE_SIZE)
     team = _team(partnership.id)
     names = {m.person_id: m.person.name for m in team}
     ids = {pid for s in shown for pid in (s.asker.path if s.asker else ())}
@@ -128,7 +128,7 @@ def decide(partnership_id: int):
             for message in errors:
                 flash(message, "error")
         return back
-    scores = {s.person_id: s.score for s in suggestions.suggestions(partnership)}
+    scores = suggestions.slate_of(partnership).values
     decided = []
     try:
         for person_id in dict.fromkeys(form.person_id.data):

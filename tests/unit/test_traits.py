@@ -133,3 +133,30 @@ def test_scores_stay_within_zero_and_one_hundred(data):
     assert 0 <= score.overall <= 100
     for t in TRAITS:
         assert 0 <= score.traits[t].score <= 100 and 0 <= score.traits[t].confidence <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(evidence)
+def test_the_quick_ranking_numbers_equal_the_explained_score(data):
+    from crm.scoring.traits import quick_score
+
+    full, quick = score_person(PersonFacts(1, **data)), quick_score(PersonFacts(1, **data))
+    assert (quick.company, quick.industry, quick.community) == tuple(full.trait_scores().values())
+    assert (quick.overall, quick.confidence) == (full.overall, full.confidence)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 12).flatmap(lambda n: st.tuples(
+    st.dictionaries(st.integers(1, n), st.one_of(st.none(), st.integers(1, 4)), min_size=1),
+    st.lists(st.tuples(st.integers(1, n + 2), st.integers(1, n + 2)), max_size=30),
+    st.lists(st.tuples(st.integers(1, n + 2), st.integers(1, n + 2)), max_size=10))))
+def test_vectorised_tie_signals_equal_the_plain_ones(data):
+    from crm.scoring.signals import tie_signals_fast
+
+    person_org, knows, referred = data
+    knows = [(a, b) for a, b in knows if a != b]
+    orgs = {1: OrgInfo("A", "employer", "Manufacturing"), 2: OrgInfo("B", "employer", "manufacturing "),
+            3: OrgInfo("C", "employer", None), 4: OrgInfo("W", "community")}
+    inside = [(a, b) for a, b in knows if a in person_org and b in person_org]
+    refs = [(a, b) for a, b in referred if a in person_org and b in person_org]
+    assert tie_signals_fast(knows, referred, person_org, orgs) == tie_signals(inside, refs, person_org, orgs)
