@@ -92,7 +92,8 @@ def render(subject: str, body: str, fields: dict, html: bool = False) -> Letter:
     try:
         return Letter(" ".join(_text_env.from_string(subject).render(**fields).split()),
                       env.from_string(body).render(**fields))
-    except (TemplateSyntaxError, SecurityError, UndefinedError, TypeError) as error:
+    except (TemplateSyntaxError, SecurityError, UndefinedError, TypeError, ValueError, OverflowError,
+            ArithmeticError) as error:  # a user's template: any failure is a message, never a 500
         raise LetterError(f"The letter template does not render: {error}") from None
 
 
