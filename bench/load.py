@@ -164,6 +164,7 @@ def main(argv=None) -> int:
     users = options.users or (5 if options.small else 50)
     run_time = options.run_time or ("20s" if options.small else "5m")
     out_dir = CACHE if options.small else HERE
+    CACHE.mkdir(exist_ok=True)
     url = prepare_sqlite(scale) if options.db == "sqlite" else prepare_postgres(scale)
     ctx = context(url)
 
