@@ -9,12 +9,12 @@ someone else changed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from flask import request
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +37,32 @@ Role = Literal[vocab.values(vocab.ROLES)]  # type: ignore[valid-type]
 Stage = Literal[vocab.values(vocab.STAGES)]  # type: ignore[valid-type]
 TieKind = Literal[vocab.values(vocab.TIE_KINDS)]  # type: ignore[valid-type]
 Text = Field(default=None, max_length=20000)
+#: ids are 32-bit integers in PostgreSQL: anything larger names nothing
+MAX_ID = 2**31 - 1
+
+
+@bp.url_value_preprocessor
+def _ids_within_range(endpoint, values):
+    """An id no database column can hold names nothing: 404, not an overflow error (500)."""
+    if values and any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in values.values()):
+        raise ApiError(404, "not_found", "No such object.")
+
+
+class Body(BaseModel):
+    """A request body: unknown fields refused, text trimmed, no NUL characters (PostgreSQL
+    refuses them in text)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        if isinstance(data, dict):
+            for value in data.values():
+                texts = value if isinstance(value, list) else [value]
+                if any(isinstance(t, str) and "\x00" in t for t in texts):
+                    raise ValueError("text may not contain NUL characters")
+        return data
 
 
 def _require_staff() -> None:
@@ -67,8 +93,7 @@ class OrganisationOut(BaseModel):
     version: int
 
 
-class OrganisationPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class OrganisationPatch(Body):
     name: str = Field(default=None, min_length=1, max_length=200)
     side: Side | None = None
     kind: OrgKind | None = None
@@ -79,21 +104,30 @@ class OrganisationPatch(BaseModel):
     size: Size | None = None
     website: str | None = Field(default=None, max_length=300, pattern=r"^https?://")
     notes: str | None = Text
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class OrganisationIn(OrganisationPatch):
     name: str = Field(min_length=1, max_length=200)
 
 
+def _when(value: datetime | None) -> str | None:
+    """RFC 3339 with an offset (SQLite hands back naive UTC datetimes)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
 def organisation_json(org: Organisation) -> dict:
-    return OrganisationOut.model_validate(org, from_attributes=True).model_dump(mode="json")
+    data = {f: getattr(org, f) for f in OrganisationOut.model_fields}
+    data["archived_at"] = _when(org.archived_at)
+    return data
 
 
 def _organisation_values(data: OrganisationPatch, org: Organisation | None) -> dict:
     values = data.model_dump(exclude_unset=True, exclude={"version", "side"})
-    if "name" in values and values["name"] is None:
-        raise ApiError(400, "invalid", "Some fields are not valid.", {"name": ["may not be null"]})
+    if "name" in values and not (values["name"] or "").strip():
+        raise ApiError(400, "invalid", "Some fields are not valid.", {"name": ["may not be blank"]})
     side = data.side if "side" in data.model_fields_set else None
     kind = values.get("kind") or (org.kind if org and "kind" not in values else None)
     if side and "kind" not in values:
@@ -155,7 +189,10 @@ def create_organisation():
     """Create an employer or community partner organisation."""
     _require_staff()
     data = parse(OrganisationIn)
-    org = services.save_organisation(None, _organisation_values(data, None))
+    try:
+        org = services.save_organisation(None, _organisation_values(data, None))
+    except services.ContactError as error:
+        raise ApiError(400, "invalid", str(error), {"name": [str(error)]}) from None
     db.session.commit()
     return ok(organisation_json(org), 201)
 
@@ -213,16 +250,15 @@ class PersonOut(BaseModel):
     version: int
 
 
-class PersonPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class PersonPatch(Body):
     name: str = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=200)
-    organisation_id: int | None = Field(default=None, ge=1)
+    organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     email: EmailStr | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
     notes: str | None = Text
     tags: list[str] = Field(default=None, max_length=50)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class PersonIn(PersonPatch):
@@ -233,7 +269,7 @@ def person_json(p: Person) -> dict:
     return {"id": p.id, "name": p.name, "title": p.title, "organisation_id": p.organisation_id,
             "organisation_name": p.organisation.name if p.organisation else None, "side": p.side,
             "email": p.email, "phone": p.phone, "notes": p.notes, "tags": p.tag_names,
-            "archived_at": p.archived_at.isoformat() if p.archived_at else None,
+            "archived_at": _when(p.archived_at),
             "version": p.version}
 
 
@@ -243,6 +279,8 @@ def _person_values(data: PersonPatch) -> dict:
     for name in ("name", "tags"):
         if name in values and values[name] is None:
             fields[name] = ["may not be null"]
+    if values.get("name") is not None and not values["name"].strip():
+        fields["name"] = ["may not be blank"]
     if values.get("organisation_id") and db.session.get(Organisation, values["organisation_id"]) is None:
         fields["organisation_id"] = ["no such organisation"]
     if values.get("tags"):
@@ -281,7 +319,10 @@ def list_people():
 def create_person():
     """Create a person (tags as a list of names)."""
     _require_staff()
-    person = services.save_person(None, _person_values(parse(PersonIn)))
+    try:
+        person = services.save_person(None, _person_values(parse(PersonIn)))
+    except services.ContactError as error:
+        raise ApiError(400, "invalid", str(error), {"name": [str(error)]}) from None
     db.session.commit()
     return ok(person_json(person), 201)
 
@@ -331,11 +372,10 @@ class RelationshipOut(BaseModel):
     note: str | None
 
 
-class RelationshipIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class RelationshipIn(Body):
     kind: TieKind
-    source_id: int = Field(ge=1)
-    target_id: int = Field(ge=1)
+    source_id: int = Field(ge=1, le=MAX_ID)
+    target_id: int = Field(ge=1, le=MAX_ID)
     strength: int = Field(default=1, ge=1, le=3)
     note: str | None = Field(default=None, max_length=2000)
 
@@ -415,9 +455,8 @@ class MemberOut(BaseModel):
     stage: Stage
 
 
-class MemberIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    person_id: int = Field(ge=1)
+class MemberIn(Body):
+    person_id: int = Field(ge=1, le=MAX_ID)
     role: Role = "member"
     stage: Stage = "candidate"
 

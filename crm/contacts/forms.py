@@ -61,6 +61,8 @@ class SearchArgs:
             self.partnership = int(args.get("partnership") or 0)
         except ValueError:
             self.partnership = 0
+        if not 0 <= self.partnership < 2**31:
+            self.partnership = 0
         self.sort = args.get("sort") if args.get("sort") in self.SORTS else "name"
         try:
             self.page = max(1, min(int(args.get("page") or 1), 100000))

@@ -16,6 +16,13 @@ from crm.partnerships.models import Partnership
 bp = Blueprint("contacts", __name__)
 
 
+@bp.url_value_preprocessor
+def _ids_within_range(endpoint, values):
+    """An id no database column can hold names nothing: 404, not an overflow error."""
+    if values and any(isinstance(v, int) and not 0 <= v < 2**31 for v in values.values()):
+        abort(404)
+
+
 # --- people ---------------------------------------------------------------------------------
 
 @bp.route("/people")

@@ -148,3 +148,16 @@ def test_organisation_patch_and_archive(client, as_, world, db):
     assert stale.status_code == 409
     assert client.delete(f"/api/v1/organizations/{org['id']}", headers=h).status_code == 204
     assert client.get(f"/api/v1/organizations/{org['id']}", headers=h).json["archived_at"]
+
+
+def test_nul_characters_and_ids_beyond_the_database_are_refused_not_500(client, as_, world):
+    h = as_("admin")
+    nul = client.post("/api/v1/people", json={"name": "Ann\x00Lee"}, headers=h)
+    assert nul.status_code in (201, 400)  # refused, or cleaned before it reaches us
+    assert nul.status_code == 400 or "\x00" not in nul.json["name"]
+    assert client.get(f"/api/v1/people/{2**40}", headers=h).status_code == 404
+    huge = client.post("/api/v1/relationships", json={"kind": "knows", "source_id": 2**40,
+                                                      "target_id": world.person_a.id}, headers=h)
+    assert huge.status_code == 400
+    blank = client.patch(f"/api/v1/people/{world.person_a.id}", json={"name": "\x1c"}, headers=h)
+    assert blank.status_code == 400
