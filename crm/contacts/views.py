@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from crm import vocab
 from crm.accounts.access import get_person_or_404, limit_partnerships, require_staff
 from crm.contacts import queries, services
 from crm.contacts.forms import OrganisationForm, PersonForm, SearchArgs, TieForm
@@ -202,7 +203,10 @@ def organisations():
     """List organisations (staff: all; others: those of people they may see)."""
     q = (request.args.get("q") or "").strip()[:200]
     side = request.args.get("side") if request.args.get("side") in ("employer", "community") else ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    kind = request.args.get("kind") if request.args.get("kind") in vocab.values(vocab.ORG_KINDS) else ""
+    sector = (request.args.get("sector") or "").strip()[:120]
+    county = (request.args.get("county") or "").strip()[:120]
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100000)
     size = current_app.config["PAGE_SIZE"]
     people_count = (
         select(func.count(Person.id)).where(Person.organisation_id == Organisation.id,
@@ -217,11 +221,18 @@ def organisations():
         stmt = stmt.where(Organisation.name_key.like(queries._like(services.name_key(q)), escape="\\"))
     if side:
         stmt = stmt.where(Organisation.side == side)
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if sector:
+        stmt = stmt.where(func.lower(Organisation.sector) == sector.lower())
+    if county:
+        stmt = stmt.where(func.lower(Organisation.county) == county.lower())
     rows = db.session.execute(
         stmt.order_by(Organisation.name_key, Organisation.id).offset((page - 1) * size).limit(size + 1)
     ).all()
     return render_template("organisations/list.html", rows=rows[:size], has_next=len(rows) > size,
-                           q=q, side=side, page=page)
+                           q=q, side=side, page=page,
+                           filters={"q": q, "side": side, "kind": kind, "sector": sector, "county": county})
 
 
 def _organisation_data(form: OrganisationForm) -> dict:

@@ -99,3 +99,12 @@ def test_person_page_for_viewers_hides_ties_and_history(client, world):
     sign_in(client, world.users["viewer_a"])
     text = text_of(client.get(f"/people/{world.person_a.id}"))
     assert "Partnership A" in text and "Who they know" not in text and "History" not in text
+
+
+def test_organisations_list_filters_by_kind_sector_and_county(client, world, make_org):
+    make_org("Lane CC", kind="community_college", county="Lane")
+    sign_in(client, world.users["admin"])
+    text = text_of(client.get("/organisations?kind=community_college"))
+    assert "Lane CC" in text and "Alpha Works" not in text
+    text = text_of(client.get("/organisations?sector=manufacturing&county=ALPHA"))
+    assert "Alpha Works" in text and "Beta Clinic" not in text and "Lane CC" not in text
