@@ -50,9 +50,11 @@
   }
 
   var sizeBy = document.getElementById("map-size");
+  var maxCentrality = Math.max.apply(null, data.nodes.map(function (n) { return n.centrality || 0; })
+    .concat([1e-9]));
   function size(n) {
     if (summary) { return 10 + 4 * Math.sqrt(n.people || 1); }
-    if (sizeBy && sizeBy.value === "centrality") { return 8 + 60 * (n.centrality || 0); }
+    if (sizeBy && sizeBy.value === "centrality") { return 8 + 30 * (n.centrality || 0) / maxCentrality; }
     return n.score === null || n.score === undefined ? 10 : 10 + 3 * n.score;
   }
 
