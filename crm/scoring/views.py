@@ -106,6 +106,7 @@ def review(partnership_id: int):
     team = _team(partnership.id)
     names = {m.person_id: m.person.name for m in team}
     ids = {pid for s in shown for pid in (s.asker.path if s.asker else ())}
+    ids |= {pid for s in shown for pid in s.knows_on_team}
     if ids - names.keys():
         names.update(dict(db.session.execute(select(Person.id, Person.name).where(
             Person.id.in_(ids - names.keys()))).all()))

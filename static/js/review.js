@@ -46,6 +46,11 @@
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     if (t && (t.tagName === "INPUT" && t.type === "text" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) {
       if (event.key === "Escape") { t.blur(); focusCard(index); }
+      // Enter in a reason box means "not now" (not the form's first button, approve)
+      if (event.key === "Enter" && t.name === "reason" && t.form) {
+        var notNow = t.form.querySelector("button[value=not_now]");
+        if (notNow) { event.preventDefault(); notNow.click(); }
+      }
       return;
     }
     switch (event.key) {
