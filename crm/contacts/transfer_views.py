@@ -83,6 +83,8 @@ def mapping(upload_id: str):
     if refused:
         return refused
     info, data = found
+    if info["format"] == "vcard":  # vCards name their own fields
+        return redirect(url_for("transfer.preview", upload_id=upload_id))
     sheet = importing.read_csv(data)
     fields = importing.FIELDS[info["kind"]]
     chosen = info.get("mapping") or importing.guess_mapping(sheet.headers, info["kind"])
