@@ -24,8 +24,11 @@ from crm.network.graph import Network
 PHYSICS_LIMIT = 300
 #: Above this many people, the map summarises: organisations as nodes.
 SUMMARY_LIMIT = 3000
-#: Layout iterations on the server (a few suffice from an organisation-clustered start).
+#: Layout iterations on the server (a few suffice from an organisation-clustered start);
+#: fewer for big maps, where each iteration costs O(n^2).
 LAYOUT_ITERATIONS = 40
+LAYOUT_ITERATIONS_LARGE = 25
+LARGE_LAYOUT = 1000
 #: Side of the square the server layout spans, in vis-network canvas units.
 LAYOUT_SCALE = 60.0
 
@@ -148,7 +151,8 @@ def layout_for(network: Network, person_ids: list[int]) -> dict | None:
         return None
     sub = network.knows.subgraph(person_ids)
     groups = {pid: network.nodes[pid].organisation_id for pid in person_ids}
-    return spring_positions(list(person_ids), list(sub.edges), groups)
+    iterations = LAYOUT_ITERATIONS if len(person_ids) <= LARGE_LAYOUT else LAYOUT_ITERATIONS_LARGE
+    return spring_positions(list(person_ids), list(sub.edges), groups, iterations=iterations)
 
 
 def summary_map(network: Network, partnership_id: int) -> dict:
