@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from crm.extensions import db
@@ -49,6 +50,17 @@ def init_app(app: Flask) -> None:
             code = (error.name or "error").lower().replace(" ", "_")
             return api_error(status, code, error.description if status == 400 else message)
         return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_error):
+        # Two saves of one record at once: the versioned UPDATE of the later one matched no
+        # row, so nothing was overwritten; say so instead of answering 500.
+        db.session.rollback()
+        message = ("Someone else saved this record at the same moment; your change was not saved. "
+                   "Reload the page to see their version, then make your change again.")
+        if wants_json():
+            return api_error(409, "conflict", message)
+        return render_template("errors/error.html", status=409, message=message), 409
 
     @app.errorhandler(Exception)
     def _server(error: Exception):
