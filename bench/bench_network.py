@@ -267,8 +267,7 @@ def browser_cases(args, network, ordered) -> list[dict]:
                 bare_html = BARE_PAGE.format(base=base, data=json.dumps(data))
 
                 bare_url = f"{base}/__bare_vis_network_{size}"  # served by Playwright, no CSP
-                page.route(bare_url, lambda route, html=bare_html: route.fulfill(
-                    body=html, content_type="text/html; charset=utf-8"))
+                page.route(bare_url, _fulfil_with(bare_html))
 
                 def bare(bare_url=bare_url):
                     page.goto(bare_url)
@@ -281,6 +280,14 @@ def browser_cases(args, network, ordered) -> list[dict]:
         server.shutdown()
         thread.join(timeout=5)
     return out
+
+
+def _fulfil_with(html: str):
+    """A Playwright route handler answering with `html` (one argument: Playwright passes the
+    request too when a handler takes two)."""
+    def handler(route):
+        route.fulfill(body=html, content_type="text/html; charset=utf-8")
+    return handler
 
 
 class _Admin:
