@@ -5,6 +5,7 @@ Secrets and addresses come from the environment, never from this file:
   CRM_SECRET_KEY     a long random string (python -c "import secrets; print(secrets.token_hex(32))")
   CRM_SMTP_HOST, CRM_SMTP_PORT, CRM_SMTP_USERNAME, CRM_SMTP_PASSWORD, CRM_MAIL_FROM
   CRM_RATELIMIT_STORAGE_URI  redis://127.0.0.1:6379/0 when several app servers share limits
+  CRM_TRUSTED_PROXIES        1 behind one reverse proxy (nginx...), so throttling sees client addresses
 The app refuses to start in production without CRM_SECRET_KEY.
 """
 

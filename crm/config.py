@@ -28,6 +28,9 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
     "LOGIN_LIMIT_PER_ACCOUNT": "8 per 10 minutes",
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    #: Behind one proxy set 1, or every sign-in shares the proxy's address and its throttle.
+    "TRUSTED_PROXIES": 0,
     "PARTNERSHIP_DEFAULT_TIMEZONE": "America/Denver",
     "PAGE_SIZE": 50,
     "MAIL_FROM": "convene@localhost",
@@ -49,6 +52,7 @@ ENVIRONMENT = {
     "CRM_SMTP_STARTTLS": ("SMTP_STARTTLS", lambda v: v.lower() in {"1", "true", "yes"}),
     "CRM_MAIL_FROM": ("MAIL_FROM", str),
     "CRM_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "CRM_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
 }
 
 

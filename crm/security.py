@@ -106,6 +106,12 @@ def csp_nonce() -> str:
 
 def init_app(app: Flask) -> None:
     app.request_class = CleanRequest
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # the client's own address (for sign-in throttling and logs) and https scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     public = set(PUBLIC_ENDPOINTS) | set(app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()))
 

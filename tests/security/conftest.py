@@ -7,6 +7,7 @@ from tests.security.figures import FIGURES
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "throttled: runs with Flask-Limiter's login limits switched on")
+    config.addinivalue_line("markers", "proxied: runs as if behind one reverse proxy (TRUSTED_PROXIES=1)")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -122,9 +122,12 @@ def test_remember_me_cookie_after_password_change_is_refused(app, client, auth, 
 
 @pytest.fixture
 def app_config(request):
+    config = {}
     if request.node.get_closest_marker("throttled"):
-        return {"RATELIMIT_ENABLED": True}
-    return {}
+        config["RATELIMIT_ENABLED"] = True
+    if request.node.get_closest_marker("proxied"):
+        config["TRUSTED_PROXIES"] = 1
+    return config
 
 
 def _login(client, email, password, address):
@@ -169,6 +172,26 @@ def test_successful_sign_ins_do_not_count_towards_the_limit(app, make_user):
         client = app.test_client()
         assert _login(client, "busy@example.org", PASSWORD, "198.51.100.9").status_code == 302
     add("sessions", "login attempts", per_account + 3)
+
+
+@pytest.mark.throttled
+@pytest.mark.proxied
+def test_behind_a_proxy_each_client_address_has_its_own_throttle(app, make_user):
+    limiter.reset()
+    make_user("someone@example.org")
+    per_address = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
+    proxy = "10.0.0.2"
+
+    def via_proxy(client, email, password, address):
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": proxy}, headers={"X-Forwarded-For": address})
+
+    attacker = app.test_client()
+    for i in range(per_address):
+        via_proxy(attacker, f"user{i}@example.org", "guess", "203.0.113.11")
+    assert via_proxy(attacker, "someone@example.org", PASSWORD, "203.0.113.11").status_code == 429
+    assert via_proxy(app.test_client(), "someone@example.org", PASSWORD, "198.51.100.12").status_code == 302
+    add("sessions", "login attempts", per_address + 2)
 
 
 # --- open redirects ------------------------------------------------------------------------------
