@@ -52,6 +52,11 @@ def _collect_spooled_files():
         gc.collect()
 
 
+@pytest.fixture
+def app_config(tmp_path):
+    return {"IMPORT_FOLDER": str(tmp_path / "imports")}
+
+
 @pytest.fixture(autouse=True)
 def _no_leftover_spooled_files():
     yield
