@@ -48,6 +48,7 @@ def test_ties_added_in_a_row_through_htmx_return_the_fragment(client, world, mak
                                     "strength": 1}, headers={"HX-Request": "true"})
     assert "Recorded: Member Beta referred Member Alpha." in text_of(second)
     assert "referred by Member Beta" in text_of(second)
+    db.session.rollback()  # see what the requests committed
     tie = db.session.scalar(select(Tie).where(Tie.kind == "referred"))
     assert (tie.source_id, tie.target_id) == (world.person_b.id, world.person_a.id)
 
@@ -64,6 +65,7 @@ def test_self_and_duplicate_ties_are_refused_with_a_message(client, world, db):
     assert "cannot be tied to themselves" in text_of(own)
     none = client.post(url, data={"kind": "knows", "strength": 1}, headers={"HX-Request": "true"})
     assert "Choose a person." in text_of(none)
+    db.session.rollback()
     assert db.session.scalar(select(func.count(Tie.id))) == before
 
 
@@ -78,6 +80,7 @@ def test_bulk_who_do_you_know_records_all_and_reports_duplicates(client, world, 
     text = text_of(done)
     assert "2 ties recorded: Ann Lee, Bo Park" in text
     assert "Skipped (already recorded, or themselves): Member Alpha, Chair Alpha" in text
+    db.session.rollback()
     assert db.session.scalar(select(func.count(Tie.id)).where(Tie.kind == "knows")) == 3
 
 

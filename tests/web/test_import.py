@@ -46,6 +46,7 @@ def _upload(client, data, name="people.csv", kind="people"):
 
 
 def _count(db, model):
+    db.session.rollback()  # end the test's own snapshot: see what the requests committed
     return db.session.scalar(select(func.count(model.id)))
 
 
@@ -78,6 +79,7 @@ def test_preview_shows_each_row_and_writes_nothing_until_confirmed(client, db, c
 
     done = client.post(f"/imports/{upload_id}/run")
     assert "2 created" in text_of(done)
+    db.session.rollback()
     people = {p.name: p for p in db.session.scalars(select(Person))}
     assert set(people) == {"José Núñez", "Ann Lee"}
     assert people["José Núñez"].email == "jose@acme.example"
@@ -92,7 +94,7 @@ def test_importing_the_same_file_twice_changes_nothing(client, db, convener):
     again = _import(client, MESSY)
     assert "0 to create" in text_of(client.get(f"/imports/{again}/preview"))
     client.post(f"/imports/{again}/run")
-    db.session.expire_all()
+    db.session.rollback()
     assert [(p.id, p.version) for p in db.session.scalars(select(Person).order_by(Person.id))] == before
 
 
@@ -114,6 +116,7 @@ def test_windows_1252_comma_file_updates_by_name_and_organisation(client, db, co
     upload_id = _import(client, data)
     assert "by name and organisation; changes title" in text_of(client.get(f"/imports/{upload_id}/preview"))
     client.post(f"/imports/{upload_id}/run")
+    db.session.rollback()
     db.session.refresh(ann)
     assert ann.title == "Président" and _count(db, Person) == 1
 
@@ -164,12 +167,14 @@ def test_vcard_import_goes_straight_to_preview(client, db, convener):
     assert location.endswith("/preview")
     upload_id = re.search(r"/imports/([^/]+)/", location).group(1)
     client.post(f"/imports/{upload_id}/run")
+    db.session.rollback()
     assert db.session.scalar(select(Person.email)) == "ann@acme.example"
 
 
 def test_organisations_and_relationships_import_idempotently(client, db, convener, make_person):
     orgs = b"name,kind,sector,county\nAcme Tools,Employer,Manufacturing,Lane\nLane CC,community college,,Lane\n"
     client.post(f"/imports/{_import(client, orgs, kind='organisations')}/run")
+    db.session.rollback()
     kinds = dict(db.session.execute(select(Organisation.name, Organisation.kind)).all())
     assert kinds == {"Acme Tools": "employer", "Lane CC": "community_college"}
     make_person("Ann Lee", email="ann@x.example")
@@ -183,6 +188,7 @@ def test_organisations_and_relationships_import_idempotently(client, db, convene
     client.post(f"/imports/{_import(client, ties, kind='relationships')}/run")
     client.post(f"/imports/{_import(client, orgs, kind='organisations')}/run")
     assert _count(db, Tie) == 2 and _count(db, Organisation) == 2
+    db.session.rollback()
     assert db.session.scalar(select(Tie.strength).where(Tie.kind == "knows")) == 3
 
 
