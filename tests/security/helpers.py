@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import contextvars
 
+import pytest
 from flask import url_for
+
+from tests.conftest import TEST_DB_URL
+
+#: suites that do not depend on the database (pages, parsers, tools): run once, on SQLite
+SQLITE_ONLY = pytest.mark.skipif(bool(TEST_DB_URL), reason="database-independent: runs on SQLite only; "
+                                 "the PostgreSQL run covers the suites that depend on the database")
 
 
 def fetch(client, url: str, method: str = "GET", **kwargs):

@@ -14,11 +14,11 @@ from tests.conftest import PASSWORD
 from tests.security import payloads
 from tests.security.figures import add, put
 from tests.security.forms import forms_of
-from tests.security.helpers import fetch, route_urls
+from tests.security.helpers import SQLITE_ONLY, fetch, route_urls
 from tests.web.access_rules import ACCESS
 from tests.web.world import build_world, sign_in, url_values
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, SQLITE_ONLY]
 
 ROUNDS = 3  # each text field is filled ROUNDS times, with a different payload each time
 

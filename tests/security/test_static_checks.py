@@ -14,9 +14,12 @@ import pytest
 
 from tests.conftest import IN_CI
 from tests.security.figures import put
+from tests.security.helpers import SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+pytestmark = SQLITE_ONLY
 
 
 def _tool(name: str) -> str:

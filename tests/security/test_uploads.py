@@ -14,7 +14,7 @@ from crm import create_app
 from tests.conftest import IsolatedClient, base_config
 from tests.security.figures import add
 from tests.security.forms import forms_of
-from tests.security.helpers import fetch, route_urls
+from tests.security.helpers import SQLITE_ONLY, fetch, route_urls
 from tests.web.access_rules import ACCESS
 from tests.web.world import build_world, sign_in, url_values
 
@@ -42,6 +42,8 @@ MALFORMED = {
     "nested.vcf": b"BEGIN:VCARD\nBEGIN:VCARD\nEND:VCARD\n",
     "no-extension": b"name\nAda\n",
 }
+
+pytestmark = SQLITE_ONLY
 
 
 def _collect_spooled_files():
