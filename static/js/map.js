@@ -27,9 +27,9 @@
 
   function group(n) { return n.role === "convener" ? "convener" : (COLORS[n.side] ? n.side : "none"); }
 
+  // vis-network 9 shows a string title as text (innerText, never HTML: visjs/vis-network#1275),
+  // so a plain string is both safe and cheaper than one DOM element per node.
   function tooltip(n) {
-    var box = document.createElement("div");
-    box.className = "map-tip";
     var lines = [n.name];
     if (summary) {
       lines.push(n.people + (n.people === 1 ? " person" : " people"));
@@ -41,12 +41,7 @@
       if (what.length) { lines.push(what.join(", ")); }
       if (n.score !== null && n.score !== undefined) { lines.push("Trait score " + n.score); }
     }
-    lines.forEach(function (text, index) {
-      var line = document.createElement(index === 0 ? "strong" : "div");
-      line.textContent = text;
-      box.appendChild(line);
-    });
-    return box;
+    return lines.join("\n");
   }
 
   var sizeBy = document.getElementById("map-size");
@@ -214,6 +209,7 @@
     if (onPath.size) { network.fit({ nodes: Array.from(onPath), animation: false }); }
   });
   network.setData({ nodes: nodeView, edges: edgeView });
+  el.mapNetwork = network;  // for the browser tests (hover a node by its position)
   report();
 
   // --- selection, opening a person, search ----------------------------------------------

@@ -61,8 +61,20 @@ def test_map_renders_offline_and_a_hostile_name_stays_text(page, live_server, db
     assert page.locator("#map-selected-name").text_content() == HOSTILE
     assert page.locator("#map-selected-link").get_attribute("href") == f"/people/{people[HOSTILE].id}"
     assert page.locator("img[src='x']").count() == 0
-    # hovering every node shows its tooltip: the hostile one must come out as text
-    page.evaluate("() => window.scrollTo(0, 0)")
+    # hovering the node shows its tooltip: the hostile name comes out as text
+    page.get_by_label("Search").fill("")
+    box = page.locator("#map").bounding_box()
+    spot = page.evaluate("""(id) => {
+        const net = document.getElementById('map').mapNetwork;
+        net.moveTo({scale: 1.0, animation: false});
+        net.focus(id, {scale: 1.0, animation: false});
+        return net.canvasToDOM(net.getPositions([id])[id]);
+    }""", people[HOSTILE].id)
+    page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.text_content().startswith(HOSTILE)
+    assert page.locator("img[src='x']").count() == 0 and page.locator("div.vis-tooltip script").count() == 0
     assert page.dialogs == [] and page.errors == []
 
 
