@@ -58,6 +58,10 @@ def _sqlite_pragmas(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
+    from crm.sqlite import use_immediate_writes  # writers take the lock up front (crm/sqlite.py)
+
+    use_immediate_writes(engine)
+
 
 def register_security(app: Flask) -> None:
     from crm import security

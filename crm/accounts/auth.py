@@ -3,12 +3,16 @@ tokens for the API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, request
 from sqlalchemy import select
 
 from crm.accounts.models import ApiToken, User, token_digest
 from crm.extensions import db
-from crm.timeutil import utcnow
+from crm.timeutil import as_utc, utcnow
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def user_for_api_token(token: str) -> User | None:
@@ -18,7 +22,11 @@ def user_for_api_token(token: str) -> User | None:
     )
     if row is None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # At most one write a minute per token: a write on every API read would queue every API
+    # client behind SQLite's single writer (and churn PostgreSQL's rows) for a coarse "last used".
+    if row.last_used_at is None or as_utc(row.last_used_at) < now - LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 
