@@ -72,6 +72,7 @@ def run(job_id: str, now: datetime | None = None, app: Flask | None = None) -> s
             if _HOLDER is not None and job_id != "heartbeat" and not lease.holds(_HOLDER, now):
                 log.warning("%s skipped: another scheduler process holds the lease", job_id)
                 return "skipped: not the lease holder"
+            db.session.commit()  # end the read snapshot of the check (SQLite: no stale upgrade)
             result = JOB_FUNCTIONS[job_id](now)
             if _HOLDER is not None:
                 lease.beat(_HOLDER, now)

@@ -59,14 +59,14 @@ def message_row(key: str, to_email: str, subject: str, body: str, *, to_person_i
 def enqueue_many(rows: list[dict]) -> int:
     """Put messages in the outbox once each: INSERT ... ON CONFLICT (idempotency_key) DO NOTHING,
     on SQLite and PostgreSQL alike, so two processes queueing the same key at once never fail nor
-    duplicate, and nothing commits before the caller does. Returns how many rows were sent."""
+    duplicate, and nothing commits before the caller does. Returns how many were new."""
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    result = db.session.execute(stmt, rows) if len(rows) > 1 else db.session.execute(stmt.values(**rows[0]))
-    return result.rowcount if len(rows) == 1 else len(rows)
+    stmt = (insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxMessage.__table__.c.id))
+    return len(db.session.execute(stmt, rows).all())  # only the rows actually inserted come back
 
 
 def enqueue(key: str, to_email: str, subject: str, body: str, **fields) -> bool:
@@ -84,24 +84,30 @@ def existing_keys(keys: list[str]) -> set[str]:
 
 
 def claim(now: datetime, limit: int = 50) -> list[int]:
-    """Claim up to `limit` messages due for sending; commits so other processes see it."""
+    """Claim up to `limit` messages due for sending and commit, so other processes skip them.
+
+    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE those rows. SQLite: one
+    UPDATE ... WHERE id IN (due ids) RETURNING id, a write from its first statement, so it
+    waits for the write lock instead of failing to upgrade a read snapshot.
+    """
+    db.session.commit()  # start from a fresh transaction (no stale read snapshot)
     due = or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending")
-    stmt = (select(OutboxMessage.id).where(due, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    candidates = (select(OutboxMessage.id).where(due, OutboxMessage.next_attempt_at <= now)
+                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    candidates = db.session.scalars(stmt).all()
-    claimed = []
-    for message_id in candidates:
-        result = db.session.execute(
+        ids = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
+        if ids:
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                               .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
+                               .execution_options(synchronize_session=False))
+    else:
+        ids = db.session.scalars(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, due, OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due, OutboxMessage.next_attempt_at <= now)
             .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
-            claimed.append(message_id)
+            .returning(OutboxMessage.id).execution_options(synchronize_session=False)).all()
     db.session.commit()
-    return claimed
+    return sorted(ids)
 
 
 def message_id_for(key: str, sender: str) -> str:
@@ -157,23 +163,26 @@ def send_due(config: dict, now: datetime | None = None, limit: int = 200) -> Sen
             break
         messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                       .order_by(OutboxMessage.id)).all()
+        batch = [(m.id, m.attempts + 1, build_email(m, sender)) for m in messages]
+        db.session.rollback()  # hold no transaction while talking to the SMTP server
         try:
-            results = _deliver([build_email(m, sender) for m in messages], config)
+            results = _deliver([email for _, _, email in batch], config)
         except (OSError, smtplib.SMTPException) as error:  # server down or refusing: retry all
-            results = [error] * len(messages)
-        for message, error in zip(messages, results, strict=True):
-            message.attempts += 1
+            results = [error] * len(batch)
+        for (message_id, attempts, _), error in zip(batch, results, strict=True):
+            values: dict = {"attempts": attempts}
             if error is None:
-                message.status, message.sent_at, message.last_error = "sent", utcnow(), None
+                values.update(status="sent", sent_at=utcnow(), last_error=None)
                 report.sent += 1
             elif isinstance(error, smtplib.SMTPRecipientsRefused):
-                message.status, message.last_error = "failed", f"refused: {error}"[:2000]
+                values.update(status="failed", last_error=f"refused: {error}"[:2000])
                 report.failed += 1
             else:
-                message.status = "pending"
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                message.next_attempt_at = now + backoff(message.attempts)
+                values.update(status="pending", last_error=f"{type(error).__name__}: {error}"[:2000],
+                              next_attempt_at=now + backoff(attempts))
                 report.retried += 1
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+                               .execution_options(synchronize_session=False))
         db.session.commit()
         if report.retried:
             break  # the server is failing: wait for the backoff instead of hammering it

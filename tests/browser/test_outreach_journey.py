@@ -83,7 +83,7 @@ def test_convener_lays_out_the_launch_assigns_asks_reschedules_and_askers_get_on
     assert not page.errors
 
     # 4. the next day's digest, run twice, reaches each asker once
-    db.session.expire_all()
+    db.session.rollback()  # end the test session's read snapshot: the browser's requests wrote
     tomorrow = utcnow().replace(hour=15, minute=0) + timedelta(days=1)  # 08:00 in Denver
     due = db.session.scalars(select(Task).where(Task.partnership_id == region_x.id, Task.status == "open",
                                                 Task.owner_id.is_not(None),

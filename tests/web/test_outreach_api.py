@@ -98,6 +98,7 @@ def test_ask_outcome_moves_the_pipeline_and_referred_creates_person_and_tie(clie
     accepted = client.patch(f"/api/v1/tasks/{asks[0]['id']}", json={"status": "done", "outcome": "accepted"},
                             headers=headers)
     assert accepted.status_code == 200
+    db.session.rollback()
     assert db.session.scalar(select(Membership.stage).where(
         Membership.person_id == asks[0]["person_id"])) == "accepted"
     missing_name = client.patch(f"/api/v1/tasks/{asks[1]['id']}", json={"status": "done", "outcome": "referred"},
@@ -106,6 +107,7 @@ def test_ask_outcome_moves_the_pipeline_and_referred_creates_person_and_tie(clie
     referred = client.patch(f"/api/v1/tasks/{asks[1]['id']}", headers=headers, json={
         "status": "done", "outcome": "referred", "referred": {"name": "Cara Referred", "email": "cara@x.example"}})
     assert referred.status_code == 200
+    db.session.rollback()
     cara = db.session.scalar(select(Person).where(Person.name == "Cara Referred"))
     assert cara is not None
     assert db.session.scalar(select(Tie).where(Tie.kind == "referred", Tie.target_id == cara.id)).source_id \

@@ -118,6 +118,7 @@ def test_smtp_down_then_up_loses_nothing_and_sends_once(app, db, smtp, asks):
     _run(app, "send_outbox", NOW + timedelta(hours=1))
     assert sorted(smtp.keys()) == sorted(db.session.scalars(select(OutboxMessage.idempotency_key)))
     assert len(smtp.messages) == 2
+    db.session.rollback()  # end this session's read snapshot: the jobs ran in their own sessions
     assert mail.outbox_health(NOW + timedelta(hours=1))["waiting"] == 0
 
 
