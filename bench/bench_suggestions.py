@@ -95,7 +95,7 @@ def main(argv=None) -> int:
                  partnerships=max(8, min(50, people // 400)), seed=1)
     if scale == {**harness.FULL}:
         scale = harness.FULL
-    work = harness.seeded_copy(scale)
+    work = harness.seeded_copy(scale)  # seeded once, then a copy for this process
     database_url = f"sqlite:///{work}"
     app = harness.make_app(database_url)
     cases = harness.Cases(app, create_floor_app(app.config["SQLALCHEMY_DATABASE_URI"]), options.repeat)

@@ -3,10 +3,11 @@ and the chairs' review decisions on suggested invitees."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from crm import vocab
 from crm.contacts.models import Person
@@ -72,3 +73,47 @@ class ReviewDecision(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReviewDecision p{self.partnership_id} person{self.person_id} {self.decision}>"
+
+
+# --- the scoring inputs' version -------------------------------------------------------------
+#: Tables whose rows feed the trait scores (memberships and decisions do not: they re-rank only).
+SCORING_TABLES = frozenset({"people", "organisations", "ties", "tags", "tasks", "invitations",
+                            "priority_areas", "priority_champions", "trait_assessments"})
+#: The row of the network's one-row version table that scoring keeps (the network's is id 1).
+SCORING_VERSION_ROW = 2
+
+
+def bump_scoring_version(session: Session) -> None:
+    """Give the scoring inputs a new version on the session's connection (commits with the
+    change, seen by every process): the same mechanism as the network's graph version."""
+    from crm.network.models import GraphVersion
+
+    connection = session.connection()
+    table = GraphVersion.__table__
+    value = secrets.randbits(52) + 1
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    connection.execute(insert(table).values(id=SCORING_VERSION_ROW, value=value)
+                       .on_conflict_do_update(index_elements=[table.c.id], set_={"value": value}))
+
+
+def _touches_scores(objects) -> bool:
+    return any(getattr(obj, "__tablename__", None) in SCORING_TABLES for obj in objects)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_before_flush(session: Session, flush_context, instances) -> None:
+    if _touches_scores(session.new) or _touches_scores(session.dirty) or _touches_scores(session.deleted):
+        bump_scoring_version(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk_statement(state) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    for mapper in state.all_mappers:
+        if mapper.local_table is not None and mapper.local_table.name in SCORING_TABLES:
+            bump_scoring_version(state.session)
+            return

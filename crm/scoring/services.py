@@ -42,27 +42,21 @@ _cache: dict = {}  # key -> (version, value)
 
 
 def scores_version() -> tuple:
-    """What every person's scores depend on (people, organisations, ties, tags, commitments kept,
-    priority champions, attendance, assessments), as counts and sums read in one statement.
-    Membership and review changes leave it alone, so a chair's decision re-ranks but never
-    re-scores 20,000 people."""
-    p, o, t = Person.__table__.c, Organisation.__table__.c, Tie.__table__.c
-    pt, tk = person_tags.c, Task.__table__.c
-    pc, iv, ta = PriorityChampion.__table__.c, Invitation.__table__.c, TraitAssessment.__table__.c
-    parts = [
-        select(func.count(p.id)), select(func.max(p.id)), select(func.max(p.updated_at)),
-        select(func.count(o.id)), select(func.max(o.updated_at)),
-        select(func.count(t.id)), select(func.max(t.id)), select(func.sum(t.strength)),
-        select(func.count()).select_from(person_tags), select(func.sum(pt.tag_id)),
-        select(func.count(tk.id)).where(tk.status == "done"),
-        select(func.sum(tk.owner_id)).where(tk.status == "done"),
-        select(func.count(pc.id)), select(func.max(pc.id)), select(func.count(pc.id)).where(pc.lead.is_(True)),
-        select(func.count(iv.id)).where(iv.attended.is_(True)),
-        select(func.sum(iv.person_id)).where(iv.attended.is_(True)),
-        select(func.count(ta.id)), select(func.max(ta.id)),
-    ]
+    """What every person's scores depend on: the scoring version row (bumped in the same
+    transaction as any ORM change to people, organisations, ties, tags, tasks, invitations,
+    priority champions or assessments, in any process) plus each of those tables' newest id
+    (so bulk loads that bypass the ORM count too): primary-key lookups only. Membership and
+    review changes leave it alone, so a chair's decision re-ranks but never re-scores."""
+    from crm.network.models import GraphVersion
+    from crm.scoring.models import SCORING_VERSION_ROW
+
+    gv = GraphVersion.__table__.c
+    parts = [select(gv.value).where(gv.id == SCORING_VERSION_ROW)] + [
+        select(func.max(table.c.id)) for table in (
+            Person.__table__, Organisation.__table__, Tie.__table__, Tag.__table__, Task.__table__,
+            Invitation.__table__, PriorityChampion.__table__, TraitAssessment.__table__)]
     row = db.session.execute(select(*(q.scalar_subquery() for q in parts))).one()
-    return tuple(str(v) for v in row)
+    return tuple(row)
 
 
 def ranking_version(partnership_id: int) -> tuple:
@@ -94,6 +88,13 @@ def peek(key, version):
     with _lock:
         entry = _cache.get(key)
     return entry[1] if entry is not None and entry[0] == version else None
+
+
+def last_built(key):
+    """The most recently built value for `key`, whatever its version (None if never built)."""
+    with _lock:
+        entry = _cache.get(key)
+    return entry[1] if entry is not None else None
 
 
 def clear_cache() -> None:

@@ -129,7 +129,8 @@ def decide(partnership_id: int):
             for message in errors:
                 flash(message, "error")
         return back
-    scores = suggestions.slate_of(partnership).values
+    shown = services.last_built(("slate", partnership.id))  # the scores the chair saw, no re-rank
+    scores = shown.values if shown is not None else {}
     decided = []
     try:
         for person_id in dict.fromkeys(form.person_id.data):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.partnerships.models import Membership, StageChange
-from crm.partnerships.services import membership_of
+from crm.partnerships.services import membership_of as _membership_of
 from crm.scoring import services as scoring
 from crm.scoring.models import ReviewDecision
 from tests.conftest import text_of
@@ -33,7 +33,15 @@ def world(db):
     return world
 
 
+def membership_of(partnership_id, person_id):
+    from crm.extensions import db
+
+    db.session.rollback()  # end the test's read snapshot: see what the requests committed
+    return _membership_of(partnership_id, person_id)
+
+
 def _decisions(db, partnership_id):
+    db.session.rollback()  # end the test's read snapshot: see what the requests committed
     return db.session.scalars(select(ReviewDecision).where(ReviewDecision.partnership_id == partnership_id)
                               .order_by(ReviewDecision.id)).all()
 
@@ -99,6 +107,7 @@ def test_batch_approve_decides_every_selected_card(client, db, world):
     ids = [p.id for p in world.extra["leaders"][:3]]
     sign_in(client, world.users["chair_a"])
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": ids, "decision": "approve"})
+    db.session.rollback()
     stages = db.session.scalars(select(Membership.stage).where(Membership.person_id.in_(ids))).all()
     assert stages == ["approved"] * 3
     assert len(_decisions(db, world.a.id)) == 3

@@ -23,6 +23,7 @@ def bearer(db):
 
 
 def _rows(db, person_id):
+    db.session.rollback()  # end the test's read snapshot: see what the requests committed
     return db.session.scalars(select(TraitAssessment).where(TraitAssessment.person_id == person_id)
                               .order_by(TraitAssessment.id)).all()
 

@@ -88,3 +88,35 @@ def test_ranking_follows_new_evidence_without_a_restart(client, bearer, db, slat
     after = score_of(nobody.id)
     assert after["score"] > before["score"] and after["confidence"] > before["confidence"]
     assert any("1 assessment (best: exemplary)" in r for r in after["reasons"])
+
+
+def test_a_new_civic_tag_rescores_while_a_review_decision_only_reranks(client, bearer, db, slate):
+    from crm.scoring.suggestions import slate_of
+
+    world, ceo, far, nobody, partner = slate
+    headers = bearer(world.users["convener_a"])
+    url = f"/api/v1/partnerships/{world.a.id}/suggestions"
+    client.get(url, headers=headers)
+    db.session.rollback()  # a fresh snapshot after the request's commit (SQLite)
+    version = scoring.scores_version()
+    contacts.save_person(db.session.get(type(nobody), nobody.id), {"tags": ["Rotary"]})
+    db.session.commit()
+    assert scoring.scores_version() != version
+    reasons = next(i for i in client.get(url, headers=headers).json if i["person_id"] == nobody.id)["reasons"]
+    assert "Rotary (tag): community +15" in reasons
+    db.session.rollback()
+    version = scoring.scores_version()
+    before = slate_of(world.a)
+    response = client.post(f"/api/v1/people/{ceo.id}/assessments", headers=headers,
+                           json={"trait": "company", "rating": 1})
+    assert response.status_code == 201
+    db.session.rollback()
+    assert scoring.scores_version() != version  # an assessment is evidence: re-score
+    from crm.partnerships import services as partnerships
+
+    partnerships.add_member(world.a, far.id, "member", "approved")
+    db.session.commit()
+    version = scoring.scores_version()
+    after = slate_of(world.a)
+    assert scoring.scores_version() == version and after is not before
+    assert far.id not in after.values  # approved: no longer a suggestion
