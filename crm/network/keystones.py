@@ -7,9 +7,10 @@ data. A partnership depending on a single leader shows as
 - dominant betweenness: a leader on a large share of the shortest paths between others.
   Betweenness is unweighted (hops) and normalised, as networkx computes it. It is exact up to
   `EXACT_LIMIT` people; above that it is networkx's sampled approximation (Brandes-Pich:
-  shortest paths from `SAMPLES` random sources, seeded so answers are stable), and the result
-  says so (`exact: false`, `samples: k`). Exact betweenness on 20k people / 200k ties takes
-  ~39 minutes in networkx; the sample costs SAMPLES/n of that.
+  shortest paths from up to `SAMPLES` random sources, fewer if `WORK_BUDGET` says so, seeded
+  so answers are stable), and the result says so (`exact: false`, `samples: k`). Exact
+  betweenness on 20k people / 200k ties takes ~39 minutes in networkx; the sample costs k/n of
+  that (k = 9 there: a few seconds, a coarse ranking). Results are cached per graph version.
 - "what if they step back": for any leader, the champions who would lose every path to the
   rest of the partnership (the part that keeps the most champions) if that leader left.
 - referrals: each referrer's share of the referral tree (everyone reached through their chain of
@@ -35,6 +36,11 @@ DOMINANT_BETWEENNESS = 0.25
 TOP = 100
 #: How many articulation points (highest betweenness first) get a "step back" analysis.
 MAX_CUT_POINTS = 50
+#: Work budget (node + edge visits) for the sampled betweenness and the step-back passes on
+#: big graphs: the sample shrinks to fit (at least MIN_SAMPLES sources), so a partnership of
+#: 20k people / 200k ties answers in seconds rather than minutes.
+WORK_BUDGET = 2_000_000
+MIN_SAMPLES = 8
 
 
 def betweenness(graph: nx.Graph, exact_limit: int = EXACT_LIMIT,
@@ -43,7 +49,9 @@ def betweenness(graph: nx.Graph, exact_limit: int = EXACT_LIMIT,
     n = graph.number_of_nodes()
     if n <= exact_limit or samples >= n:
         return nx.betweenness_centrality(graph, normalized=True), None
-    return nx.betweenness_centrality(graph, k=samples, normalized=True, seed=0), samples
+    work = n + graph.number_of_edges()
+    k = min(samples, max(MIN_SAMPLES, WORK_BUDGET // work))
+    return nx.betweenness_centrality(graph, k=k, normalized=True, seed=0), k
 
 
 def articulation_points(graph: nx.Graph) -> list[int]:
@@ -106,7 +114,8 @@ def analyse(network: Network, partnership_id: int, leader_roles: Iterable[str],
     leader_ids = {p for p, (role, _s) in members.items() if role in leader_roles}
     # leaders: by role, plus the cut points with the most betweenness (at most MAX_CUT_POINTS,
     # each "step back" costs one pass over the graph) and anyone with dominant betweenness
-    leader_ids |= set(sorted(points, key=lambda p: (-scores.get(p, 0.0), p))[:MAX_CUT_POINTS])
+    passes = max(5, min(MAX_CUT_POINTS, WORK_BUDGET // (graph.number_of_nodes() + graph.number_of_edges() + 1)))
+    leader_ids |= set(sorted(points, key=lambda p: (-scores.get(p, 0.0), p))[:passes])
     leader_ids |= {p for p, s in ranked[:TOP] if s >= DOMINANT_BETWEENNESS}
     leaders = []
     for person in leader_ids:
