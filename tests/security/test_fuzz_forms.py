@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String, Text, select
 
@@ -83,7 +83,9 @@ def _fuzz_form(client, admin, page_url, index):
     urls = [page_url]
 
     if True:
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+        # Generate only: pages change as forms save (a new task adds a form), so replaying a
+        # case to shrink it is not deterministic; the failing body is in the assertion instead.
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=(Phase.explicit, Phase.generate),
                   suppress_health_check=list(HealthCheck))
         @given(data=st.data())
         def fill(data):

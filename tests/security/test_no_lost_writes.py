@@ -67,6 +67,9 @@ class Server:
                     return
             except requests.RequestException:
                 time.sleep(0.2)
+            except BaseException:
+                self.stop()
+                raise
         self.stop()
         pytest.fail("gunicorn did not start (set LOST_WRITES_LOG=file to see its log)")
 

@@ -48,6 +48,15 @@ def https_app(database_url, _schema):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables()
+        _dispose()
+
+
+def _dispose():
+    from crm.extensions import db
+
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
 
 
 def test_every_cookie_over_https_is_secure_host_prefixed_httponly_and_lax(https_app, make_user):
@@ -234,6 +243,7 @@ def csrf_app(database_url, _schema):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables()
+        _dispose()
 
 
 def test_a_cross_site_form_post_fails_on_every_form_route(csrf_app):

@@ -11,6 +11,7 @@ import warnings
 import pytest
 
 from crm import create_app
+from crm.extensions import db
 from tests.conftest import IsolatedClient, base_config
 from tests.security.figures import add
 from tests.security.forms import forms_of
@@ -114,6 +115,9 @@ def test_fifty_megabytes_get_413_with_csrf_on(database_url, _schema):
         from tests.conftest import _empty_all_tables
 
         _empty_all_tables()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def test_fifty_megabytes_of_json_get_413_as_json_on_every_api_write(app, client, db):
