@@ -74,9 +74,9 @@ def register_blueprints(app: Flask) -> None:
     from crm.accounts.views import bp as accounts_bp
     from crm.api import bp as api_bp
     from crm.api import register_modules
-    from crm.contacts.views import bp as contacts_bp
-    from crm.contacts.transfer_views import bp as transfer_bp
     from crm.contacts.duplicate_views import bp as duplicates_bp
+    from crm.contacts.transfer_views import bp as transfer_bp
+    from crm.contacts.views import bp as contacts_bp
     from crm.main import bp as main_bp
     from crm.partnerships.views import bp as partnerships_bp
     from crm.privacy.views import bp as privacy_bp

@@ -53,7 +53,11 @@ def _commit_token_use(response):
 
 def register_modules() -> None:
     """Import the feature modules that add routes to `bp` (once, at app creation)."""
-    from crm.api import contacts, docs, partnerships  # noqa: F401
-    from crm.api import outreach  # noqa: F401
-    from crm.api import network  # noqa: F401
-    from crm.api import scoring  # noqa: F401
+    from crm.api import (  # noqa: F401
+        contacts,
+        docs,
+        network,  # noqa: F401
+        outreach,  # noqa: F401
+        partnerships,
+        scoring,  # noqa: F401
+    )
