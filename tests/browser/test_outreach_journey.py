@@ -82,6 +82,12 @@ def test_convener_lays_out_the_launch_assigns_asks_reschedules_and_askers_get_on
     page.screenshot(path="test-artifacts/outreach_meeting_rescheduled.png", full_page=True)
     assert not page.errors
 
+    page.goto(f"{live_server}/partnerships/{region_x.id}/outreach?view=week")
+    page.screenshot(path="test-artifacts/outreach_partnership_week.png", full_page=True)
+    page.goto(f"{live_server}/")
+    assert page.locator("text=The scheduler has never run").count() == 1  # loud, until it runs
+    page.screenshot(path="test-artifacts/outreach_dashboard_health.png", full_page=True)
+
     # 4. the next day's digest, run twice, reaches each asker once
     db.session.rollback()  # end the test session's read snapshot: the browser's requests wrote
     tomorrow = utcnow().replace(hour=15, minute=0) + timedelta(days=1)  # 08:00 in Denver
