@@ -117,13 +117,13 @@ def context(url: str) -> dict:
             "password": synth.PASSWORD}
 
 
-def wait_healthy(port: int, process, timeout: float = 60) -> None:
+def wait_healthy(port: int, process, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited before answering")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=15) as r:  # noqa: S310
                 if r.status == 200:
                     return
         except OSError:

@@ -313,6 +313,13 @@ def markdown(results: list[dict], scale: dict, where: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write(out_dir: Path, results: list[dict], scale: dict) -> str:
+    where = machine() + "; SQLite (WAL)"
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out_dir / "results.md").write_text(markdown(results, scale, where))
+    return where
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="a small state and few repeats (CI smoke)")
@@ -340,9 +347,8 @@ def main(argv=None) -> int:
             continue
         print(f"bench: {name} ...", flush=True)
         results += fn()
-    where = machine() + "; SQLite (WAL)"
-    (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    (out_dir / "results.md").write_text(markdown(results, scale, where))
+        write(out_dir, results, scale)  # after each group: a run stopped midway keeps what it measured
+    where = write(out_dir, results, scale)
     print(markdown(results, scale, where))
     failed = [r["name"] for r in results if r["median_ms"] is None]
     return 1 if failed and options.small else 0  # the CI smoke fails on a broken path
