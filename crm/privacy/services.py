@@ -259,6 +259,10 @@ def purge_free_pages() -> None:
     or write-ahead log (PostgreSQL's dumps never include dead rows; autovacuum reclaims them)."""
     if db.engine.dialect.name != "sqlite":
         return
+    import sqlite3
+
+    from flask import current_app
+
     db.session.remove()
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -268,5 +272,9 @@ def purge_free_pages() -> None:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             raw.execute("VACUUM")
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as error:
+            # Busy readers: the erasure is committed and secure_delete zeroed the freed pages;
+            # the next checkpoint copies them over the old ones.
+            current_app.logger.warning("erasure: VACUUM postponed (%s)", error)
         finally:
             raw.isolation_level = previous

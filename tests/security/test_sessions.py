@@ -45,8 +45,10 @@ def https_app(database_url, _schema):
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        from crm.extensions import db as _db
         from tests.conftest import _empty_all_tables
 
+        _db.session.rollback()  # a stale read snapshot cannot take the write lock
         _empty_all_tables()
         _dispose()
 
@@ -240,8 +242,10 @@ def csrf_app(database_url, _schema):
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        from crm.extensions import db as _db
         from tests.conftest import _empty_all_tables
 
+        _db.session.rollback()  # a stale read snapshot cannot take the write lock
         _empty_all_tables()
         _dispose()
 
