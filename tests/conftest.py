@@ -18,6 +18,9 @@ from sqlalchemy.engine import make_url
 from crm import create_app
 from crm.extensions import db as _db
 
+#: browser fixtures (`browser`, `live_server`, `page`) for every directory: one Chromium per session
+pytest_plugins = ["tests.browser_fixtures"]
+
 IN_CI = bool(os.environ.get("CI"))
 TEST_DB_URL = os.environ.get("CRM_TEST_DATABASE_URL")
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser_fixtures import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ import pytest
 
 from crm.contacts.models import Person
 from crm.extensions import db
-from tests.browser.conftest import browser, live_server, page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from tests.security import payloads
 from tests.security.figures import add, put

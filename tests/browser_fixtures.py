@@ -1,5 +1,6 @@
-"""Browser fixtures: the app served on a free loopback port in a thread, and Playwright
-driving Debian's Chromium. Skipped with a reason where Chromium is missing (failing in CI)."""
+"""Browser fixtures, loaded for the whole suite by tests/conftest.py (one Chromium per session):
+the app served on a free loopback port in a thread, and Playwright driving Debian's Chromium.
+Skipped with a reason where Chromium is missing (failing in CI)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from crm import create_app
 from tests.conftest import IN_CI, base_config
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "test-artifacts")
 
 
 def _chromium_missing() -> str | None:
