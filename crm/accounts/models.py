@@ -29,6 +29,24 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Argon2id verification of `password` against a stored hash (the slow step of sign-in)."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def rehashed(password_hash: str, password: str) -> str | None:
+    """A new hash of a verified `password` when the stored one used weaker parameters than
+    today's hasher, else None."""
+    try:
+        needs = _hasher.check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return None
+    return _hasher.hash(password) if needs else None
+
+
 class User(db.Model):
     """Someone who signs in: admin, convener, chair or viewer."""
 
@@ -75,10 +93,7 @@ class User(db.Model):
         self.session_token = new_secret()
 
     def check_password(self, password: str) -> bool:
-        try:
-            return _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return password_matches(self.password_hash, password)
 
     def rotate_session(self) -> None:
         self.session_token = new_secret()

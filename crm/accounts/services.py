@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from crm import vocab
-from crm.accounts.models import ApiToken, PartnershipAccess, User, new_secret, token_digest
+from crm.accounts.models import ApiToken, PartnershipAccess, User, new_secret, password_matches, rehashed, token_digest
 from crm.extensions import db
 from crm.timeutil import utcnow
 
@@ -24,6 +26,76 @@ def user_count() -> int:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# --- sign-in: verify outside the write lock, then write briefly ------------------------------------
+#
+# A POST request's session begins IMMEDIATE on SQLite (crm/sqlite.py): it holds the database's
+# single write lock from its first query to its commit. Argon2id takes tens of milliseconds by
+# design, so verifying inside that transaction would queue every other writer behind each
+# sign-in. Sign-in therefore reads the stored hash and verifies it (and computes any rehash)
+# without a transaction of the session's, and only then opens the short write transaction.
+
+@dataclass(frozen=True)
+class VerifiedSignIn:
+    """A password that matched the stored hash `password_hash` of user `user_id`."""
+
+    user_id: int
+    password_hash: str
+    new_hash: str | None  # today's parameters, when the stored hash is weaker
+
+
+def _read(statement) -> list[tuple]:
+    """Rows of a SELECT read without taking SQLite's write lock. On SQLite the pool's DBAPI
+    connection is in autocommit mode (crm/sqlite.py emits BEGIN itself), so the bare SELECT is
+    its own short read snapshot and the request's session stays without a transaction. Other
+    databases have no database-wide write lock, so the request's session reads as usual."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return [tuple(row) for row in db.session.execute(statement)]
+    compiled = statement.compile(dialect=engine.dialect)
+    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(str(compiled), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+
+
+def any_user_without_lock() -> bool:
+    """Whether any account exists (sign-in sends a fresh install to setup), read lock-free."""
+    return bool(_read(select(User.id).limit(1)))
+
+
+def verify_sign_in(email: str, password: str) -> VerifiedSignIn | None:
+    """The active account `email` if `password` is its password; no write lock is held while
+    Argon2id runs (see above)."""
+    rows = _read(select(User.id, User.password_hash, User.active)
+                 .where(User.email == normalise_email(email)))
+    if not rows:
+        return None
+    user_id, password_hash, active = rows[0]
+    if not active or not password_matches(password_hash, password):
+        return None
+    return VerifiedSignIn(user_id, password_hash, rehashed(password_hash, password))
+
+
+def record_sign_in(verified: VerifiedSignIn) -> User | None:
+    """The write step of sign-in: last login time and any rehash. None if the account changed
+    (password, deactivation) between verifying and now: the sign-in is then refused."""
+    user = db.session.get(User, verified.user_id)
+    if user is None or not user.active or user.password_hash != verified.password_hash:
+        return None
+    user.last_login_at = utcnow()
+    if verified.new_hash:
+        user.password_hash = verified.new_hash  # same password: sessions stay valid
+    db.session.flush()
+    return user
 
 
 def create_user(email: str, password: str, role: str, name: str | None = None,

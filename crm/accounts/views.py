@@ -13,7 +13,6 @@ from crm.accounts.access import require_admin
 from crm.accounts.forms import FirstAccountForm, LoginForm, PasswordForm, UserForm
 from crm.accounts.models import ApiToken, User
 from crm.extensions import db, limiter
-from crm.timeutil import utcnow
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,18 +46,21 @@ def _failed(response) -> bool:
                key_func=_login_account_key, deduct_when=_failed)
 def login():
     """Sign in with email and password."""
-    if services.user_count() == 0:
+    # Nothing here may use the database session before the password is verified: on a POST
+    # its first query takes SQLite's write lock (see services.verify_sign_in).
+    if not services.any_user_without_lock():
         return redirect(url_for("accounts.setup"))
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.active and user.check_password(form.password.data):
+        verified = services.verify_sign_in(form.email.data, form.password.data)
+        user = services.record_sign_in(verified) if verified else None
+        if user is not None:
             login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow()
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+        db.session.rollback()
         form.password.errors.append("Email or password is not right.")
     return render_template("accounts/login.html", form=form)
 

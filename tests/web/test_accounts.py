@@ -117,3 +117,124 @@ def test_pages_send_security_headers(client, auth, make_user):
     assert "frame-ancestors 'none'" in csp and "'self'" in script_src and "unsafe" not in script_src
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+# --- sign-in does not hold SQLite's write lock while hashing -------------------------------------
+
+class _LockProbe:
+    """Wraps the password hasher: each time Argon2 runs, another connection tries to take the
+    database's write lock without waiting. Records whether it could."""
+
+    def __init__(self, hasher, database: str):
+        self._hasher, self._database, self.free = hasher, database, []
+
+    def _probe(self) -> None:
+        import sqlite3
+
+        other = sqlite3.connect(self._database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.free.append(True)
+        except sqlite3.OperationalError:
+            self.free.append(False)
+        finally:
+            other.close()
+
+    def verify(self, *args):
+        self._probe()
+        return self._hasher.verify(*args)
+
+    def hash(self, *args):
+        self._probe()
+        return self._hasher.hash(*args)
+
+    def check_needs_rehash(self, *args):
+        return self._hasher.check_needs_rehash(*args)
+
+
+def _sqlite_file(app) -> str:
+    import pytest
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite's database-wide write lock only")
+    return url.database
+
+
+def test_sign_in_verifies_the_password_without_holding_the_write_lock(app, client, db, make_user,
+                                                                     monkeypatch):
+    import sqlite3
+
+    from crm.accounts import models
+
+    make_user("c@example.org")
+    db.session.rollback()
+    probe = _LockProbe(models._hasher, _sqlite_file(app))
+    # the probe can see a held lock: a writer elsewhere makes it report False
+    holder = sqlite3.connect(probe._database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    probe._probe()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert probe.free == [False]
+    probe.free.clear()
+
+    monkeypatch.setattr(models, "_hasher", probe)
+    response = client.post("/login", data={"email": "c@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/people").status_code == 200
+    wrong = client.post("/logout") and client.post("/login", data={"email": "c@example.org",
+                                                                   "password": "wrong password"})
+    assert "Email or password is not right" in text_of(wrong)
+    assert probe.free == [True, True], "Argon2 ran while the request held the write lock"
+    db.session.rollback()
+    assert db.session.query(User).one().last_login_at is not None
+
+
+def test_a_weaker_hash_is_upgraded_at_sign_in_outside_the_write_lock(app, client, db, make_user,
+                                                                     monkeypatch):
+    from argon2 import PasswordHasher
+
+    from crm.accounts import models
+
+    user = make_user("c@example.org")
+    old_hash, token = user.password_hash, user.session_token
+    db.session.rollback()
+    stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    probe = _LockProbe(stronger, _sqlite_file(app))
+    monkeypatch.setattr(models, "_hasher", probe)
+    assert client.post("/login", data={"email": "c@example.org", "password": PASSWORD}).status_code == 302
+    assert probe.free == [True, True], "verify and rehash both run before the write transaction"
+    db.session.rollback()
+    user = db.session.get(User, user.id)
+    assert user.password_hash != old_hash and "m=2048,t=2" in user.password_hash
+    assert user.session_token == token, "a rehash is not a password change: sessions stay valid"
+    monkeypatch.undo()
+    other = app.test_client()
+    assert other.post("/login", data={"email": "c@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_a_password_changed_while_verifying_refuses_the_old_one(app, client, db, make_user, monkeypatch):
+    from sqlalchemy import update
+
+    from crm.accounts import models
+
+    make_user("c@example.org")
+    db.session.rollback()
+    real = models._hasher
+
+    class ChangesMidway:
+        def verify(self, *args):
+            ok = real.verify(*args)
+            with db.engine.begin() as other:  # another request changes the password meanwhile
+                other.execute(update(User).values(password_hash=real.hash("a completely new one")))
+            return ok
+
+        def check_needs_rehash(self, *args):
+            return False
+
+    monkeypatch.setattr(models, "_hasher", ChangesMidway())
+    response = client.post("/login", data={"email": "c@example.org", "password": PASSWORD})
+    assert response.status_code == 200 and "Email or password is not right" in text_of(response)
