@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from crm.accounts import services
+from crm.accounts import services, throttle
 from crm.accounts.access import require_admin
 from crm.accounts.forms import FirstAccountForm, LoginForm, PasswordForm, UserForm
 from crm.accounts.models import ApiToken, User
@@ -44,6 +44,11 @@ def _failed(response) -> bool:
                deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_login_account_key, deduct_when=_failed)
+# one account from all addresses together, except browsers it knows (crm/accounts/throttle.py)
+@limiter.limit(throttle.limit_across_addresses, methods=["POST"], key_func=throttle.account_key,
+               deduct_when=_failed, exempt_when=throttle.is_known_device)
+@limiter.limit(throttle.limit_per_device_cookie, methods=["POST"], key_func=throttle.device_key,
+               deduct_when=_failed, exempt_when=throttle.is_not_known_device)
 def login():
     """Sign in with email and password."""
     # Nothing here may use the database session before the password is verified: on a POST
@@ -59,7 +64,9 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            throttle.remember_device(response, user.email)
+            return response
         db.session.rollback()
         form.password.errors.append("Email or password is not right.")
     return render_template("accounts/login.html", form=form)
