@@ -3,7 +3,7 @@
 from crm.accounts.models import ApiToken, PartnershipAccess, User
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
-from crm.network.models import GraphVersion  # noqa: F401  (also registers the version bump)
+from crm.network.models import GraphChange, GraphVersion  # noqa: F401  (also registers the change log)
 from crm.outreach.models import OutboxMessage, SchedulerLease, Task
 from crm.partnerships.models import (
     Invitation,

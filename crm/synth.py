@@ -456,12 +456,12 @@ def synth_command(people, ties, tasks, partnerships, seed, as_of):
                                    "(use another database, or another --seed with more partnerships).")
     generated = time.monotonic() - started
     counts = load_rows(rows, _hasher.hash(PASSWORD))
-    try:  # Core inserts skip the ORM's hooks: tell every process's graph cache the graph changed
-        from crm.network.models import bump
+    try:  # Core inserts skip the ORM's hooks: every process's graph cache rebuilds
+        from crm.network.models import FULL_REBUILD, log_changes
     except ImportError:
         pass
     else:
-        bump(db.session)
+        log_changes(db.session, [(FULL_REBUILD, None, None)])
     db.session.commit()
     click.echo(", ".join(f"{n} {t}" for t, n in counts.items() if n))
     click.echo(f"Generated in {generated:.1f}s, loaded in {time.monotonic() - started - generated:.1f}s.")

@@ -63,6 +63,10 @@ class KeystonesOut(BaseModel):
     leaders: list[LeaderOut]
     keystones: list[int]
     referrals: ReferralsOut
+    #: big partnerships: betweenness and leaders are still being computed in the background
+    pending: bool = False
+    #: big partnerships: this is the previous result; a newer one is being computed
+    stale: bool = False
 
 
 PARTNERSHIP_PARAM = {"name": "partnership", "in": "query", "required": True,

@@ -1,19 +1,30 @@
-"""Per-process cache of built networks, keyed by (scope, graph version).
+"""Per-process caches of the network.
 
-The version comes from the database (`crm.network.models.current`), read with one cheap
-query before every use, so a change made by any process invalidates every process's graphs.
-Only the graphs of the latest version are kept.
+- The region network: kept with the graph version and change-log position it was built at.
+  When the version in the database moves on, the owner (`services.region_network`) applies the
+  logged changes to it rather than rebuilding; only this one entry lives across versions.
+- Derived values (a partnership's sub-network, map summaries): keyed by (scope, graph version);
+  only those of the latest version are kept.
+- Lasting values (keystones, map layouts): keyed by a fingerprint of what they are computed
+  from, so an edit elsewhere in the region does not throw away seconds of work. Least
+  recently used beyond `LASTING_SIZE` entries are dropped.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+LASTING_SIZE = 128
+
 _lock = threading.Lock()
+region_lock = threading.Lock()  # one rebuild or catch-up at a time per process
 _version: int | None = None
 _entries: dict[Any, Any] = {}
+_lasting: OrderedDict = OrderedDict()
+_region: tuple | None = None  # (version, change id, network)
 
 
 def get(key, version: int, build: Callable[[], Any]):
@@ -33,15 +44,47 @@ def get(key, version: int, build: Callable[[], Any]):
     return value
 
 
+def lasting(key, build: Callable[[], Any]):
+    """The value for `key` (which must name everything the value depends on), built once."""
+    with _lock:
+        if key in _lasting:
+            _lasting.move_to_end(key)
+            return _lasting[key]
+    value = build()
+    with _lock:
+        _lasting[key] = value
+        while len(_lasting) > LASTING_SIZE:
+            _lasting.popitem(last=False)
+    return value
+
+
+def peek_lasting(key):
+    with _lock:
+        return _lasting.get(key)
+
+
+def region() -> tuple | None:
+    """(version, change id, network) of the region network this process holds, or None."""
+    return _region
+
+
+def set_region(version: int, seq: int, network) -> None:
+    global _region
+    _region = (version, seq, network)
+
+
 def clear() -> None:
     """Forget everything (tests, benchmarks)."""
-    global _version
+    global _version, _region
     with _lock:
         _entries.clear()
+        _lasting.clear()
         _version = None
+        _region = None
 
 
 def discard(key) -> None:
     """Forget one entry (benchmarks time a cold analysis without rebuilding the graph)."""
     with _lock:
         _entries.pop(key, None)
+        _lasting.pop(key, None)

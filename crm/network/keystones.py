@@ -147,3 +147,22 @@ def analyse(network: Network, partnership_id: int, leader_roles: Iterable[str],
         "keystones": [r["person_id"] for r in keystones],
         "referrals": referrals(network),
     }
+
+
+def preliminary(network: Network, partnership_id: int) -> dict:
+    """What can be said at once about a big partnership while its betweenness and step-back
+    analysis run in the background: its size, cut points and referrals (`pending: true`)."""
+    graph = network.knows
+    return {
+        "partnership_id": partnership_id,
+        "people": graph.number_of_nodes(),
+        "ties": graph.number_of_edges(),
+        "exact": False,
+        "samples": None,
+        "articulation_points": articulation_points(graph),
+        "betweenness": [],
+        "leaders": [],
+        "keystones": [],
+        "referrals": referrals(network),
+        "pending": True,
+    }

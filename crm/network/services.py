@@ -7,35 +7,42 @@ in the pure modules `graph.py`, `paths.py` and `keystones.py`.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import logging
+import threading
+import time
+
+from sqlalchemy import func, select, tuple_
 
 from crm import vocab
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.network import cache
+from crm.network import models as graph_log
 from crm.network import paths as pure_paths
-from crm.network.graph import Network, build_network
-from crm.network.models import current
+from crm.network.graph import Changes, Network, apply_changes, build_network, fingerprint
 from crm.network.paths import IntroPath
 from crm.scoring.models import TraitAssessment
 
 __all__ = ["IntroPath", "intro_paths", "best_asker", "graph_version", "region_network",
            "partnership_network"]
 
-REGION = "region"
+log = logging.getLogger(__name__)
+#: Above this many logged changes since a process's copy, it rebuilds instead of catching up.
+MAX_CATCH_UP = 5_000
 
 
 def graph_version() -> int:
     """Changes whenever people, organisations, ties or memberships change (any process)."""
-    return current(db.session)
+    return graph_log.current(db.session)
 
 
-def _load_scores() -> dict[int, float]:
+def _load_scores(person_ids=None) -> dict[int, float]:
     """A person's trait score: the sum over the three traits of the mean rating (0-9)."""
-    rows = db.session.execute(
-        select(TraitAssessment.person_id, TraitAssessment.trait, func.avg(TraitAssessment.rating))
-        .group_by(TraitAssessment.person_id, TraitAssessment.trait)
-    ).all()
+    stmt = (select(TraitAssessment.person_id, TraitAssessment.trait, func.avg(TraitAssessment.rating))
+            .group_by(TraitAssessment.person_id, TraitAssessment.trait))
+    if person_ids is not None:
+        stmt = stmt.where(TraitAssessment.person_id.in_(list(person_ids) or [-1]))
+    rows = db.session.execute(stmt).all()
     scores: dict[int, float] = {}
     for person_id, _trait, mean in rows:
         scores[person_id] = round(scores.get(person_id, 0.0) + float(mean or 0), 2)
@@ -65,9 +72,111 @@ def load_network() -> Network:
 
 
 def region_network(version: int | None = None) -> Network:
-    """The cached whole-region network at the current graph version."""
-    version = graph_version() if version is None else version
-    return cache.get(REGION, version, load_network)
+    """The whole region's network, at least as new as `version` (default: the current one).
+
+    Kept per process. When another version is current, the changes logged since this
+    process's copy are applied to it (milliseconds); a full rebuild happens only on first use,
+    after a bulk change, or when the copy is too far behind."""
+    held = cache.region()
+    if version is None:
+        version = graph_version()
+    if held is not None and held[0] == version:
+        return held[2]
+    with cache.region_lock:
+        current, seq = graph_log.state(db.session)
+        held = cache.region()
+        if held is not None and held[0] == current:
+            return held[2]
+        started = time.perf_counter()
+        network, how = _catch_up(held, seq) if held is not None else (None, "first use")
+        if network is None:
+            network = load_network()
+            how = f"rebuilt ({how})"
+        cache.set_region(current, seq, network)
+        log.log(logging.INFO if how.startswith("rebuilt") else logging.DEBUG,
+                "region network %s in %.0f ms", how, (time.perf_counter() - started) * 1000)
+        return network
+
+
+def _catch_up(held: tuple, seq: int) -> tuple[Network | None, str]:
+    """The held network with the logged changes applied, or (None, why not)."""
+    version, held_seq, network = held
+    rows = graph_log.changes_since(db.session, version, held_seq, seq)
+    if rows is None:
+        return None, "the change log does not reach back to this copy"
+    if not rows:
+        return None, "changed without a logged change"
+    if len(rows) > MAX_CATCH_UP or any(kind == graph_log.FULL_REBUILD for kind, _a, _b in rows):
+        return None, "bulk change"
+    return apply_changes(network, load_changes(rows, network)), f"caught up on {len(rows)} changes"
+
+
+def load_changes(rows: list[tuple], network: Network) -> Changes:
+    """The current rows of what the logged changes name (plain tuples for the pure module)."""
+    session = db.session
+    wanted: dict[str, set] = {name: set() for name in graph_log.GRAPH_TABLES}
+    for kind, a, b in rows:
+        wanted[kind].add((a, b))
+    p = Person.__table__.c
+    changes = Changes()
+    people = {a for a, _b in wanted["people"]}
+    present = {row[0]: (row[1], row[2]) for row in session.execute(select(p.id, p.name, p.organisation_id).where(
+        p.id.in_(people or [-1]), p.merged_into_id.is_(None), p.archived_at.is_(None)))}
+    changes.people = {pid: present.get(pid) for pid in people}
+    arrived = {pid for pid in present if pid not in network.nodes}
+    if wanted["organisations"]:
+        from crm.contacts.models import Organisation
+
+        o = Organisation.__table__.c
+        ids = {a for a, _b in wanted["organisations"]}
+        found = {row[0]: tuple(row) for row in session.execute(
+            select(o.id, o.name, o.side, o.sector).where(o.id.in_(ids)))}
+        changes.organisations = {oid: found.get(oid) for oid in ids}
+
+    from crm.contacts.models import Tie
+    from crm.partnerships.models import Membership
+
+    t, m = Tie.__table__.c, Membership.__table__.c
+    pairs = {(min(a, b), max(a, b)) for a, b in wanted["ties"] if a is not None and b is not None}
+    tie_rows = []
+    for chunk in _chunks(sorted(pairs)):
+        both = chunk + [(b, a) for a, b in chunk]
+        tie_rows += session.execute(select(t.kind, t.source_id, t.target_id, t.strength)
+                                    .where(tuple_(t.source_id, t.target_id).in_(both))).all()
+    if arrived:  # everyone who (re)appears comes with all their ties
+        ids = sorted(arrived)
+        tie_rows += session.execute(select(t.kind, t.source_id, t.target_id, t.strength).where(
+            t.source_id.in_(ids) | t.target_id.in_(ids))).all()
+    for kind, source, target, strength in tie_rows:
+        pair = (min(source, target), max(source, target))
+        pairs.add(pair)
+        changes.pairs.setdefault(pair, [])
+        if (kind, source, target, strength) not in changes.pairs[pair]:
+            changes.pairs[pair].append((kind, source, target, strength))
+    for pair in pairs:
+        changes.pairs.setdefault(pair, [])
+
+    keys = {(a, b) for a, b in wanted["memberships"] if a is not None and b is not None}
+    for chunk in _chunks(sorted(keys)):
+        found = {(r[0], r[1]): (r[2], r[3]) for r in session.execute(
+            select(m.partnership_id, m.person_id, m.role, m.stage)
+            .where(tuple_(m.partnership_id, m.person_id).in_(chunk)))}
+        changes.memberships.update({key: found.get(key) for key in chunk})
+    if arrived:
+        for row in session.execute(select(m.partnership_id, m.person_id, m.role, m.stage)
+                                   .where(m.person_id.in_(sorted(arrived)))):
+            changes.memberships[(row[0], row[1])] = (row[2], row[3])
+
+    scored = {a for a, _b in wanted["trait_assessments"]} | arrived
+    if scored:
+        found = _load_scores(scored)
+        changes.scores = {pid: found.get(pid) for pid in scored}
+    return changes
+
+
+def _chunks(items: list, size: int = 400):
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
 
 
 def partnership_network(partnership_id: int, version: int | None = None) -> Network:
@@ -98,13 +207,60 @@ LEADER_ROLES = (*vocab.CHAIR_ROLES, "lead_champion", "convener")
 
 
 def keystones(partnership_id: int) -> dict:
-    """The keystone summary of the partnership's network, cached per graph version."""
+    """The keystone summary of the partnership's network.
+
+    Cached by a fingerprint of the partnership's own network, so edits elsewhere in the region
+    keep it. Up to `EXACT_LIMIT` people it is computed in the request (exact betweenness, well
+    under a second at a few hundred people). Above that it is computed in a background thread
+    of this process; meanwhile the answer is the previous one marked `stale`, or, the first
+    time, a `pending` preliminary one (size, cut points, referrals)."""
     from crm.network import keystones as pure_keystones
 
-    version = graph_version()
-    return cache.get(("keystones", partnership_id), version, lambda: pure_keystones.analyse(
-        partnership_network(partnership_id, version), partnership_id, LEADER_ROLES,
-        vocab.ASKER_ROLES))
+    network = partnership_network(partnership_id)
+    key = ("keystones", partnership_id, fingerprint(network))
+    done = cache.peek_lasting(key)
+    if done is not None:
+        return done
+
+    def analyse() -> dict:
+        result = pure_keystones.analyse(network, partnership_id, LEADER_ROLES, vocab.ASKER_ROLES)
+        result.update(pending=False, stale=False)
+        _latest_keystones[partnership_id] = result
+        return result
+
+    if len(network.nodes) <= pure_keystones.EXACT_LIMIT:
+        return cache.lasting(key, analyse)
+    previous = _latest_keystones.get(partnership_id)
+    _in_background(key, analyse)
+    if previous is not None:
+        return {**previous, "stale": True}
+    return {**pure_keystones.preliminary(network, partnership_id), "stale": False}
+
+
+#: partnership id -> its most recent keystone result (shown, marked stale, while a newer one runs)
+_latest_keystones: dict[int, dict] = {}
+_running: set = set()
+_running_lock = threading.Lock()
+
+
+def _in_background(key, build) -> None:
+    """Compute `cache.lasting(key, build)` in a daemon thread, once per key at a time (pure
+    analysis on an immutable network: no database, no app context needed)."""
+    with _running_lock:
+        if key in _running:
+            return
+        _running.add(key)
+
+    def work():
+        try:
+            cache.lasting(key, build)
+        except Exception:  # noqa: BLE001 - logged; the next request starts it again
+            log.exception("background keystones %s failed", key)
+        finally:
+            with _running_lock:
+                _running.discard(key)
+
+    threading.Thread(target=work, name=f"keystones-{key[1]}", daemon=True).start()
 
 
 def visible_people(user, person_ids) -> set[int]:
@@ -172,12 +328,13 @@ def map_data(partnership_id: int, user, path: list[int] | None = None,
     if summarise is None:
         summarise = organisation_id is None and len(people) > mapdata.SUMMARY_LIMIT
     if summarise:
-        data = cache.get(("summary", partnership_id), version,
-                         lambda: mapdata.summary_map(network, partnership_id))
+        data = cache.lasting(("summary", partnership_id, fingerprint(partnership_network(partnership_id, version))),
+                             lambda: mapdata.summary_map(network, partnership_id))
+        data = dict(data)  # the cached summary is shared: this request's keys go on a copy
         valid_path = []
-    else:
-        positions = cache.get(("layout", partnership_id, organisation_id, tuple(people)), version,
-                              lambda: mapdata.layout_for(network, people))
+    else:  # the layout only depends on these people and the ties among them
+        positions = cache.lasting(("layout", fingerprint(network, people)),
+                                  lambda: mapdata.layout_for(network, people))
         partnerships_of = {pid: [p for p in sorted(network_partnerships(network, pid)) if p in visible]
                            for pid in people}
         data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions)

@@ -106,3 +106,97 @@ def test_best_asker_is_none_without_an_employer_to_employer_path(db, make_org, m
     db.session.commit()
     assert services.intro_paths(partnership.id, target.id)
     assert services.best_asker(partnership.id, target.id) is None
+
+
+_load_network = services.load_network
+
+
+def _equal_to_a_rebuild(network):
+    full = _load_network()
+    assert network.nodes == full.nodes and network.members == full.members
+    edges = lambda n: {frozenset((a, b)): s for a, b, s in n.knows.edges(data="strength")}  # noqa: E731
+    assert edges(network) == edges(full) and set(network.referred.edges) == set(full.referred.edges)
+
+
+def test_each_process_catches_up_on_logged_changes_instead_of_rebuilding(
+        db, make_org, make_person, make_partnership, add_member, monkeypatch):
+    from crm.partnerships import services as partnerships
+    from crm.scoring.services import add_assessment
+
+    cache.clear()
+    acme, college = make_org("Acme"), make_org("City College", kind="community_college")
+    ann, bob, cy = make_person("Ann", acme), make_person("Bob", acme), make_person("Cy", college)
+    partnership = make_partnership("Region X")
+    add_member(partnership, ann, "chair", "champion")
+    tie = contacts.add_tie("knows", ann.id, bob.id, 2)
+    db.session.commit()
+    services.region_network()  # built once
+    builds = []
+    monkeypatch.setattr(services, "load_network", lambda real=services.load_network: builds.append(1) or real())
+
+    version = services.graph_version()
+    contacts.save_person(cy, {"email": "cy@example.org"}, expected_version=cy.version)
+    db.session.commit()
+    assert services.graph_version() == version  # an email is not part of the graph
+
+    contacts.save_person(bob, {"name": "Robert"}, expected_version=bob.version)
+    contacts.add_tie("referred", cy.id, bob.id)
+    tie.strength = 3
+    contacts.archive_person(cy)
+    membership = partnerships.add_member(partnership, bob.id, "champion", "asked")
+    add_assessment(bob, "company", 3, "runs the plant", None)
+    db.session.commit()
+    network = services.region_network()
+    assert network.name(bob.id) == "Robert" and cy.id not in network.nodes
+    assert network.knows[ann.id][bob.id]["strength"] == 3 and network.members[partnership.id][bob.id]
+    assert network.nodes[bob.id].score == 3.0
+    _equal_to_a_rebuild(network)
+
+    contacts.restore_person(cy)
+    partnerships.move_stage(membership, "accepted")
+    db.session.delete(tie)
+    db.session.commit()
+    network = services.region_network()
+    assert cy.id in network.nodes and network.referred.has_edge(cy.id, bob.id)
+    assert not network.knows.has_edge(ann.id, bob.id)
+    _equal_to_a_rebuild(network)
+    assert builds == []  # every change was caught up on, none rebuilt
+
+    db.session.execute(text("DELETE FROM graph_changes"))  # the log emptied (a restore, say)
+    contacts.save_person(ann, {"name": "Annie"}, expected_version=ann.version)
+    db.session.commit()
+    assert services.region_network().name(ann.id) == "Annie" and builds == [1]
+
+
+def test_keystones_survive_edits_elsewhere_and_big_partnerships_compute_in_the_background(
+        db, make_org, make_person, make_partnership, add_member, monkeypatch):
+    import time
+
+    from crm.network import keystones as pure_keystones
+
+    cache.clear()
+    partnership, chair, champion, partner, friend, target = _demo(
+        db, make_org, make_person, make_partnership, add_member)
+    first = services.keystones(partnership.id)
+    assert first["pending"] is False and first["people"] == 4
+    contacts.save_person(friend, {"name": "Fay F."}, expected_version=friend.version)  # not a member
+    db.session.commit()
+    assert services.keystones(partnership.id) is first  # the partnership's own network is unchanged
+
+    monkeypatch.setattr(pure_keystones, "EXACT_LIMIT", 2)  # now it counts as big
+    contacts.add_tie("knows", chair.id, champion.id, 3)
+    db.session.commit()
+    answer = services.keystones(partnership.id)
+    assert answer["stale"] is True and answer["leaders"] == first["leaders"]  # the last one, marked
+    for _ in range(200):
+        fresh = services.keystones(partnership.id)
+        if not fresh["stale"]:
+            break
+        time.sleep(0.02)
+    assert fresh["pending"] is False and fresh["ties"] == first["ties"] + 1
+
+    services._latest_keystones.clear()  # a partnership never analysed before: a preliminary answer
+    contacts.add_tie("knows", champion.id, target.id, 1)
+    db.session.commit()
+    answer = services.keystones(partnership.id)
+    assert answer["pending"] is True and answer["leaders"] == [] and answer["people"] == 4
