@@ -1,7 +1,14 @@
 /* The partnership network map (templates/network/map.html), drawn with the vendored
  * vis-network. Data arrives as JSON in <script type="application/json" id="map-data">.
  * Every name is drawn on the canvas (text) or put in the DOM with textContent: never HTML.
- * Filters, search, ego view and size change the drawing without reloading the page. */
+ * Filters, search, ego view and size change the drawing without reloading the page.
+ *
+ * Large maps (server positions, physics off) draw their ties on the canvas themselves, in one
+ * path per style, before vis-network draws the nodes: vis-network builds an Edge object per tie
+ * (options merged, a label module each) and strokes each one on its own, which for 2,000 people
+ * and 14,000 ties was most of the time to first drawing and of every redraw. vis-network gets
+ * the nodes only (tooltips, click, drag, zoom as before). Small maps keep vis-network's edges,
+ * which its physics needs as springs. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -79,8 +86,10 @@
     };
   }
 
+  // ties drawn by us (physics off) or by vis-network (physics on: edges are its springs)
+  var canvasEdges = !data.physics;
   var nodes = new vis.DataSet(data.nodes.map(visNode));
-  var edges = new vis.DataSet(data.edges.map(visEdge));
+  var edges = canvasEdges ? null : new vis.DataSet(data.edges.map(visEdge));
 
   // --- filters --------------------------------------------------------------------------
   var form = document.getElementById("map-filters");
@@ -164,33 +173,119 @@
   }
   readState();
   var nodeView = new vis.DataView(nodes, { filter: nodeShown });
-  var edgeView = new vis.DataView(edges, {
+  var edgeView = canvasEdges ? null : new vis.DataView(edges, {
     filter: function (e) {
       return edgeShown(e) && nodeView.get(e.from) !== null && nodeView.get(e.to) !== null;
     }
   });
 
+  // --- ties on the canvas (large maps) ------------------------------------------------------
+  // `drawn` holds the ties shown under the current filters, by style; `incident` every tie of a
+  // person, to emphasise the ties of the selected or hovered person as vis-network would.
+  var drawn = null;
+  var incident = new Map();
+  if (canvasEdges) {
+    data.edges.forEach(function (e) {
+      if (!incident.has(e.from)) { incident.set(e.from, []); }
+      if (!incident.has(e.to)) { incident.set(e.to, []); }
+      incident.get(e.from).push(e);
+      incident.get(e.to).push(e);
+    });
+  }
+  function collectDrawn() {
+    var shown = new Set(nodeView.getIds());
+    drawn = { knows: [[], [], [], []], referred: [], path: [], count: 0, shown: shown };
+    data.edges.forEach(function (e) {
+      if (!edgeShown(e) || !shown.has(e.from) || !shown.has(e.to)) { return; }
+      drawn.count += 1;
+      if (pathEdges.has(e.from + "-" + e.to)) { drawn.path.push(e); }
+      else if (e.kind === "referred") { drawn.referred.push(e); }
+      else { drawn.knows[Math.max(1, Math.min(3, e.strength || 1))].push(e); }
+    });
+  }
+  function edgesShownCount() { return canvasEdges ? drawn.count : edgeView.length; }
+
   var status = document.getElementById("map-status");
   function report() {
     el.dataset.nodesShown = String(nodeView.length);
-    el.dataset.edgesShown = String(edgeView.length);
+    el.dataset.edgesShown = String(edgesShownCount());
     status.textContent = nodeView.length + " of " + data.nodes.length + " shown, "
-      + edgeView.length + " ties";
+      + edgesShownCount() + " ties";
   }
+  var network = null;
   function refresh() {
     readState();
     nodeView.refresh();
-    edgeView.refresh();
+    if (canvasEdges) {
+      collectDrawn();
+      if (network) { network.redraw(); }
+    } else {
+      edgeView.refresh();
+    }
     report();
   }
   form.addEventListener("change", refresh);
   form.addEventListener("input", function (event) { if (event.target === strength) { refresh(); } });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
 
+  // Like vis-network's hideEdgesOnDrag / hideEdgesOnZoom: no ties while the view moves.
+  var moving = { drag: false, zoom: false, timer: 0 };
+  var hovered = null;
+  function stroke(ctx, list, at, color, width, dashed) {
+    if (!list.length) { return; }
+    ctx.beginPath();
+    for (var k = 0; k < list.length; k++) {
+      var a = at[list[k].from], b = at[list[k].to];
+      if (a && b) { ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); }
+    }
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.setLineDash(dashed ? [5, 5] : []);
+    ctx.stroke();
+  }
+  function arrows(ctx, list, at, color, scale) {
+    if (!list.length) { return; }
+    var length = Math.max(8, 4 / scale);
+    ctx.beginPath();
+    list.forEach(function (e) {
+      var a = at[e.from], b = at[e.to];
+      if (!a || !b) { return; }
+      var dx = b.x - a.x, dy = b.y - a.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / d, uy = dy / d, r = size(byId.get(e.to)) + 2;
+      var tx = b.x - ux * r, ty = b.y - uy * r;
+      ctx.moveTo(tx, ty);
+      ctx.lineTo(tx - ux * length - uy * length * 0.5, ty - uy * length + ux * length * 0.5);
+      ctx.lineTo(tx - ux * length + uy * length * 0.5, ty - uy * length - ux * length * 0.5);
+      ctx.closePath();
+    });
+    ctx.fillStyle = color;
+    ctx.fill();
+  }
+  function drawEdges(ctx) {
+    if (!drawn || moving.drag || moving.zoom) { return; }
+    var at = network.getPositions();
+    var scale = network.getScale();
+    var thin = 0.3 / scale;  // vis-network's floor: a tie stays visible at full zoom-out
+    ctx.save();
+    for (var w = 1; w <= 3; w++) { stroke(ctx, drawn.knows[w], at, "#9aa5b8", Math.max(w, thin)); }
+    stroke(ctx, drawn.referred, at, "#d97706", Math.max(1.5, thin), true);
+    arrows(ctx, drawn.referred, at, "#d97706", scale);
+    var focus = network.getSelectedNodes();
+    if (hovered !== null && focus.indexOf(hovered) < 0) { focus.push(hovered); }
+    focus.forEach(function (id) {
+      var mine = (incident.get(id) || []).filter(function (e) {
+        return edgeShown(e) && drawn.shown.has(e.from) && drawn.shown.has(e.to);
+      });
+      stroke(ctx, mine, at, HIGHLIGHT, Math.max(2, thin * 3), false);
+    });
+    stroke(ctx, drawn.path, at, HIGHLIGHT, 5, false);
+    ctx.restore();
+  }
+
   // --- the network -----------------------------------------------------------------------
   var options = data.options || {};
   // handlers are in place before the data arrives, so the first drawing is seen
-  var network = new vis.Network(el, {}, options);
+  network = new vis.Network(el, {}, options);
   if (data.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
@@ -203,12 +298,25 @@
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.restore();
+    if (canvasEdges) { drawEdges(ctx); }
   });
   network.once("afterDrawing", function () {
     el.dataset.ready = "1";
     if (onPath.size) { network.fit({ nodes: Array.from(onPath), animation: false }); }
   });
-  network.setData({ nodes: nodeView, edges: edgeView });
+  if (canvasEdges) { collectDrawn(); }
+  if (canvasEdges) {
+    network.on("dragStart", function () { moving.drag = true; });
+    network.on("dragEnd", function () { moving.drag = false; network.redraw(); });
+    network.on("zoom", function () {
+      moving.zoom = true;
+      window.clearTimeout(moving.timer);
+      moving.timer = window.setTimeout(function () { moving.zoom = false; network.redraw(); }, 250);
+    });
+    network.on("hoverNode", function (params) { hovered = params.node; network.redraw(); });
+    network.on("blurNode", function () { hovered = null; network.redraw(); });
+  }
+  network.setData({ nodes: nodeView, edges: canvasEdges ? [] : edgeView });
   el.mapNetwork = network;  // for the browser tests (hover a node by its position)
   report();
 
@@ -263,6 +371,7 @@
   if (sizeBy) {
     sizeBy.addEventListener("change", function () {
       nodes.update(data.nodes.map(function (n) { return { id: n.id, size: size(n) }; }));
+      if (canvasEdges) { network.redraw(); }
     });
   }
 
