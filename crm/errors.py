@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +32,35 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None):
     """The API's error shape: {"error": {"code", "message", "fields"}}."""
     body = {"error": {"code": code, "message": message, "fields": fields or {}}}
     return jsonify(body), status
+
+
+#: submitted fields never shown back: the form's old CSRF token (a fresh one is issued) and passwords
+_NOT_SHOWN = re.compile(r"csrf_token|password|^pw-")
+
+
+def _label(name: str) -> str:
+    name = name.rsplit("-", 1)[-1].removesuffix("_id")
+    return name.replace("_", " ").strip().capitalize() or "Value"
+
+
+def conflict_page(message: str):
+    """A save that lost a race (the versioned UPDATE matched no row): nothing was written, and
+    nothing the person typed is lost either. Every submitted value comes back in a form that
+    posts to the same address, ready to save again over the other person's version (or to copy
+    from); `version` stays hidden, so a form that checks it shows what the other person changed."""
+    fields = []
+    for name, value in request.form.items(multi=True):
+        if _NOT_SHOWN.search(name):
+            continue
+        fields.append({"name": name, "label": _label(name), "value": value,
+                       "hidden": name == "version", "long": "\n" in value or len(value) > 80})
+    back = None
+    referrer = urlsplit(request.referrer or "")
+    if referrer.path and (not referrer.netloc or referrer.netloc == request.host):
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return render_template("errors/conflict.html", status=409, message=message, fields=fields,
+                           action=request.full_path.rstrip("?"), back=back,
+                           files=[f.filename for f in request.files.values() if f.filename])
 
 
 def init_app(app: Flask) -> None:
@@ -60,7 +92,7 @@ def init_app(app: Flask) -> None:
                    "Reload the page to see their version, then make your change again.")
         if wants_json():
             return api_error(409, "conflict", message)
-        return render_template("errors/error.html", status=409, message=message), 409
+        return conflict_page(message), 409
 
     @app.errorhandler(Exception)
     def _server(error: Exception):
