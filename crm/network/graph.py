@@ -8,13 +8,13 @@ Pure: no Flask, no SQLAlchemy. `build_network` takes plain rows (tuples) and ret
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
+
+from crm.memory import gc_paused
 
 
 @dataclass(frozen=True)
@@ -88,19 +88,8 @@ def build_network(
     (source_id, target_id) rows instead of `ties`: they go to networkx without a Python loop.
     Ties to people not in `people` (archived, merged) are dropped.
     """
-    with _no_gc():  # ~1.5 million new objects: the cyclic collector would run dozens of times
+    with gc_paused():  # ~1.5 million new objects (crm/memory.py)
         return _build(people, organisations, ties, memberships, scores or {}, knows, referrals)
-
-
-@contextmanager
-def _no_gc():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _node(pid: int, name: str, org_id: int | None, orgs: Mapping[int, tuple], score) -> Node:

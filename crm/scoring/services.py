@@ -19,6 +19,7 @@ from sqlalchemy import Integer, cast, func, or_, select
 from crm import vocab
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
 from crm.extensions import db
+from crm.memory import gc_paused
 from crm.network.services import graph_version
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, PriorityChampion
@@ -230,8 +231,9 @@ def snapshot(version: tuple | None = None) -> Snapshot:
     version = scores_version() if version is None else version
 
     def build() -> Snapshot:
-        people, orgs, facts = load_facts(employers_only=True)
-        return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
+        with gc_paused():  # ~15k people's facts and scores: no collector runs midway (crm/memory.py)
+            people, orgs, facts = load_facts(employers_only=True)
+            return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
 
     return cached("snapshot", version, build)
 
@@ -247,7 +249,16 @@ def person_score(person_id: int) -> PersonScore | None:
 
 def knows_ties(person_ids, among=None) -> list[tuple[int, int, int]]:
     """Knows ties (a, b, strength) touching `person_ids` (and, if given, with the other end in
-    `among`), in both directions: a is always in `person_ids`."""
+    `among`), in both directions: a is always in `person_ids`. From this process's region
+    network when it holds one (brought up to date from the change log in milliseconds), else
+    from the database."""
+    from crm.network import cache as network_cache
+    from crm.network.services import region_network
+
+    if network_cache.region() is not None:
+        adj = region_network().knows._adj
+        return [(a, b, data["strength"]) for a in person_ids for b, data in adj.get(a, {}).items()
+                if among is None or b in among]
     t = Tie.__table__.c
     ids = list(person_ids) or [-1]
     out = []

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from crm import vocab
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.memory import gc_paused
 from crm.network.paths import IntroPath
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership, Partnership
@@ -188,9 +189,13 @@ def partnership_members(partnership_id: int) -> dict[int, tuple[str, str]]:
 def slate_of(partnership: Partnership) -> Slate:
     """The partnership's ranking, cached until its inputs change (scores or its pipeline)."""
     version = (scores_version(), ranking_version(partnership.id))
-    return cached(("slate", partnership.id), version, lambda: Slate(
-        snapshot(version[0]), partnership_members(partnership.id), partnership.sector,
-        partnership.counties))
+
+    def build() -> Slate:
+        snap = snapshot(version[0])
+        with gc_paused():
+            return Slate(snap, partnership_members(partnership.id), partnership.sector, partnership.counties)
+
+    return cached(("slate", partnership.id), version, build)
 
 
 def suggestions(partnership: Partnership, limit: int | None = None) -> list[Suggestion]:
