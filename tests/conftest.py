@@ -6,6 +6,7 @@ PostgreSQL; the schema is created once per session and every table is emptied af
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -108,9 +109,10 @@ def app_config():
     return {}
 
 
-@pytest.fixture
-def app(database_url, _schema, app_config):
-    app = create_app(base_config(database_url, **app_config))
+@contextlib.contextmanager
+def app_context_then_empty(database_url: str, **config):
+    """An app for tests, inside its app context; every table is emptied when it closes."""
+    app = create_app(base_config(database_url, **config))
     with app.app_context():
         yield app
         _db.session.rollback()
@@ -118,6 +120,12 @@ def app(database_url, _schema, app_config):
         _db.session.remove()
         for engine in _db.engines.values():
             engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, _schema, app_config):
+    with app_context_then_empty(database_url, **app_config) as app:
+        yield app
 
 
 @pytest.fixture

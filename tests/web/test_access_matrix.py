@@ -1,14 +1,26 @@
 """Every route x method x role answers as tests/web/access_rules.py says, and a refused
-request changes nothing in the database."""
+request changes nothing in the database.
+
+Speed: the module builds one app and one world (tests/web/world.py) and signs each role in
+once (its session cookie is kept); every case then starts from a fresh client holding only that
+cookie, as a real browser of that user would. After each request the whole database is compared
+with the world as it was built (every row of every table: `snapshot`); a refused request must
+leave it equal, and whatever an allowed request changed is put back (`restore`, checked against
+the same snapshot) before the next case. So each case still meets the untouched world, as when
+each built its own, at the price of one snapshot instead of a new app and a new world.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 from crm import create_app
-from tests.conftest import base_config
+from crm.extensions import db
+from tests.conftest import IsolatedClient, app_context_then_empty, base_config
 from tests.web.access_rules import ACCESS
-from tests.web.world import ROLES, build_world, sign_in, snapshot, url_values
+from tests.web.world import ROLES, build_world, dump, restore, sign_in, snapshot, url_values
 
 ALLOWED, REDIRECT_LOGIN, FORBIDDEN, NOT_FOUND = "allowed", "login", 403, 404
 
@@ -61,18 +73,74 @@ def _url(app, endpoint, rule_text, values):
         return url_for(endpoint, **{a: values[a] for a in rule.arguments})
 
 
+@dataclass
+class Matrix:
+    """The module's app and world, and how to get back to that world after a case."""
+
+    app: object
+    values: dict  # URL parameter -> an id of partnership A (url_values)
+    ids: dict  # other ids the tests name
+    cookies: dict  # role -> its signed-in session cookie
+    rows: dict  # the world, row by row (dump)
+    pristine: dict  # the world as snapshot() sees it
+    settled: bool = True
+
+    def client(self, role: str):
+        """A fresh client (no cookie, no flashes left over), signed in as `role`."""
+        client = self.app.test_client()
+        if role != "anonymous":
+            client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[role])
+        self.settled = False
+        return client
+
+    def settle(self) -> bool:
+        """Whether the requests since `client` changed the database; if they did, the world is
+        put back (and checked to be back) before this returns."""
+        self.settled = True
+        db.session.rollback()  # end the test session's read snapshot: see what requests committed
+        if snapshot() == self.pristine:
+            return False
+        restore(self.rows)
+        assert snapshot() == self.pristine, "restoring the world left it different"
+        return True
+
+
+@pytest.fixture(scope="module")
+def _world(database_url, _schema):
+    with app_context_then_empty(database_url) as app:
+        app.test_client_class = IsolatedClient
+        world = build_world()
+        cookies = {}
+        for role in ROLES[1:]:
+            client = app.test_client()
+            sign_in(client, world.users[role])
+            cookies[role] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+        ids = {"b": world.b.id, "person_b": world.person_b.id, "org_b": world.org_b.id}
+        matrix = Matrix(app, url_values(world), ids, cookies, dump(), {})
+        db.session.rollback()
+        matrix.pristine = snapshot()
+        db.session.rollback()
+        yield matrix
+
+
+@pytest.fixture
+def matrix(_world):
+    """The module's world, checked (and put back if need be) after the test, pass or fail."""
+    yield _world
+    if not _world.settled:
+        _world.settle()
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("endpoint", "rule", "method"), PAGE_ROUTES)
-def test_route_answers_each_role_as_written(app, client, endpoint, rule, method, role):
-    world = build_world()
-    url = _url(app, endpoint, rule, url_values(world))
-    if role != "anonymous":
-        sign_in(client, world.users[role])
+def test_route_answers_each_role_as_written(matrix, endpoint, rule, method, role):
+    url = _url(matrix.app, endpoint, rule, matrix.values)
+    client = matrix.client(role)
     expected = POLICY[ACCESS[endpoint]][role]
-    before = snapshot() if expected != ALLOWED else None
     response = client.open(url, method=method, data={})
     status = response.status_code
     response.close()
+    changed = matrix.settle()
     assert status < 500, f"{method} {url} as {role}: {status}"
     if expected == ALLOWED:
         assert status not in (401, 403, 404), f"{method} {url} as {role}: refused with {status}"
@@ -82,14 +150,13 @@ def test_route_answers_each_role_as_written(app, client, endpoint, rule, method,
         assert status == 302 and "/login" in response.headers["Location"], (method, url, status)
     else:
         assert status == expected, f"{method} {url} as {role}: {status}, expected {expected}"
-    if before is not None:
-        assert snapshot() == before, f"{method} {url} as {role} changed the database"
+    if expected != ALLOWED:
+        assert not changed, f"{method} {url} as {role} changed the database"
 
 
-def test_person_of_another_partnership_is_not_found_for_chairs_and_viewers(app, client):
-    world = build_world()
+def test_person_of_another_partnership_is_not_found_for_chairs_and_viewers(matrix):
     for role in ("viewer_a", "chair_a"):
-        sign_in(client, world.users[role])
-        assert client.get(f"/people/{world.person_b.id}").status_code == 404
-        assert client.get(f"/organisations/{world.org_b.id}").status_code == 404
-        assert client.get(f"/partnerships/{world.b.id}").status_code == 404
+        client = matrix.client(role)
+        assert client.get(f"/people/{matrix.ids['person_b']}").status_code == 404
+        assert client.get(f"/organisations/{matrix.ids['org_b']}").status_code == 404
+        assert client.get(f"/partnerships/{matrix.ids['b']}").status_code == 404
