@@ -57,11 +57,25 @@ def add_member(partnership: Partnership, person_id: int, role: str = "member",
     return membership
 
 
+def membership_in(partnership: Partnership, membership_id: int) -> Membership | None:
+    """A membership of this partnership by id (None if there is none, or it is another's)."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.partnership_id != partnership.id:
+        return None
+    return membership
+
+
 def move_stage(membership: Membership, stage: str, user_id: int | None = None,
-               reason: str | None = None) -> Membership:
-    """Move a member along the pipeline; every move is recorded."""
+               reason: str | None = None, role: str | None = None) -> Membership:
+    """Move a member along the pipeline (and give them a new role, if one is given); every
+    move of stage is recorded, with the reason if there is one."""
     if stage not in vocab.values(vocab.STAGES):
         raise PartnershipError(f"Unknown stage {stage!r}.")
+    if role is not None:
+        if role not in vocab.values(vocab.ROLES):
+            raise PartnershipError(f"Unknown role {role!r}.")
+        membership.role = role
+    reason = reason or None
     if stage == membership.stage:
         return membership
     db.session.add(StageChange(membership_id=membership.id, from_stage=membership.stage,

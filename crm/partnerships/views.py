@@ -82,14 +82,11 @@ def add_member(partnership_id: int):
 def update_member(partnership_id: int, membership_id: int):
     """Change a member's role or pipeline stage (the move is recorded)."""
     partnership = get_partnership_or_404(partnership_id, edit=True)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.partnership_id != partnership.id:
-        abort(404)
+    membership = services.membership_in(partnership, membership_id) or abort(404)
     form = StageForm()
     if form.validate_on_submit():
-        membership.role = form.role.data
         services.move_stage(membership, form.stage.data, user_id=current_user.id,
-                            reason=form.reason.data or None)
+                            reason=form.reason.data, role=form.role.data)
         db.session.commit()
         flash("Member updated.", "success")
     else:

@@ -166,13 +166,11 @@ def pipeline(partnership_id: int):
 def move(partnership_id: int, membership_id: int):
     """Move one person along the pipeline (the move is recorded)."""
     partnership = get_partnership_or_404(partnership_id, edit=True)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.partnership_id != partnership.id:
-        abort(404)
+    membership = partnerships.membership_in(partnership, membership_id) or abort(404)
     form = MoveForm()
     if form.validate_on_submit():
         partnerships.move_stage(membership, form.stage.data, user_id=current_user.id,
-                                reason=form.reason.data or None)
+                                reason=form.reason.data)
         db.session.commit()
         flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}.", "success")
     else:
