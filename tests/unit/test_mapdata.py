@@ -67,3 +67,30 @@ def test_graphml_round_trips_people_and_ties():
     graph = nx.read_graphml(__import__("io").BytesIO(text))
     assert graph.number_of_nodes() == 6 and graph.number_of_edges() == 6
     assert graph.nodes["1"]["name"] == "P1" and graph.nodes["1"]["role"] == "chair"
+
+
+def test_ties_among_matches_networkx_subgraphs_each_tie_once():
+    graph = nx.gnm_random_graph(60, 300, seed=3)
+    graph.add_edge(5, 5)
+    for a, b in graph.edges:
+        graph.edges[a, b]["strength"] = 1 + (a + b) % 3
+    people = list(range(0, 60, 2)) + [5, 7, 9, 999]  # someone not in the graph is ignored
+    ours = mapdata.ties_among(graph, people)
+    assert sorted((min(a, b), max(a, b), d["strength"]) for a, b, d in ours) == sorted(
+        (min(a, b), max(a, b), d["strength"]) for a, b, d in graph.subgraph(people).edges(data=True))
+    directed = nx.gnm_random_graph(60, 300, seed=4, directed=True)
+    assert sorted((a, b) for a, b, _ in mapdata.ties_among(directed, people)) == sorted(
+        directed.subgraph(people).edges)
+
+
+def test_layout_in_blocks_matches_one_block():
+    graph = nx.connected_caveman_graph(10, 12)
+    people, ties = list(graph), list(graph.edges)
+    whole = mapdata.spring_positions(people, ties, iterations=20)
+    old = mapdata.LAYOUT_BLOCK
+    try:
+        mapdata.LAYOUT_BLOCK = 7 * len(people)  # seven rows per block, the last one short
+        blocked = mapdata.spring_positions(people, ties, iterations=20)
+    finally:
+        mapdata.LAYOUT_BLOCK = old
+    assert max(abs(whole[p][0] - blocked[p][0]) + abs(whole[p][1] - blocked[p][1]) for p in people) <= 2
