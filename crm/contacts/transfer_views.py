@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -34,12 +35,16 @@ def _store() -> imports.UploadStore:
     return imports.UploadStore(folder)
 
 
-def _upload_or_redirect(upload_id: str):
+def _staff_upload(upload_id: str) -> tuple[dict, bytes]:
+    """The signed-in staff user's upload (its info and bytes), for the steps after the first:
+    others are refused (403); an upload that has expired or is not theirs sends them back to
+    the start with a message."""
+    require_staff()
     found = _store().load(upload_id, current_user.id)
     if found is None:
         flash("That upload has expired or is not yours: upload the file again.", "error")
-        return None, redirect(url_for("transfer.start"))
-    return found, None
+        abort(redirect(url_for("transfer.start")))
+    return found
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -78,11 +83,7 @@ def start():
 @bp.route("/imports/<upload_id>/mapping", methods=["GET", "POST"])
 def mapping(upload_id: str):
     """Say which column of the file holds which field."""
-    require_staff()
-    found, refused = _upload_or_redirect(upload_id)
-    if refused:
-        return refused
-    info, data = found
+    info, data = _staff_upload(upload_id)
     if info["format"] == "vcard":  # vCards name their own fields
         return redirect(url_for("transfer.preview", upload_id=upload_id))
     sheet = importing.read_csv(data)
@@ -111,11 +112,7 @@ def mapping(upload_id: str):
 @bp.route("/imports/<upload_id>/preview")
 def preview(upload_id: str):
     """What the import would do, row by row; nothing is written yet."""
-    require_staff()
-    found, refused = _upload_or_redirect(upload_id)
-    if refused:
-        return refused
-    info, data = found
+    info, data = _staff_upload(upload_id)
     if info["format"] == "csv" and not info.get("mapping"):
         return redirect(url_for("transfer.mapping", upload_id=upload_id))
     records = imports.records_of(info, data)
@@ -131,11 +128,7 @@ def preview(upload_id: str):
 @bp.route("/imports/<upload_id>/run", methods=["POST"])
 def run(upload_id: str):
     """Confirm: import the rows, one chunk per htmx request (a progress bar asks for the next)."""
-    require_staff()
-    found, refused = _upload_or_redirect(upload_id)
-    if refused:
-        return refused
-    info, data = found
+    info, data = _staff_upload(upload_id)
     records = imports.records_of(info, data)
     start_at = max(0, request.args.get("start", 0, type=int) or 0)
     done = info.get("done") if start_at else None
