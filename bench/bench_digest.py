@@ -8,37 +8,31 @@ next to a floor: the one bare SQL query that fetches the same rows.
 Importable: `run(args) -> list[dict]` ({"name", "median_ms", "p95_ms", "floor_ms", "ratio",
 "n", ...}); bench/run.py calls it. It builds its own database (a temp SQLite file unless
 `args.digest_database_url` / --database-url names another), so it never changes shared state.
+
+The app and the timing are bench/run.py's (`make_app`, `measure`), so this case is measured as
+every other. Its data is its own, not run.py's cached synthetic state (`seeded_copy`): the
+digest's cost follows how many open tasks are due on the day it runs, so the seed fixes that
+day (NOW) and the counts, where the synthetic state spreads due dates around the day it was
+seeded on.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
-import statistics
 import sys
 import tempfile
-import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), HERE]
+
+from run import make_app, measure  # noqa: E402 - bench/run.py: the app every bench case uses
 
 TASKS, DUE_TODAY, OVERDUE, OWNERS = 100_000, 2_000, 3_000, 500
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # 08:00 in Denver, after the digest hour
-
-
-def _measure(fn, n: int, warmup: int = 1):
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return round(statistics.median(samples), 2), round(samples[max(0, math.ceil(0.95 * n) - 1)], 2), n
 
 
 def _seed(app) -> None:
@@ -81,7 +75,6 @@ def run(args) -> list[dict]:
     """Digest time and peak memory on 100k tasks / 2,000 due today, with its bare-query floor."""
     from sqlalchemy import select
 
-    from crm import create_app
     from crm.contacts.models import Person
     from crm.extensions import db
     from crm.outreach import digest
@@ -93,7 +86,7 @@ def run(args) -> list[dict]:
     if not url:
         folder = tempfile.mkdtemp(prefix="bench-digest-")
         url = f"sqlite:///{folder}/digest.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    app = make_app(url)
     _seed(app)
     repeat = max(3, int(getattr(args, "repeat", 7) or 7))
     day = NOW.date()
@@ -113,8 +106,8 @@ def run(args) -> list[dict]:
                 .where(Task.status == "open", Task.due <= day, Task.owner_id.is_not(None))).all()
             db.session.rollback()
 
-        median, p95, n = _measure(ours, repeat)
-        floor_median, _, _ = _measure(floor, repeat)
+        median, p95, n = measure(ours, repeat, warmup=1)
+        floor_median, _, _ = measure(floor, repeat, warmup=1)
         tracemalloc.start()
         ours()
         _, peak = tracemalloc.get_traced_memory()
