@@ -94,3 +94,28 @@ def test_layout_in_blocks_matches_one_block():
     finally:
         mapdata.LAYOUT_BLOCK = old
     assert max(abs(whole[p][0] - blocked[p][0]) + abs(whole[p][1] - blocked[p][1]) for p in people) <= 2
+
+
+def test_spectral_start_separates_two_groups_and_leaves_the_untied_where_they_were():
+    import numpy as np
+
+    graph = nx.barbell_graph(15, 0)  # two cliques of 15 joined by one tie
+    people = list(graph) + [100, 101]  # two people without ties
+    index = {p: i for i, p in enumerate(people)}
+    pairs = np.array([(index[a], index[b]) for a, b in graph.edges])
+    start = np.random.default_rng(0).random((len(people), 2)).astype(np.float32)
+    pos = mapdata.spectral_start(start, pairs)
+    axis = int(np.argmax(np.abs(pos[:15].mean(axis=0) - pos[15:30].mean(axis=0))))
+    one, other = sorted([pos[:15, axis], pos[15:30, axis]], key=lambda v: v.mean())
+    assert one.max() + 0.5 < other.min()  # the two cliques far apart along one axis
+    assert (pos[30:] == start[30:]).all()
+    assert pos.min() >= 0 and pos.max() <= 1
+
+
+def test_someone_flung_far_out_is_pulled_back_towards_the_rest():
+    graph = nx.complete_graph(80)
+    graph.add_edge(0, 999)  # one tie to the dense middle
+    positions = mapdata.spring_positions(list(graph), list(graph.edges), iterations=30)
+    radius = {p: (x * x + y * y) ** 0.5 for p, (x, y) in positions.items()}
+    typical = sorted(radius.values())[len(radius) // 2]
+    assert radius[999] < 3 * typical
