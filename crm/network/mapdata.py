@@ -166,7 +166,7 @@ def vis_options(physics: bool) -> dict:
     data["physics"]["stabilization"]["enabled"] = physics
     data["interaction"].update({"hideEdgesOnZoom": not physics, "hover": True, "tooltipDelay": 150,
                                 "navigationButtons": False, "keyboard": False})
-    data["nodes"] = {"font": {"size": 14}, "borderWidth": 1}
+    data["nodes"] = {"font": {"size": 14, "color": "#1d2433"}, "borderWidth": 1}
     data["layout"] = {"improvedLayout": False, "randomSeed": 7}
     return data
 

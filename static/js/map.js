@@ -68,9 +68,11 @@
       shape: CHAIRS[n.role] ? "diamond" : (CHAMPIONS[n.role] ? "triangle" : "dot"),
       color: { background: COLORS[g], border: highlighted ? HIGHLIGHT : BORDERS[g],
                highlight: { background: COLORS[g], border: HIGHLIGHT } },
-      borderWidth: highlighted ? 5 : (n.role === "lead_champion" || n.role === "chair" ? 3 : 1),
-      font: { color: "#1d2433", size: highlighted ? 18 : 14 }
+      borderWidth: highlighted ? 5 : (n.role === "lead_champion" || n.role === "chair" ? 3 : 1)
     };
+    // the font comes from the options (nodes.font); a per-node font object costs vis-network a
+    // label-options merge per node, so only the highlighted path gets one
+    if (highlighted) { node.font = { color: "#1d2433", size: 18 }; }
     if (typeof n.x === "number") { node.x = n.x; node.y = n.y; }
     return node;
   }
