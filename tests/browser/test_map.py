@@ -137,6 +137,17 @@ def test_a_large_map_uses_server_positions_without_physics(page, live_server, db
     # the ties are drawn on the canvas by map.js, not handed to vis-network one edge each
     assert page.evaluate("(id) => document.getElementById('map').mapNetwork"
                          ".getConnectedEdges(id).length", ids[1]) == 0
+    # clickable as soon as it says ready; the chosen person's ties light up in red
+    assert _pixels(page, (217, 45, 32)) == 0
+    spot = page.evaluate("""(id) => {
+        const net = document.getElementById('map').mapNetwork;
+        net.focus(id, {scale: 1.5, animation: false});
+        return net.canvasToDOM(net.getPositions([id])[id]);
+    }""", ids[175])
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    assert page.locator("#map-selected-name").text_content() == "Person 175"
+    assert _pixels(page, (217, 45, 32), move=False) > 20
     with_ties = _tie_pixels(page)
     page.locator("#map-strength").fill("3")
     close = _shown(page)[1]
@@ -151,16 +162,25 @@ def test_a_large_map_uses_server_positions_without_physics(page, live_server, db
 def _tie_pixels(page) -> int:
     """How many canvas pixels have (about) the colour of a knows tie (#9aa5b8), seen at a
     zoom where a tie is wider than a pixel."""
-    return page.evaluate("""() => {
+    return _pixels(page, (154, 165, 184))
+
+
+def _pixels(page, rgb, move=True) -> int:
+    """How many canvas pixels have about the colour `rgb`, after moving to the middle person
+    at a zoom where a tie is wider than a pixel (or where the view is, with move=False)."""
+    return page.evaluate("""([rgb, move]) => {
         const net = document.getElementById('map').mapNetwork;
-        const at = Object.values(net.getPositions());
-        net.moveTo({position: at[Math.floor(at.length / 2)], scale: 1.5, animation: false});
+        if (move) {
+            const at = Object.values(net.getPositions());
+            net.moveTo({position: at[Math.floor(at.length / 2)], scale: 1.5, animation: false});
+        }
         net.redraw();
         const canvas = document.querySelector('#map canvas');
         const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let n = 0;
         for (let i = 0; i < px.length; i += 4) {
-            if (Math.abs(px[i] - 154) < 12 && Math.abs(px[i + 1] - 165) < 12 && Math.abs(px[i + 2] - 184) < 12) { n++; }
+            if (Math.abs(px[i] - rgb[0]) < 12 && Math.abs(px[i + 1] - rgb[1]) < 12
+                && Math.abs(px[i + 2] - rgb[2]) < 12) { n++; }
         }
         return n;
-    }""")
+    }""", [list(rgb), move])
