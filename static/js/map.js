@@ -232,6 +232,7 @@
 
   // Like vis-network's hideEdgesOnDrag / hideEdgesOnZoom: no ties while the view moves.
   var moving = { drag: false, zoom: false, timer: 0 };
+  var FAINT_ABOVE = 3000;
   var hovered = null;
   function stroke(ctx, list, at, color, width, dashed) {
     if (!list.length) { return; }
@@ -269,7 +270,11 @@
     var scale = network.getScale();
     var thin = 0.3 / scale;  // vis-network's floor: a tie stays visible at full zoom-out
     ctx.save();
+    // thousands of knows ties would be a solid grey wall when zoomed in: draw them faint, so
+    // that people, referrals and the chosen person's ties (full colour, below) stand out
+    ctx.globalAlpha = drawn.count > FAINT_ABOVE ? 0.35 : 1;
     for (var w = 1; w <= 3; w++) { stroke(ctx, drawn.knows[w], at, "#9aa5b8", Math.max(w, thin)); }
+    ctx.globalAlpha = 1;
     stroke(ctx, drawn.referred, at, "#d97706", Math.max(1.5, thin), true);
     arrows(ctx, drawn.referred, at, "#d97706", scale);
     var focus = network.getSelectedNodes();
