@@ -268,7 +268,9 @@ class PersonIn(PersonPatch):
 def person_json(p: Person) -> dict:
     return {"id": p.id, "name": p.name, "title": p.title, "organisation_id": p.organisation_id,
             "organisation_name": p.organisation.name if p.organisation else None, "side": p.side,
-            "email": p.email, "phone": p.phone, "notes": p.notes, "tags": p.tag_names,
+            "email": p.email, "phone": p.phone, "notes": p.notes,
+            # one order whatever the database's collation, and the same in a POST's answer as in a GET's
+            "tags": sorted(p.tag_names),
             "archived_at": _when(p.archived_at),
             "version": p.version}
 

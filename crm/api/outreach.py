@@ -16,11 +16,13 @@ from crm.accounts.access import get_partnership_or_404
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, ok, parse
+from crm.contacts.services import clean
 from crm.extensions import db
 from crm.outreach import services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
+from crm.timeutil import as_utc
 
 MeetingKind = Literal[vocab.values(vocab.MEETING_KINDS)]
 TaskStatus = Literal[vocab.values(vocab.TASK_STATUSES)]
@@ -93,8 +95,10 @@ class TaskPatch(BaseModel):
 
 
 def meeting_json(meeting: Meeting) -> dict:
+    # SQLite hands back naive UTC datetimes: answer with the offset (RFC 3339), as written
     return MeetingOut(id=meeting.id, partnership_id=meeting.partnership_id, kind=meeting.kind,
-                      title=meeting.title, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                      title=meeting.title, starts_at=as_utc(meeting.starts_at),
+                      ends_at=as_utc(meeting.ends_at) if meeting.ends_at else None,
                       location=meeting.location, host_organisation_id=meeting.host_organisation_id,
                       chair_ids=[c.id for c in meeting.chairs],
                       open_tasks=db.session.scalar(select(func.count(Task.id)).where(
@@ -190,8 +194,9 @@ def update_task(task_id: int):
         if "status" in sent or "outcome" in sent:
             services.complete_task(task, data.status or task.status, data.outcome, data.notes,
                                    data.referred.model_dump() if data.referred else None, current_user.id)
-        elif "notes" in sent:
-            task.notes = data.notes
+        if "notes" in sent:
+            # PATCH: notes sent are the notes, with or without a status (null or blank clears them)
+            task.notes = clean(data.notes)
     except services.OutreachError as error:
         _refuse(error)
     db.session.commit()

@@ -11,6 +11,7 @@ from crm.accounts.access import get_partnership_or_404, limit_partnerships
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, ok, page_of, parse
+from crm.contacts.services import clean
 from crm.extensions import db
 from crm.partnerships import services
 from crm.partnerships.models import Partnership
@@ -76,7 +77,8 @@ def create_partnership():
     if fields:
         raise ApiError(400, "invalid", "Some fields are not valid.", fields)
     try:
-        partnership = services.create_partnership(**data.model_dump())
+        # an optional text left blank reads back as null, like every other API text field
+        partnership = services.create_partnership(**{**data.model_dump(), "region": clean(data.region)})
     except services.PartnershipError as error:
         raise ApiError(409, "conflict", str(error), {"name": [str(error)]}) from None
     db.session.commit()
