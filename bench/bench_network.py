@@ -55,6 +55,36 @@ def _bare_rows(engine):
     return people, ties
 
 
+def _after_edits(app, answer, n: int) -> tuple[float, float, int]:
+    """Median and p95 ms of `answer()` right after an edit committed elsewhere (the edit
+    itself untimed): a person renamed and a knows tie added, as a convener would."""
+    import math
+    import statistics
+    import time
+
+    from sqlalchemy import select
+
+    from crm.contacts.models import Person, Tie
+    from crm.extensions import db
+
+    samples = []
+    with app.app_context():
+        answer()
+        ids = db.session.scalars(select(Person.id).where(Person.archived_at.is_(None))
+                                 .order_by(Person.id).limit(2 * n + 2)).all()
+        for i in range(n):
+            person = db.session.get(Person, ids[i])
+            person.name = person.name.rstrip("*") + "*"
+            db.session.add(Tie(kind="knows", source_id=ids[i], target_id=ids[-1 - i], strength=2))
+            db.session.commit()
+            started = time.perf_counter()
+            answer()
+            samples.append((time.perf_counter() - started) * 1000)
+        db.session.remove()
+    samples.sort()
+    return (round(statistics.median(samples), 2), round(samples[max(0, math.ceil(0.95 * n) - 1)], 2), n)
+
+
 def run(args) -> list[dict]:
     """Every network case, with its bare networkx / vis-network floor."""
     import networkx as nx
@@ -90,6 +120,11 @@ def run(args) -> list[dict]:
         people_count, ties_count = len(network.nodes), network.knows.number_of_edges()
     out.append(_row(f"network: graph build ({people_count:,} people, {ties_count:,} knows ties)",
                     measure(ours_build, n_cold, 1), measure(bare_build, n_cold, 1)))
+
+    # --- catching up after one edit (another worker renamed someone and added a tie) -------
+    out.append(_row("network: catch up after one edit (rename + new tie), graph held",
+                    _after_edits(app, lambda: services.region_network(), n_cold * 3),
+                    measure(bare_build, n_cold, 1)))
 
     # --- intro paths per target (graph built) ------------------------------------------
     bare_graph = network.knows

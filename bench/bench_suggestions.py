@@ -65,6 +65,11 @@ def run(args) -> list[dict]:
                 db.session.remove()
         return call
 
+    def after_edit():
+        with args.app.app_context():
+            partnership = db.session.get(Partnership, args.partnership_id)
+            suggestions.suggestions(partnership, 50)
+
     with args.app.app_context():
         people = db.session.execute(text("SELECT count(*) FROM people")).scalar()
     floor_ms = measure(floor, n_warm)
@@ -78,6 +83,13 @@ def run(args) -> list[dict]:
         median, p95, count = measure(fn, n, warmup=1)
         out.append({"name": name, "median_ms": median, "p95_ms": p95, "floor_ms": floor_ms[0],
                     "ratio": round(median / floor_ms[0], 2) if floor_ms[0] else None, "n": count})
+    # after one edit by someone else (a rename and a new tie): the scores catch up, the slate re-ranks
+    from bench_network import _after_edits
+
+    median, p95, count = _after_edits(args.app, after_edit, n_cold * 2)
+    out.append({"name": "suggestions after one edit elsewhere (catch up + re-rank)", "median_ms": median,
+                "p95_ms": p95, "floor_ms": floor_ms[0],
+                "ratio": round(median / floor_ms[0], 2) if floor_ms[0] else None, "n": count})
     engine.dispose()
     return out
 

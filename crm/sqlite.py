@@ -17,6 +17,8 @@ implicit BEGIN is switched off and we emit ours), which also makes SAVEPOINTs be
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -24,9 +26,15 @@ from sqlalchemy.engine import Engine
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+#: Set while a cache fills itself on a session of its own (crm.network.services.committed_session):
+#: that session only reads, whatever the request's method, and must never wait for the write lock
+#: the request's own session may be holding.
+reading_only: ContextVar[bool] = ContextVar("sqlite_reading_only", default=False)
+
+
 def begin_statement() -> str:
     """BEGIN IMMEDIATE for a request that will write, a plain (deferred) BEGIN otherwise."""
-    if has_request_context() and request.method not in SAFE_METHODS:
+    if has_request_context() and request.method not in SAFE_METHODS and not reading_only.get():
         return "BEGIN IMMEDIATE"
     return "BEGIN"
 

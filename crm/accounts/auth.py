@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import select
 
 from crm.accounts.models import ApiToken, User, token_digest
@@ -26,8 +26,31 @@ def user_for_api_token(token: str) -> User | None:
     # At most one write a minute per token: a write on every API read would queue every API
     # client behind SQLite's single writer (and churn PostgreSQL's rows) for a coarse "last used".
     if row.last_used_at is None or as_utc(row.last_used_at) < now - LAST_USED_RESOLUTION:
-        row.last_used_at = now
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            g.api_token_use = (row.id, now)  # written after a successful answer: note_token_use
+        else:  # a writing request holds the write lock already: it commits this with its change
+            row.last_used_at = now
     return row.user
+
+
+def note_token_use() -> None:
+    """After a successful read, record the token's use in a short transaction of its own, best
+    effort: inside the request's read transaction the UPDATE would have to upgrade a read
+    snapshot to a write, which SQLite refuses at once when another writer committed since (a
+    500 on a plain GET under load)."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import OperationalError
+
+    use = g.pop("api_token_use", None)
+    if use is None:
+        return
+    token_id, now = use
+
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    except OperationalError:  # the database is busy for longer than its timeout: skip this one
+        pass
 
 
 def configure_login(app: Flask, login_manager) -> None:

@@ -42,12 +42,11 @@ def _require_token():
 
 
 @bp.after_request
-def _commit_token_use(response):
-    # last_used_at was set on the token; keep it even for read-only requests
-    from crm.extensions import db
+def _note_token_use(response):
+    from crm.accounts.auth import note_token_use
 
     if response.status_code < 400:
-        db.session.commit()
+        note_token_use()
     return response
 
 

@@ -24,7 +24,7 @@ region_lock = threading.Lock()  # one rebuild or catch-up at a time per process
 _version: int | None = None
 _entries: dict[Any, Any] = {}
 _lasting: OrderedDict = OrderedDict()
-_region: tuple | None = None  # (version, change id, network)
+_region: tuple | None = None  # (version, change id, its token, network)
 
 
 def get(key, version: int, build: Callable[[], Any]):
@@ -64,13 +64,13 @@ def peek_lasting(key):
 
 
 def region() -> tuple | None:
-    """(version, change id, network) of the region network this process holds, or None."""
+    """(version, change id, its token, network) of the region network this process holds."""
     return _region
 
 
-def set_region(version: int, seq: int, network) -> None:
+def set_region(version: int, seq: int, token: int, network) -> None:
     global _region
-    _region = (version, seq, network)
+    _region = (version, seq, token, network)
 
 
 def clear() -> None:

@@ -13,6 +13,11 @@ graph is older reads the log since its own position and applies just those chang
 "*" that asks for a full rebuild. Bumping the version row first takes its row lock (PostgreSQL)
 or the write lock (SQLite) until commit, so log ids are handed out in commit order and a reader
 that saw id N has seen every change before it.
+
+The same log carries "facts" rows: changes that do not alter the graph but do alter a person's
+trait scores (a task done, a meeting attended, a priority area championed, a title or civic tag
+edited). They take the version row's lock without changing its value, and the scoring snapshot
+(`crm.scoring.services`) catches up on them, and on the graph rows, the same way.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ GRAPH_COLUMNS = {
     "trait_assessments": ("person_id", "trait", "rating"),
 }
 GRAPH_TABLES = frozenset(GRAPH_COLUMNS)
+#: Tables (and the column naming the person) whose rows only feed trait scores; an edited
+#: person counts when one of PERSON_FACT_COLUMNS or their tags changed.
+FACT_TABLES = {"tasks": "owner_id", "invitations": "person_id", "priority_champions": "person_id"}
+PERSON_FACT_COLUMNS = ("title", "tags")
+FACTS = "facts"
 #: What a change row names, per table: the columns copied into (a, b).
 _KEYS = {
     "people": ("id", None),
@@ -69,10 +79,10 @@ class GraphChange(db.Model):
     __tablename__ = "graph_changes"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    #: the graph version this change's transaction set: a catching-up process checks that the
-    #: change it last saw still carries the version it holds (the log was not emptied and refilled)
+    #: a random token per logging transaction: a catching-up process checks that the change it
+    #: last saw still carries the token it noted (the log was not emptied and refilled since)
     version: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(20))  # a GRAPH_TABLES name, or "*"
+    kind: Mapped[str] = mapped_column(String(20))  # a GRAPH_TABLES name, "facts" or "*"
     a: Mapped[int | None] = mapped_column(BigInteger)
     b: Mapped[int | None] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -97,14 +107,20 @@ def bump(session: Session) -> int:
 
 
 def log_changes(session: Session, changes: list[tuple[str, int | None, int | None]]) -> None:
-    """Bump the version (taking its lock) and append the changes to the log."""
+    """Append the changes to the log, in commit order: a change to the graph bumps the version
+    (taking its lock); facts only take the lock (the graph stays as it is)."""
     if not changes:
         return
-    version = bump(session)
+    if any(kind != FACTS for kind, _a, _b in changes):
+        token = bump(session)
+    else:
+        table = GraphVersion.__table__
+        session.connection().execute(table.update().where(table.c.id == _ROW_ID).values(value=table.c.value))
+        token = secrets.randbits(52) + 1
     connection = session.connection()
     table = GraphChange.__table__
     now = utcnow()
-    connection.execute(table.insert(), [{"version": version, "kind": k, "a": a, "b": b, "at": now}
+    connection.execute(table.insert(), [{"version": token, "kind": k, "a": a, "b": b, "at": now}
                                         for k, a, b in set(changes)])
     newest = connection.execute(select(func.max(table.c.id))).scalar() or 0
     if newest % _PRUNE_EVERY < len(changes):  # now and then: keep the log short
@@ -115,10 +131,25 @@ def _changes_of(obj, edited: bool) -> list[tuple[str, int | None, int | None]]:
     """The change rows an inserted, edited or deleted object gives (none if nothing that matters
     changed): current keys, plus the old keys when they moved."""
     name = getattr(obj, "__tablename__", None)
+    if name in FACT_TABLES:
+        return _fact_changes(obj, FACT_TABLES[name])
     columns = GRAPH_COLUMNS.get(name)
     if columns is None:
         return []
     state = inspect(obj)
+    if name == "people" and edited and any(state.attrs[c].history.has_changes() for c in PERSON_FACT_COLUMNS):
+        return [(FACTS, obj.id, None)] + _changes_of_graph(obj, name, columns, state, edited)
+    return _changes_of_graph(obj, name, columns, state, edited)
+
+
+def _fact_changes(obj, column: str) -> list[tuple[str, int | None, None]]:
+    """A fact row names its person (and the previous one, if it moved to someone else)."""
+    history = inspect(obj).attrs[column].history
+    people = {getattr(obj, column)} | {p for p in history.deleted or () if p is not None}
+    return [(FACTS, p, None) for p in people if p is not None]
+
+
+def _changes_of_graph(obj, name, columns, state, edited) -> list[tuple[str, int | None, int | None]]:
     first, second = _KEYS[name]
     if edited and not any(state.attrs[c].history.has_changes() for c in columns):
         return []  # an edit of columns the graph does not show
@@ -156,30 +187,32 @@ def _log_bulk_statement(state) -> None:
     table = getattr(state.statement, "table", None)
     if table is not None and getattr(table, "name", None):
         names.add(table.name)
-    if names & GRAPH_TABLES:
+    if names & (GRAPH_TABLES | set(FACT_TABLES) | {"person_tags"}):
         log_changes(state.session, [(FULL_REBUILD, None, None)])
 
 
 def current(session: Session) -> int:
     """The current graph version (0 before the first change)."""
-    return state(session)[0]
+    gv = GraphVersion.__table__.c
+    return int(session.execute(select(gv.value).where(gv.id == _ROW_ID)).scalar() or 0)
 
 
-def state(session: Session) -> tuple[int, int]:
-    """(version, newest change id), read together in one statement."""
+def state(session: Session) -> tuple[int, int, int]:
+    """(graph version, newest change id, that change's token), read together in one statement."""
     gv, gc = GraphVersion.__table__.c, GraphChange.__table__.c
+    newest = select(func.max(gc.id)).scalar_subquery()
     row = session.execute(select(
-        select(gv.value).where(gv.id == _ROW_ID).scalar_subquery(),
-        select(func.max(gc.id)).scalar_subquery())).one()
-    return int(row[0] or 0), int(row[1] or 0)
+        select(gv.value).where(gv.id == _ROW_ID).scalar_subquery(), newest,
+        select(gc.version).where(gc.id == newest).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
-def changes_since(session: Session, version: int, after: int, upto: int) -> list[tuple] | None:
+def changes_since(session: Session, token: int, after: int, upto: int) -> list[tuple] | None:
     """The logged changes with after < id <= upto, as (kind, a, b); None when the log cannot
     tell: the change `after` is gone (pruned, or the log was emptied) or carries another
-    version than the one held (the log was emptied and refilled since)."""
+    token than the one noted with it (the log was emptied and refilled since)."""
     gc = GraphChange.__table__.c
-    if after <= 0 or session.execute(select(gc.version).where(gc.id == after)).scalar() != version:
+    if after <= 0 or session.execute(select(gc.version).where(gc.id == after)).scalar() != token:
         return None
     rows = session.execute(select(gc.kind, gc.a, gc.b).where(gc.id > after, gc.id <= upto)
                            .order_by(gc.id)).all()

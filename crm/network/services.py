@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
 
 from crm import vocab
 from crm.contacts.models import Person
@@ -36,22 +38,22 @@ def graph_version() -> int:
     return graph_log.current(db.session)
 
 
-def _load_scores(person_ids=None) -> dict[int, float]:
+def _load_scores(person_ids=None, session=None) -> dict[int, float]:
     """A person's trait score: the sum over the three traits of the mean rating (0-9)."""
     stmt = (select(TraitAssessment.person_id, TraitAssessment.trait, func.avg(TraitAssessment.rating))
             .group_by(TraitAssessment.person_id, TraitAssessment.trait))
     if person_ids is not None:
         stmt = stmt.where(TraitAssessment.person_id.in_(list(person_ids) or [-1]))
-    rows = db.session.execute(stmt).all()
+    rows = (session or db.session).execute(stmt).all()
     scores: dict[int, float] = {}
     for person_id, _trait, mean in rows:
         scores[person_id] = round(scores.get(person_id, 0.0) + float(mean or 0), 2)
     return scores
 
 
-def _rows(sql: str) -> list[tuple]:
+def _rows(sql: str, session=None) -> list[tuple]:
     """Plain tuples straight from the DBAPI cursor (no Row objects: 200k ties load fast)."""
-    cursor = db.session.connection().connection.cursor()
+    cursor = (session or db.session).connection().connection.cursor()
     try:
         cursor.execute(sql)
         return cursor.fetchall()
@@ -59,16 +61,31 @@ def _rows(sql: str) -> list[tuple]:
         cursor.close()
 
 
-def load_network() -> Network:
+def load_network(session=None) -> Network:
     """Build the whole region's network from plain rows, one query per table."""
     people = _rows("SELECT id, name, organisation_id FROM people "
-                   "WHERE merged_into_id IS NULL AND archived_at IS NULL")
-    organisations = _rows("SELECT id, name, side, sector FROM organisations")
-    knows = _rows("SELECT source_id, target_id, strength FROM ties WHERE kind = 'knows'")
-    referrals = _rows("SELECT source_id, target_id FROM ties WHERE kind = 'referred'")
-    memberships = _rows("SELECT partnership_id, person_id, role, stage FROM memberships")
-    return build_network(people, organisations, (), memberships, _load_scores(),
+                   "WHERE merged_into_id IS NULL AND archived_at IS NULL", session)
+    organisations = _rows("SELECT id, name, side, sector FROM organisations", session)
+    knows = _rows("SELECT source_id, target_id, strength FROM ties WHERE kind = 'knows'", session)
+    referrals = _rows("SELECT source_id, target_id FROM ties WHERE kind = 'referred'", session)
+    memberships = _rows("SELECT partnership_id, person_id, role, stage FROM memberships", session)
+    return build_network(people, organisations, (), memberships, _load_scores(None, session),
                          knows=knows, referrals=referrals)
+
+
+@contextmanager
+def committed_session():
+    """A short session of its own, for filling caches: they only ever hold committed rows,
+    never what the current request has flushed and may still roll back."""
+    from crm.sqlite import reading_only
+
+    session = Session(db.engine)
+    reset = reading_only.set(True)
+    try:
+        yield session
+    finally:
+        session.close()
+        reading_only.reset(reset)
 
 
 def region_network(version: int | None = None) -> Network:
@@ -81,39 +98,41 @@ def region_network(version: int | None = None) -> Network:
     if version is None:
         version = graph_version()
     if held is not None and held[0] == version:
-        return held[2]
-    with cache.region_lock:
-        current, seq = graph_log.state(db.session)
+        return held[-1]
+    with cache.region_lock, committed_session() as session:
+        current, seq, token = graph_log.state(session)
         held = cache.region()
         if held is not None and held[0] == current:
-            return held[2]
+            return held[-1]
         started = time.perf_counter()
-        network, how = _catch_up(held, seq) if held is not None else (None, "first use")
+        network, how = _catch_up(session, held, seq) if held is not None else (None, "first use")
         if network is None:
-            network = load_network()
+            network = load_network(session)
             how = f"rebuilt ({how})"
-        cache.set_region(current, seq, network)
+        cache.set_region(current, seq, token, network)
         log.log(logging.INFO if how.startswith("rebuilt") else logging.DEBUG,
                 "region network %s in %.0f ms", how, (time.perf_counter() - started) * 1000)
         return network
 
 
-def _catch_up(held: tuple, seq: int) -> tuple[Network | None, str]:
+def _catch_up(session, held: tuple, seq: int) -> tuple[Network | None, str]:
     """The held network with the logged changes applied, or (None, why not)."""
-    version, held_seq, network = held
-    rows = graph_log.changes_since(db.session, version, held_seq, seq)
+    _version, held_seq, token, network = held
+    rows = graph_log.changes_since(session, token, held_seq, seq)
     if rows is None:
         return None, "the change log does not reach back to this copy"
+    if any(kind == graph_log.FULL_REBUILD for kind, _a, _b in rows):
+        return None, "bulk change"
+    rows = [row for row in rows if row[0] in graph_log.GRAPH_TABLES]
     if not rows:
         return None, "changed without a logged change"
-    if len(rows) > MAX_CATCH_UP or any(kind == graph_log.FULL_REBUILD for kind, _a, _b in rows):
-        return None, "bulk change"
-    return apply_changes(network, load_changes(rows, network)), f"caught up on {len(rows)} changes"
+    if len(rows) > MAX_CATCH_UP:
+        return None, f"{len(rows)} changes"
+    return apply_changes(network, load_changes(session, rows, network)), f"caught up on {len(rows)} changes"
 
 
-def load_changes(rows: list[tuple], network: Network) -> Changes:
+def load_changes(session, rows: list[tuple], network: Network) -> Changes:
     """The current rows of what the logged changes name (plain tuples for the pure module)."""
-    session = db.session
     wanted: dict[str, set] = {name: set() for name in graph_log.GRAPH_TABLES}
     for kind, a, b in rows:
         wanted[kind].add((a, b))
@@ -169,7 +188,7 @@ def load_changes(rows: list[tuple], network: Network) -> Changes:
 
     scored = {a for a, _b in wanted["trait_assessments"]} | arrived
     if scored:
-        found = _load_scores(scored)
+        found = _load_scores(scored, session)
         changes.scores = {pid: found.get(pid) for pid in scored}
     return changes
 

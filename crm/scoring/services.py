@@ -10,7 +10,9 @@ a second and never re-scores everyone. Services flush; the caller commits.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -42,7 +44,7 @@ _lock = threading.Lock()
 _cache: dict = {}  # key -> (version, value)
 
 
-def scores_version() -> tuple:
+def scores_version(session=None) -> tuple:
     """What every person's scores depend on: the scoring version row (bumped in the same
     transaction as any ORM change to people, organisations, ties, tags, tasks, invitations,
     priority champions or assessments, in any process) plus each of those tables' newest id
@@ -56,7 +58,7 @@ def scores_version() -> tuple:
         select(func.max(table.c.id)) for table in (
             Person.__table__, Organisation.__table__, Tie.__table__, Tag.__table__, Task.__table__,
             Invitation.__table__, PriorityChampion.__table__, TraitAssessment.__table__)]
-    row = db.session.execute(select(*(q.scalar_subquery() for q in parts))).one()
+    row = (session or db.session).execute(select(*(q.scalar_subquery() for q in parts))).one()
     return tuple(row)
 
 
@@ -116,6 +118,8 @@ class Snapshot:
     facts: dict[int, PersonFacts]
     quick: dict[int, QuickScore]
     _explained: dict = field(default_factory=dict)
+    #: (change id, its token) of the graph change log when built: where catching up starts
+    position: tuple[int, int] = (0, 0)
 
     def side(self, person_id: int) -> str | None:
         person = self.people.get(person_id)
@@ -138,13 +142,13 @@ class Snapshot:
         return explained
 
 
-def _counts(stmt) -> dict[int, int]:
-    return {pid: int(n) for pid, n in db.session.execute(stmt).all() if pid is not None}
+def _counts(session, stmt) -> dict[int, int]:
+    return {pid: int(n) for pid, n in session.execute(stmt).all() if pid is not None}
 
 
-def _raw_rows(sql: str) -> list[tuple]:
+def _raw_rows(session, sql: str) -> list[tuple]:
     """A parameterless query through the driver's cursor: 200,000 ties without per-row wrapping."""
-    connection = db.session.connection().connection.dbapi_connection
+    connection = session.connection().connection.dbapi_connection
     cursor = connection.cursor()
     try:
         cursor.execute(sql)
@@ -153,19 +157,20 @@ def _raw_rows(sql: str) -> list[tuple]:
         cursor.close()
 
 
-def load_facts(person_ids: set[int] | None = None, employers_only: bool = False
+def load_facts(person_ids: set[int] | None = None, employers_only: bool = False, session=None
                ) -> tuple[dict, dict, dict[int, PersonFacts]]:
     """People, organisations and each person's facts (everyone, or only `person_ids`; with
     `employers_only`, facts only of employer-side people: the only ones ever suggested)."""
     p, o, t = Person.__table__.c, Organisation.__table__.c, Tie.__table__.c
-    execute = db.session.execute
+    session = session or db.session
+    execute = session.execute
 
     def only(column, stmt):
         return stmt if person_ids is None else stmt.where(column.in_(person_ids or [-1]))
 
     if person_ids is None:
-        knows = _raw_rows("SELECT source_id, target_id FROM ties WHERE kind = 'knows'")
-        referred = _raw_rows("SELECT source_id, target_id FROM ties WHERE kind = 'referred'")
+        knows = _raw_rows(session, "SELECT source_id, target_id FROM ties WHERE kind = 'knows'")
+        referred = _raw_rows(session, "SELECT source_id, target_id FROM ties WHERE kind = 'referred'")
         ties = ()
         people_stmt = select(p.id, p.name, p.title, p.organisation_id).where(
             p.merged_into_id.is_(None), p.archived_at.is_(None))
@@ -195,7 +200,7 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False
     for pid, tag in execute(only(pt.person_id, select(pt.person_id, Tag.name).join(Tag, Tag.id == pt.tag_id))):
         tags[pid].append(tag)
     tk = Task.__table__.c
-    done = _counts(only(tk.owner_id, select(tk.owner_id, func.count()).where(tk.status == "done")
+    done = _counts(session, only(tk.owner_id, select(tk.owner_id, func.count()).where(tk.status == "done")
                         .group_by(tk.owner_id)))
     pc = PriorityChampion.__table__.c
     areas, leads = {}, {}
@@ -203,7 +208,7 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False
             pc.person_id, func.count(), func.sum(cast(pc.lead, Integer))).group_by(pc.person_id))):
         areas[pid], leads[pid] = int(n), int(lead or 0)
     iv = Invitation.__table__.c
-    attended = _counts(only(iv.person_id, select(iv.person_id, func.count()).where(iv.attended.is_(True))
+    attended = _counts(session, only(iv.person_id, select(iv.person_id, func.count()).where(iv.attended.is_(True))
                             .group_by(iv.person_id)))
     ta = TraitAssessment.__table__.c
     assessed: dict[int, list[Assessment]] = defaultdict(list)
@@ -226,16 +231,92 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False
     return people, orgs, facts
 
 
+#: Above this many people touched since the held snapshot, it is rebuilt rather than caught up.
+MAX_CATCH_UP_PEOPLE = 3_000
+_snapshot_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
 def snapshot(version: tuple | None = None) -> Snapshot:
-    """Every employer-side person's ranking numbers, cached until the data changes."""
+    """Every employer-side person's ranking numbers, kept per process. When the scoring inputs
+    change, the people the graph change log names (and, for a person or organisation edit, the
+    people tied to them) are re-scored; everyone else is carried over. A full build happens on
+    first use, after a bulk change, or when too much changed."""
+    from crm.network import models as change_log
+    from crm.network.services import committed_session
+
     version = scores_version() if version is None else version
-
-    def build() -> Snapshot:
+    warm = peek("snapshot", version)
+    if warm is not None:
+        return warm
+    with _snapshot_lock, committed_session() as session:
+        _graph, seq, token = change_log.state(session)
+        version = scores_version(session)
+        warm = peek("snapshot", version)
+        if warm is not None:
+            return warm
+        started = time.perf_counter()
+        held = last_built("snapshot")
+        snap, how = _catch_up(session, held, seq) if held is not None else (None, "first use")
         with gc_paused():  # ~15k people's facts and scores: no collector runs midway (crm/memory.py)
-            people, orgs, facts = load_facts(employers_only=True)
-            return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
+            if snap is None:
+                people, orgs, facts = load_facts(employers_only=True, session=session)
+                snap = Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
+                how = f"rebuilt ({how})"
+            snap.position = (seq, token)
+        with _lock:
+            _cache["snapshot"] = (version, snap)
+        log.log(logging.INFO if how.startswith("rebuilt") else logging.DEBUG,
+                "scores snapshot %s in %.0f ms", how, (time.perf_counter() - started) * 1000)
+        return snap
 
-    return cached("snapshot", version, build)
+
+def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
+    """The held snapshot with the people the log names since re-scored, or (None, why not)."""
+    from crm.network import models as change_log
+
+    rows = change_log.changes_since(session, held.position[1], held.position[0], seq)
+    if rows is None:
+        return None, "the change log does not reach back to this snapshot"
+    touched: set[int] = set()
+    moved: set[int] = set()  # people whose side or sector changes what their ties count for
+    orgs: set[int] = set()
+    for kind, a, b in rows:
+        if kind == change_log.FULL_REBUILD:
+            return None, "bulk change"
+        if kind == "people":
+            moved.add(a)
+        elif kind == "organisations":
+            orgs.add(a)
+        elif kind == "ties":
+            touched.update(x for x in (a, b) if x is not None)
+        elif kind in ("trait_assessments", change_log.FACTS):
+            touched.add(a)
+    p, t = Person.__table__.c, Tie.__table__.c
+    if orgs:
+        moved.update(session.scalars(select(p.id).where(p.organisation_id.in_(orgs))))
+    if len(moved) > MAX_CATCH_UP_PEOPLE:
+        return None, f"{len(moved)} people moved"
+    if moved:
+        ids = sorted(moved)
+        for a, b in session.execute(select(t.source_id, t.target_id).where(
+                or_(t.source_id.in_(ids), t.target_id.in_(ids)))):
+            touched.update((a, b))
+    touched |= moved
+    touched.discard(None)
+    if len(touched) > MAX_CATCH_UP_PEOPLE:
+        return None, f"{len(touched)} people touched"
+    with gc_paused():
+        people, all_orgs, facts = load_facts(touched, employers_only=True, session=session)
+        kept_people = {pid: row for pid, row in held.people.items() if pid not in touched}
+        kept_people.update(people)
+        kept_facts = {pid: f for pid, f in held.facts.items() if pid not in touched}
+        kept_facts.update(facts)
+        quick = {pid: q for pid, q in held.quick.items() if pid not in touched}
+        quick.update((pid, quick_score(f)) for pid, f in facts.items())
+        explained = {pid: e for pid, e in held._explained.items() if pid not in touched}
+    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained), \
+        f"caught up on {len(rows)} changes ({len(touched)} people re-scored)"
 
 
 def person_score(person_id: int) -> PersonScore | None:

@@ -132,7 +132,7 @@ def test_each_process_catches_up_on_logged_changes_instead_of_rebuilding(
     db.session.commit()
     services.region_network()  # built once
     builds = []
-    monkeypatch.setattr(services, "load_network", lambda real=services.load_network: builds.append(1) or real())
+    monkeypatch.setattr(services, "load_network", lambda *a, real=services.load_network: builds.append(1) or real(*a))
 
     version = services.graph_version()
     contacts.save_person(cy, {"email": "cy@example.org"}, expected_version=cy.version)

@@ -1,0 +1,66 @@
+"""The scores snapshot catches up on the change log: after edits of every kind that feeds a
+score, it holds exactly what a full build holds, without rebuilding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crm.contacts import services as contacts
+from crm.scoring import services
+
+_load_facts = services.load_facts
+
+
+def _equal_to_a_rebuild(snap):
+    people, orgs, facts = _load_facts(employers_only=True)
+    assert snap.facts == facts
+    assert snap.quick == {pid: services.quick_score(f) for pid, f in facts.items()}
+    assert {pid: snap.people[pid] for pid in facts} == {pid: people[pid] for pid in facts}
+    assert snap.orgs == orgs
+
+
+def test_snapshot_catches_up_on_each_kind_of_change(db, make_org, make_person, make_partnership,
+                                                    add_member, monkeypatch):
+    from crm.outreach import services as outreach
+    from crm.outreach.models import Task
+
+    services.clear_cache()
+    acme = make_org("Acme", sector="Advanced Manufacturing")
+    beta = make_org("Beta", sector="Advanced Manufacturing")
+    college = make_org("City College", kind="community_college")
+    ann, bob = make_person("Ann", acme, title="CEO"), make_person("Bob", beta)
+    cy, dee = make_person("Cy", college), make_person("Dee", acme)
+    partnership = make_partnership("Region X")
+    add_member(partnership, ann, "chair", "champion")
+    contacts.add_tie("knows", ann.id, cy.id, 2)
+    db.session.commit()
+    first = services.snapshot()
+    builds = []
+    real = services.load_facts
+    monkeypatch.setattr(services, "load_facts", lambda ids=None, **kw: builds.append(ids) or real(ids, **kw))
+
+    contacts.add_tie("knows", ann.id, bob.id, 3)  # a tie: both ends
+    contacts.save_person(dee, {"title": "Plant manager", "tags": ["United Way board"]},
+                         expected_version=dee.version)  # title and civic tag: facts
+    services.add_assessment(bob, "community", 3, "chairs the food bank", None)
+    task = Task(partnership_id=partnership.id, kind="champion_call", due=date(2026, 12, 1), owner_id=bob.id,
+                status="open")
+    db.session.add(task)
+    db.session.commit()
+    outreach.complete_task(task)
+    contacts.save_organisation(college, {"name": "City College", "kind": "employer",
+                                         "sector": "Advanced Manufacturing"},
+                               expected_version=college.version)  # Cy's organisation turns employer
+    db.session.commit()
+    snap = services.snapshot()
+    assert snap is not first and all(ids is not None for ids in builds)  # caught up, not rebuilt
+    assert cy.id in snap.facts and snap.facts[bob.id].tasks_done == 1
+    assert snap.facts[ann.id].sector_employers >= 1
+    _equal_to_a_rebuild(snap)
+
+    contacts.archive_person(bob)
+    db.session.commit()
+    snap = services.snapshot()
+    assert bob.id not in snap.facts and all(ids is not None for ids in builds)
+    _equal_to_a_rebuild(snap)
+    assert services.snapshot() is snap  # nothing changed: the same object
