@@ -1,7 +1,9 @@
 """Hostile text, end to end: the payload corpus goes into every text field of every form a
 user can fill (found on the pages, submitted through the real forms), then every HTML page of
 the app, the people search box, select menus and the network map's search and tooltips are
-opened in Chromium: no dialog, no injected element or handler, and names show as typed."""
+opened in Chromium: no dialog, no injected element or handler, and names show as typed. Then a
+convener and a chair of partnership A open the pages of ROLE_PAGES they may see (a subset, for
+time) with the same checks, since their pages render other controls than an admin's."""
 
 from __future__ import annotations
 
@@ -90,9 +92,10 @@ def _hostile_people(world) -> list[int]:
     return ids
 
 
-def _sign_in(tab, base):
+def _sign_in(tab, base, email="admin@example.org"):
+    tab.context.clear_cookies()  # whoever was signed in before
     tab.goto(f"{base}/login")
-    tab.fill("input[name=email]", "admin@example.org")
+    tab.fill("input[name=email]", email)
     tab.fill("input[name=password]", PASSWORD)
     tab.click("button[type=submit]")
     tab.wait_for_url(f"{base}/")
@@ -116,13 +119,14 @@ def test_hostile_text_never_runs_and_shows_as_typed(app, client, live_server, pa
     put("hostile_text", "text fields found", fields)
     put("hostile_text", "field fills", fills + 3 * len(people))
 
-    pages = []
+    pages, endpoints = [], {}
     for endpoint, _method, url in route_urls(app, values):
         if ACCESS.get(endpoint) == "api" or endpoint in ("accounts.login", "accounts.setup"):
             continue
         response = fetch(client, url)
         if response.status_code == 200 and response.mimetype == "text/html":
             pages.append(url)
+            endpoints[url] = endpoint
     page.set_content("<p>control</p><img src=x data-pwned=1><b onclick=x>b</b>")
     assert len(page.evaluate(INJECTED)) == 2, "the injection detector itself must see injected markup"
     _sign_in(page, live_server)
@@ -170,3 +174,35 @@ def test_hostile_text_never_runs_and_shows_as_typed(app, client, live_server, pa
             _check(page, f"{url} searching {payload!r}")
             page.mouse.move(0, 0)
     put("hostile_text", "map pages", len(map_pages))
+
+    _non_admin_pass(client, page, live_server, world, pages, endpoints, people)
+
+
+#: The non-admin pass opens, as a convener and as a chair of partnership A, the pages of this list
+#: that the role may open (a subset, to keep the suite short): where their partnership's people,
+#: organisations, meetings, tasks and ties are shown, which the admin pass filled with payloads.
+ROLE_PAGES = {
+    "main.dashboard", "contacts.people", "contacts.person", "contacts.organisation", "partnerships.detail",
+    "scoring.pipeline", "scoring.review", "outreach.meeting", "outreach.partnership_outreach",
+    "outreach.invitation", "network.map",
+}
+#: hostile people's own pages opened per role (each payload is in a name, title, notes and a tie)
+ROLE_PEOPLE = 4
+
+
+def _non_admin_pass(client, page, live_server, world, pages, endpoints, people):
+    for role in ("convener_a", "chair_a"):
+        user = world.users[role]
+        sign_in(client, user)
+        mine = [u for u in pages if endpoints[u] in ROLE_PAGES and fetch(client, u).status_code == 200]
+        assert len(mine) >= 4, f"{role} opens too few pages to mean anything: {mine}"
+        _sign_in(page, live_server, user.email)
+        for url in mine:
+            page.goto(live_server + url)
+            _check(page, f"{role} {url}")
+        for person_id, payload in list(zip(people, payloads.ALL, strict=True))[:: len(people) // ROLE_PEOPLE]:
+            page.goto(f"{live_server}/people/{person_id}")
+            _check(page, f"{role} /people/{person_id}")
+            assert page.inner_text("h1").strip() == payload.strip(), f"{role}: the name is not shown as typed"
+        put("hostile_text", f"pages as {role}", len(mine))
+        put("hostile_text", f"page endpoints as {role}", ", ".join(sorted({endpoints[u] for u in mine})))
