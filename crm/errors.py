@@ -52,14 +52,16 @@ def conflict_page(message: str):
     for name, value in request.form.items(multi=True):
         if _NOT_SHOWN.search(name):
             continue
-        fields.append({"name": name, "label": _label(name), "value": value,
-                       "hidden": name == "version", "long": "\n" in value or len(value) > 80})
+        # the version, and ids chosen from a menu, travel hidden: nobody typed them
+        hidden = name == "version" or (name.endswith("_id") and value.isdigit())
+        fields.append({"name": name, "label": _label(name), "value": value, "hidden": hidden,
+                       "long": "\n" in value or len(value) > 80})
     back = None
     referrer = urlsplit(request.referrer or "")
     if referrer.path and (not referrer.netloc or referrer.netloc == request.host):
-        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        back = "/" + referrer.path.lstrip("/\\") + (f"?{referrer.query}" if referrer.query else "")
     return render_template("errors/conflict.html", status=409, message=message, fields=fields,
-                           action=request.full_path.rstrip("?"), back=back,
+                           action="/" + request.full_path.rstrip("?").lstrip("/\\"), back=back,
                            files=[f.filename for f in request.files.values() if f.filename])
 
 

@@ -199,3 +199,17 @@ def test_the_conflict_page_never_echoes_secrets(app, field):
     with app.test_request_context("/x", method="POST", data={field: "s3cret-value", "name": "kept"}):
         html = conflict_page("message")
     assert "s3cret-value" not in html and "kept" in html
+
+
+@pytest.mark.parametrize("path, referrer", [("//evil.example/x", "http://localhost//evil.example/y"),
+                                            ("/\\evil.example", "http://localhost/\\evil.example"),
+                                            ("/people/1/edit", "https://evil.example/people")])
+def test_the_conflict_page_only_links_within_the_site(app, path, referrer):
+    from crm.errors import conflict_page
+
+    with app.test_request_context(path, method="POST", data={"name": "kept", "organisation_id": "3"},
+                                  headers={"Referer": referrer}):
+        html = conflict_page("message")
+    assert 'action="//' not in html and 'href="//' not in html and "\\evil" not in html
+    assert "evil.example/people" not in html
+    assert 'type="hidden" name="organisation_id" value="3"' in html, "a chosen id travels hidden"
