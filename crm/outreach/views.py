@@ -103,6 +103,10 @@ def _health():
 
 # --- the partnership's outreach -------------------------------------------------------------
 
+#: Tasks per page of a partnership's outreach list (two years of a big partnership hold thousands).
+TASKS_PER_PAGE = 100
+
+
 @bp.route("/partnerships/<int:partnership_id>/outreach")
 def partnership_outreach(partnership_id: int):
     """A partnership's meetings and outreach tasks, with on time / at risk / late."""
@@ -112,8 +116,13 @@ def partnership_outreach(partnership_id: int):
     today = services.today_for(partnership)
     stmt = services.tasks_query([partnership.id], view=view, today=today,
                                 status=None if view == "all" else "open")
-    tasks = db.session.scalars(stmt.limit(500)).all()
-    context = _task_context(tasks, partnership.id, today)
+    page = request.args.get("page", 1, type=int)
+    page = page if 1 <= page <= 10**6 else 1
+    tasks = db.session.scalars(stmt.offset((page - 1) * TASKS_PER_PAGE).limit(TASKS_PER_PAGE + 1)).all()
+    context = _task_context(tasks[:TASKS_PER_PAGE], partnership.id, today)
+    context.update(task_pager={"has_next": len(tasks) > TASKS_PER_PAGE, "page": page,
+                               "endpoint": "outreach.partnership_outreach",
+                               "params": {"partnership_id": partnership.id, "view": view}})
     context.update(partnership=partnership, view=view, askers=asker_choices(partnership.id),
                    can_edit=can_edit_partnership(current_user, partnership.id),
                    can_act=can_act_on_tasks(current_user, partnership.id))

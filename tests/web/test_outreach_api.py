@@ -47,7 +47,7 @@ def test_creating_a_launch_meeting_lays_out_the_workbook_tasks(client, bearer, l
     created = _launch(client, headers, world, when)
     assert created.status_code == 201, created.json
     meeting_id = created.json["id"]
-    tasks = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json
+    tasks = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json["items"]
     mine = [t for t in tasks if t["meeting_id"] == meeting_id]
     assert {"id", "kind", "due", "status", "person_id", "owner_id"} <= set(mine[0])
     assert {t["kind"] for t in tasks} <= KINDS
@@ -65,7 +65,7 @@ def test_moving_the_meeting_moves_open_tasks_keeps_done_ones_and_duplicates_noth
     world = launch_world
     headers = bearer(world.users["convener_a"])
     meeting = _launch(client, headers, world, datetime(2027, 3, 18, 16, tzinfo=UTC)).json
-    tasks = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json
+    tasks = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json["items"]
     generated = [t for t in tasks if t["meeting_id"] == meeting["id"]]
     first_ask = next(t for t in generated if t["kind"] == "ask")
     done = client.patch(f"/api/v1/tasks/{first_ask['id']}", json={"status": "done", "outcome": "accepted"},
@@ -74,7 +74,7 @@ def test_moving_the_meeting_moves_open_tasks_keeps_done_ones_and_duplicates_noth
     moved = client.patch(f"/api/v1/meetings/{meeting['id']}",
                          json={"starts_at": "2027-04-01T16:00:00+00:00"}, headers=headers)
     assert moved.status_code == 200
-    after = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json
+    after = client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json["items"]
     by_id = {t["id"]: t for t in after}
     assert len(after) == len(tasks)
     assert by_id[first_ask["id"]]["due"] == first_ask["due"]  # done: stays
@@ -93,7 +93,7 @@ def test_ask_outcome_moves_the_pipeline_and_referred_creates_person_and_tie(clie
     world = launch_world
     headers = bearer(world.users["convener_a"])
     meeting = _launch(client, headers, world, datetime(2027, 3, 18, 16, tzinfo=UTC)).json
-    asks = [t for t in client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json
+    asks = [t for t in client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=headers).json["items"]
             if t["kind"] == "ask" and t["meeting_id"] == meeting["id"]]
     accepted = client.patch(f"/api/v1/tasks/{asks[0]['id']}", json={"status": "done", "outcome": "accepted"},
                             headers=headers)

@@ -141,3 +141,27 @@ def test_my_tasks_lists_the_asks_my_person_owns(client):
     sign_in(client, world.users["chair_a"])
     text = text_of(client.get("/tasks?view=all"))
     assert "Member Alpha" in text
+
+
+def test_a_long_task_list_comes_a_page_at_a_time_in_the_browser_and_the_api(client, db):
+    from datetime import date
+
+    from crm.accounts import services as accounts
+    from crm.outreach.views import TASKS_PER_PAGE
+
+    world = build_world()
+    db.session.add_all([Task(partnership_id=world.a.id, kind="thank_you", title=f"Thank #{i:03d}",
+                             due=date(2027, 1, 1) + timedelta(days=i)) for i in range(TASKS_PER_PAGE + 5)])
+    token = accounts.create_api_token(world.users["convener_a"], "test")
+    db.session.commit()
+    sign_in(client, world.users["convener_a"])
+    first = client.get(f"/partnerships/{world.a.id}/outreach?view=all")
+    assert first.status_code == 200 and "Thank #000" in text_of(first) and "Next" in text_of(first)
+    second = text_of(client.get(f"/partnerships/{world.a.id}/outreach?view=all&page=2"))
+    assert "Thank #104" in second and "Thank #000" not in second and "Previous" in second
+    assert client.get(f"/partnerships/{world.a.id}/outreach?page=x").status_code == 200
+    headers = {"Authorization": f"Bearer {token}"}
+    page = client.get(f"/api/v1/partnerships/{world.a.id}/tasks?per_page=50", headers=headers).json
+    assert len(page["items"]) == 50 and page["has_next"] and page["page"] == 1
+    rest = client.get(f"/api/v1/partnerships/{world.a.id}/tasks?per_page=200", headers=headers).json
+    assert not rest["has_next"] and {t["title"] for t in rest["items"]} >= {"Thank #000", "Thank #104"}
