@@ -307,7 +307,8 @@ def test_task_notes_and_outcomes_read_back_equal(api):
         if close:
             body.update(status=status, outcome=outcome)
         _ok(api.call("PATCH", f"/tasks/{task_id}", body), 200)
-        tasks = _ok(api.call("GET", f"/partnerships/{world.a.id}/tasks"), 200)
+        listed = _ok(api.call("GET", f"/partnerships/{world.a.id}/tasks?per_page=200"), 200)
+        tasks = listed["items"] if isinstance(listed, dict) else listed  # a page, or (before paging) a list
         (got,) = [t for t in tasks if t["id"] == task_id]
         assert got["notes"] == norm(notes), (notes, got["notes"])
         if close:
