@@ -10,6 +10,7 @@ a second and never re-scores everyone. Services flush; the caller commits.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -22,7 +23,6 @@ from crm import vocab
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
 from crm.extensions import db
 from crm.memory import gc_paused
-from crm.network.services import graph_version
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, PriorityChampion
 from crm.scoring.models import TraitAssessment
@@ -63,15 +63,21 @@ def scores_version(session=None) -> tuple:
 
 
 def ranking_version(partnership_id: int) -> tuple:
-    """What a partnership's ranking adds: memberships (graph version), decisions, the partnership."""
-    from crm.partnerships.models import Partnership
+    """What a partnership's ranking adds to the scores: its own memberships (how many, the
+    newest, the sum of their row versions, which every edit raises), its newest review decision
+    and the partnership row. Changes elsewhere in the region leave it alone."""
+    from crm.partnerships.models import Membership, Partnership
     from crm.scoring.models import ReviewDecision
 
-    rd, pa = ReviewDecision.__table__.c, Partnership.__table__.c
+    rd, pa, m = ReviewDecision.__table__.c, Partnership.__table__.c, Membership.__table__.c
+    mine = m.partnership_id == partnership_id
     row = db.session.execute(select(
+        select(func.count()).where(mine).scalar_subquery(),
+        select(func.max(m.id)).where(mine).scalar_subquery(),
+        select(func.sum(m.version)).where(mine).scalar_subquery(),
         select(func.max(rd.id)).where(rd.partnership_id == partnership_id).scalar_subquery(),
         select(pa.version).where(pa.id == partnership_id).scalar_subquery())).one()
-    return (graph_version(), *row)
+    return tuple(row)
 
 
 def cached(key, version, build):
@@ -120,6 +126,22 @@ class Snapshot:
     _explained: dict = field(default_factory=dict)
     #: (change id, its token) of the graph change log when built: where catching up starts
     position: tuple[int, int] = (0, 0)
+    #: this snapshot's number in the process, and the last few catch-ups that led to it, as
+    #: (number of the snapshot caught up from, people re-scored, people moved): what a ranking
+    #: built on an earlier snapshot needs to update itself instead of starting again
+    serial: int = field(default_factory=lambda: next(_serials))
+    lineage: tuple = ()
+
+    def changes_since(self, serial: int) -> tuple[frozenset, frozenset] | None:
+        """(people re-scored, people moved) since snapshot number `serial`, if recorded."""
+        if serial == self.serial:
+            return frozenset(), frozenset()
+        steps = [i for i, step in enumerate(self.lineage) if step[0] == serial]
+        if not steps:
+            return None
+        later = self.lineage[steps[0]:]
+        return (frozenset().union(*(step[1] for step in later)),
+                frozenset().union(*(step[2] for step in later)))
 
     def side(self, person_id: int) -> str | None:
         person = self.people.get(person_id)
@@ -233,6 +255,9 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
 
 #: Above this many people touched since the held snapshot, it is rebuilt rather than caught up.
 MAX_CATCH_UP_PEOPLE = 3_000
+#: How many catch-ups a snapshot remembers (rankings built on older ones start again).
+LINEAGE = 16
+_serials = itertools.count(1)
 _snapshot_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
@@ -315,7 +340,8 @@ def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
         quick = {pid: q for pid, q in held.quick.items() if pid not in touched}
         quick.update((pid, quick_score(f)) for pid, f in facts.items())
         explained = {pid: e for pid, e in held._explained.items() if pid not in touched}
-    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained), \
+    lineage = (held.lineage + ((held.serial, frozenset(touched), frozenset(moved)),))[-LINEAGE:]
+    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained, lineage=lineage), \
         f"caught up on {len(rows)} changes ({len(touched)} people re-scored)"
 
 

@@ -8,6 +8,7 @@ ranking is a dictionary lookup. `decide` records a review decision and moves the
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from crm.scoring.services import (
     Snapshot,
     cached,
     knows_ties,
+    last_built,
     ranking_version,
     scores_version,
     snapshot,
@@ -101,16 +103,7 @@ class Slate:
         self.snap, self.members, self._ties = snap, members, ties
         askers = {pid for pid, (role, stage) in members.items()
                   if role in vocab.ASKER_ROLES and stage != "declined" and snap.side(pid) == "employer"}
-        people, orgs = snap.people, snap.orgs
-        eligible = set()
-        for pid, (_name, _title, org_id) in people.items():
-            org = orgs.get(org_id) if org_id is not None else None
-            if org is None or org.side != "employer":
-                continue
-            member = members.get(pid)
-            if member is not None and (member[1] not in OPEN_STAGES or member[0] in vocab.ASKER_ROLES):
-                continue
-            eligible.add(pid)
+        eligible = {pid for pid in snap.people if self._eligible(pid)}
         # the askers' neighbourhood, two ties deep: all reachability needs
         adj: dict[int, list[tuple[int, int]]] = {}
         for a, b, strength in ties(askers):
@@ -118,20 +111,55 @@ class Slate:
         first = {b for a in askers for b, _s in adj.get(a, ())} - askers
         for a, b, strength in ties(first):
             adj.setdefault(a, []).append((b, strength))
+        self.askers, self.first = frozenset(askers), frozenset(first)
+        #: everyone within two ties of an asker: whose side, name or ties can change a path
+        self.area = self.askers | self.first | {b for a in first for b, _s in adj.get(a, ())}
         self.paths = reachability(adj, askers, _SideView(snap), snap.name, targets=eligible)
         self.team = {pid for pid, (role, stage) in members.items()
                      if stage in TEAM_STAGES or role in vocab.ASKER_ROLES}
         self._sector, self._counties = _norm(sector), {_norm(c) for c in counties}
         self._fit: dict[int | None, tuple[float, list[str]]] = {}
-        quick, paths = snap.quick, self.paths
-        values = {}
-        for pid in eligible:
-            fit = self.fit(people[pid][2])[0]
-            values[pid] = round(quick[pid].overall * fit * _reach_factor(paths.get(pid)), 1)
-        self.values = values
-        self.order = sorted(eligible, key=lambda pid: (-values[pid], -quick[pid].overall,
-                                                       -quick[pid].confidence, pid))
+        self.values = {pid: self._value(pid) for pid in eligible}
+        self._sort()
         self._built: dict[int, Suggestion] = {}
+
+    def _eligible(self, pid: int) -> bool:
+        """An employer-side person not yet decided on (members only while candidate/suggested)."""
+        if self.snap.side(pid) != "employer" or pid not in self.snap.quick:
+            return False
+        member = self.members.get(pid)
+        return member is None or (member[1] in OPEN_STAGES and member[0] not in vocab.ASKER_ROLES)
+
+    def _value(self, pid: int) -> float:
+        fit = self.fit(self.snap.people[pid][2])[0]
+        return round(self.snap.quick[pid].overall * fit * _reach_factor(self.paths.get(pid)), 1)
+
+    def _sort(self) -> None:
+        values, quick = self.values, self.snap.quick
+        self.order = sorted(values, key=lambda pid: (-values[pid], -quick[pid].overall,
+                                                     -quick[pid].confidence, pid))
+
+    def updated(self, snap: Snapshot) -> Slate | None:
+        """This ranking on a newer snapshot of the same contact base, re-valuing only the
+        people re-scored since; None when the change reaches the askers' neighbourhood (who can
+        reach whom may differ) or moved someone within two ties of them (a side or name on a
+        path, or someone newly eligible who may be reachable)."""
+        changes = snap.changes_since(self.snap.serial)
+        if changes is None:
+            return None
+        touched, moved = changes
+        if touched & (self.askers | self.first) or moved & self.area:
+            return None
+        new = copy.copy(self)
+        new.snap, new._fit = snap, {}
+        new.values = dict(self.values)
+        for pid in touched:
+            new.values.pop(pid, None)
+            if pid in snap.people and new._eligible(pid):
+                new.values[pid] = new._value(pid)
+        new._sort()
+        new._built = {pid: s for pid, s in self._built.items() if pid not in touched}
+        return new
 
     def fit(self, org_id: int | None) -> tuple[float, list[str]]:
         if org_id not in self._fit:
@@ -192,8 +220,16 @@ def slate_of(partnership: Partnership) -> Slate:
 
     def build() -> Slate:
         snap = snapshot(version[0])
+        earlier = last_built(("slate", partnership.id))
+        if earlier is not None and earlier.ranking == version[1]:  # same team: update in place
+            updated = earlier.updated(snap)
+            if updated is not None:
+                updated.ranking = version[1]
+                return updated
         with gc_paused():
-            return Slate(snap, partnership_members(partnership.id), partnership.sector, partnership.counties)
+            slate = Slate(snap, partnership_members(partnership.id), partnership.sector, partnership.counties)
+        slate.ranking = version[1]
+        return slate
 
     return cached(("slate", partnership.id), version, build)
 

@@ -64,3 +64,39 @@ def test_snapshot_catches_up_on_each_kind_of_change(db, make_org, make_person, m
     assert bob.id not in snap.facts and all(ids is not None for ids in builds)
     _equal_to_a_rebuild(snap)
     assert services.snapshot() is snap  # nothing changed: the same object
+
+
+def test_a_ranking_updates_itself_after_edits_away_from_its_team(db, make_org, make_person,
+                                                                 make_partnership, add_member):
+    from crm.scoring import suggestions
+
+    services.clear_cache()
+    acme = make_org("Acme", sector="Advanced Manufacturing")
+    beta = make_org("Beta", sector="Advanced Manufacturing")
+    chair, friend = make_person("Chair", acme, title="CEO"), make_person("Friend", beta)
+    far, farther = make_person("Far", beta), make_person("Farther", beta, title="Owner")
+    partnership = make_partnership("Region X")
+    add_member(partnership, chair, "chair", "champion")
+    contacts.add_tie("knows", chair.id, friend.id, 3)
+    db.session.commit()
+
+    def fresh():
+        snap = services.snapshot()
+        return suggestions.Slate(snap, suggestions.partnership_members(partnership.id),
+                                 partnership.sector, partnership.counties)
+
+    first = suggestions.slate_of(partnership)
+    contacts.add_tie("knows", far.id, farther.id, 2)  # away from the chair and their friends
+    services.add_assessment(farther, "community", 3, "food bank chair", None)
+    db.session.commit()
+    second = suggestions.slate_of(partnership)
+    assert second is not first and second.paths is first.paths  # updated, not rebuilt
+    rebuilt = fresh()
+    assert second.values == rebuilt.values and second.order == rebuilt.order
+
+    contacts.add_tie("knows", friend.id, far.id, 2)  # now within the chair's reach: rebuilt
+    db.session.commit()
+    third = suggestions.slate_of(partnership)
+    assert third.paths is not second.paths and far.id in third.paths
+    rebuilt = fresh()
+    assert third.values == rebuilt.values and third.order == rebuilt.order
