@@ -85,12 +85,19 @@ def verify_sign_in(email: str, password: str) -> VerifiedSignIn | None:
     return VerifiedSignIn(user_id, password_hash, rehashed(password_hash, password))
 
 
-def record_sign_in(verified: VerifiedSignIn) -> User | None:
+def record_sign_in(verified: VerifiedSignIn, password: str) -> User | None:
     """The write step of sign-in: last login time and any rehash. None if the account changed
-    (password, deactivation) between verifying and now: the sign-in is then refused."""
+    (password, deactivation) between verifying and now: the sign-in is then refused. When only
+    the hash changed meanwhile (another sign-in of the same account upgraded it), the password
+    is checked against the new hash: the rare race pays one hash under the lock, and several
+    browsers signing in at once are not refused."""
     user = db.session.get(User, verified.user_id)
-    if user is None or not user.active or user.password_hash != verified.password_hash:
+    if user is None or not user.active:
         return None
+    if user.password_hash != verified.password_hash:
+        if not password_matches(user.password_hash, password):
+            return None
+        verified = VerifiedSignIn(user.id, user.password_hash, None)
     user.last_login_at = utcnow()
     if verified.new_hash:
         user.password_hash = verified.new_hash  # same password: sessions stay valid

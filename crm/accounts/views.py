@@ -60,7 +60,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         verified = services.verify_sign_in(form.email.data, form.password.data)
-        user = services.record_sign_in(verified) if verified else None
+        user = services.record_sign_in(verified, form.password.data) if verified else None
         if user is not None:
             login_user(user, remember=form.remember.data)
             db.session.commit()

@@ -36,6 +36,7 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
     page.get_by_placeholder("e.g. same Rotary club").fill("Rotary")
     page.get_by_role("button", name="Add tie").click()
     page.get_by_text("Recorded: Ann Lee knows Bo Park.").wait_for()
+    _settled(page)
     assert page.get_by_label("Find a person").input_value() == ""  # the form was reset
 
     page.get_by_label("Find a person").fill("carl")
@@ -43,6 +44,7 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
     page.locator("#tie-form select[name=kind]").select_option("referred")
     page.get_by_role("button", name="Add tie").click()
     page.get_by_text("Recorded: Ann Lee referred Carla Diaz.").wait_for()
+    _settled(page)  # the swapped-in form listens for typing once htmx has processed it
 
     page.get_by_label("Find a person").fill("bo p")
     page.get_by_label("Bo Park").check()
@@ -56,3 +58,9 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
     db.session.rollback()  # see what the server committed
     assert db.session.scalar(select(func.count(Tie.id))) == 2
     assert page.errors == []
+
+
+def _settled(page):
+    """Wait until htmx has finished swapping and settling (no request or settle in flight)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    page.wait_for_timeout(50)
