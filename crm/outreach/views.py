@@ -41,16 +41,16 @@ def _back(default: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
-def _members(partnership_id: int) -> list[Membership]:
-    return db.session.scalars(
-        select(Membership).where(Membership.partnership_id == partnership_id)
-        .options(selectinload(Membership.person).selectinload(Person.organisation))
-        .order_by(Membership.id)).all()
+#: Roles offered as askers: chairs and champions, and (with a reason) conveners and partners.
+ASKER_CHOICE_ROLES = (*vocab.ASKER_ROLES, "convener", "community_partner")
 
 
 def asker_choices(partnership_id: int) -> list[dict]:
     """Members who may make an ask: employer chairs and champions first, then everyone else."""
-    members = _members(partnership_id)
+    members = db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership_id,
+                                 Membership.role.in_(ASKER_CHOICE_ROLES))
+        .options(selectinload(Membership.person).selectinload(Person.organisation))).all()
     rank = {r: i for i, r in enumerate(vocab.ASKER_ROLES)}
 
     def key(m):
@@ -59,8 +59,7 @@ def asker_choices(partnership_id: int) -> list[dict]:
     return [{"id": m.person_id, "name": m.person.name, "role": vocab.label(vocab.ROLES, m.role),
              "employer": services.is_employer_side(m.person),
              "org": m.person.organisation.name if m.person.organisation else ""}
-            for m in sorted(members, key=key) if m.role in vocab.ASKER_ROLES or m.role == "convener"
-            or m.role == "community_partner"]
+            for m in sorted(members, key=key)]
 
 
 def _task_context(tasks, partnership_id=None, today=None) -> dict:
