@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
+from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -254,11 +255,25 @@ class PersonPatch(Body):
     name: str = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=200)
     organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    email: EmailStr | None = Field(default=None, max_length=320)
+    email: str | None = Field(default=None, max_length=320, json_schema_extra={"format": "email"})
     phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
     notes: str | None = Text
     tags: list[str] = Field(default=None, max_length=50)
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str | None) -> str | None:
+        """A valid address, kept as typed (the service lower-cases it), as the web form does:
+        email_validator's own normal form would turn an `xn--` domain into Unicode, so what
+        was sent would not read back."""
+        if value is None or not value.strip():
+            return None
+        try:
+            validate_email(value.strip(), check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValueError(f"not a valid email address: {error}") from None
+        return value.strip()
 
 
 class PersonIn(PersonPatch):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.accounts.access import get_partnership_or_404, limit_partnerships, require_admin, require_staff
@@ -43,16 +43,27 @@ def new():
     return render_template("partnerships/form.html", form=form)
 
 
+#: Members per page of the partnership page (each row carries its role and stage form; a
+#: state-wide partnership can hold several hundred members: the pipeline board shows them all).
+MEMBERS_PER_PAGE = 100
+
+
 @bp.route("/partnerships/<int:partnership_id>")
 def detail(partnership_id: int):
     """A partnership: its members by role and stage, its priority areas."""
     partnership = get_partnership_or_404(partnership_id)
+    page = request.args.get("page", 1, type=int)
+    page = page if 1 <= page <= 10**6 else 1
+    mine = Membership.partnership_id == partnership.id
+    total = db.session.scalar(select(func.count()).select_from(Membership).where(mine))
     members = db.session.scalars(
-        select(Membership).where(Membership.partnership_id == partnership.id)
+        select(Membership).where(mine)
         .join(Person).options(selectinload(Membership.person).selectinload(Person.organisation))
-        .order_by(Membership.role, Person.name_key)
+        .order_by(Membership.role, Person.name_key, Membership.id)
+        .offset((page - 1) * MEMBERS_PER_PAGE).limit(MEMBERS_PER_PAGE)
     ).all()
     return render_template("partnerships/detail.html", partnership=partnership, members=members,
+                           member_total=total, page=page, has_next=page * MEMBERS_PER_PAGE < total,
                            member_form=MemberForm(), stage_form=StageForm())
 
 

@@ -163,3 +163,13 @@ def test_nul_characters_and_ids_beyond_the_database_are_refused_not_500(client, 
     assert huge.status_code == 400
     blank = client.patch(f"/api/v1/people/{world.person_a.id}", json={"name": "\x1c"}, headers=h)
     assert blank.status_code == 400
+
+
+def test_an_email_reads_back_as_sent_and_a_bad_one_is_refused(client, as_, world):
+    h = as_("convener_a")
+    for email in ("0@a.xn--11b4c3d", "Zoë@Exämple.org"):  # an IDNA domain stays as typed (lower-cased)
+        made = client.post("/api/v1/people", json={"name": "Idn", "email": email}, headers=h)
+        assert made.status_code == 201 and made.json["email"] == email.lower()
+        assert client.get(f"/api/v1/people/{made.json['id']}", headers=h).json["email"] == email.lower()
+    bad = client.post("/api/v1/people", json={"name": "Bad", "email": "not an address"}, headers=h)
+    assert bad.status_code == 400 and "email" in bad.json["error"]["fields"]

@@ -63,3 +63,21 @@ def test_partnership_page_includes_the_readiness_panel_and_links(client):
     page = client.get(f"/partnerships/{world.a.id}").get_data(as_text=True)
     assert f"/partnerships/{world.a.id}/readiness" in page
     assert f"/partnerships/{world.a.id}/review" in page and f"/partnerships/{world.a.id}/pipeline" in page
+
+
+def test_the_partnership_page_lists_members_a_page_at_a_time(client, db):
+    from crm.partnerships.views import MEMBERS_PER_PAGE
+
+    world = build_world()
+    before = len(world.a.memberships)
+    for i in range(MEMBERS_PER_PAGE + 3):
+        person = contacts.save_person(None, {"name": f"Zed Member {i:03d}"})
+        partnerships.add_member(world.a, person.id, "member", "candidate")
+    db.session.commit()
+    sign_in(client, world.users["convener_a"])
+    first = text_of(client.get(f"/partnerships/{world.a.id}"))
+    assert f"Members ({before + MEMBERS_PER_PAGE + 3})" in first and "Next" in first
+    assert "Zed Member 102" not in first  # ordered by role, then name: the last ones are on page 2
+    second = text_of(client.get(f"/partnerships/{world.a.id}?page=2"))
+    assert "Zed Member 102" in second and "Previous" in second
+    assert client.get(f"/partnerships/{world.a.id}?page=-4").status_code == 200
