@@ -56,10 +56,12 @@ def conflict_page(message: str):
         hidden = name == "version" or (name.endswith("_id") and value.isdigit())
         fields.append({"name": name, "label": _label(name), "value": value, "hidden": hidden,
                        "long": "\n" in value or len(value) > 80})
+    from crm.accounts.views import safe_next
+
     back = None
     referrer = urlsplit(request.referrer or "")
     if referrer.path and (not referrer.netloc or referrer.netloc == request.host):
-        back = "/" + referrer.path.lstrip("/\\") + (f"?{referrer.query}" if referrer.query else "")
+        back = safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
     return render_template("errors/conflict.html", status=409, message=message, fields=fields,
                            action="/" + request.full_path.rstrip("?").lstrip("/\\"), back=back,
                            files=[f.filename for f in request.files.values() if f.filename])

@@ -17,16 +17,18 @@ implicit BEGIN is switched off and we emit ours), which also makes SAVEPOINTs be
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-#: Set while a cache fills itself on a session of its own (crm.network.services.committed_session):
+#: Set while a session of its own reads (committed_session, below), e.g. a cache filling itself:
 #: that session only reads, whatever the request's method, and must never wait for the write lock
 #: the request's own session may be holding.
 reading_only: ContextVar[bool] = ContextVar("sqlite_reading_only", default=False)
@@ -37,6 +39,24 @@ def begin_statement() -> str:
     if has_request_context() and request.method not in SAFE_METHODS and not reading_only.get():
         return "BEGIN IMMEDIATE"
     return "BEGIN"
+
+
+@contextmanager
+def committed_session():
+    """A short session of its own that only reads: for filling caches (which must only ever hold
+    committed rows, never what the current request has flushed and may still roll back) and for
+    reads that must not wait for, or take, the write lock the request's own session holds (the
+    stored password hash at sign-in). On SQLite it begins DEFERRED whatever the request's method;
+    on other databases it is simply a separate session."""
+    from crm.extensions import db
+
+    session = Session(db.engine)
+    reset = reading_only.set(True)
+    try:
+        yield session
+    finally:
+        session.close()
+        reading_only.reset(reset)
 
 
 def use_immediate_writes(engine: Engine) -> None:

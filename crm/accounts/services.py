@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from crm import vocab
 from crm.accounts.models import ApiToken, PartnershipAccess, User, new_secret, password_matches, rehashed, token_digest
 from crm.extensions import db
+from crm.sqlite import committed_session
 from crm.timeutil import utcnow
 
 
@@ -46,25 +47,10 @@ class VerifiedSignIn:
 
 
 def _read(statement) -> list[tuple]:
-    """Rows of a SELECT read without taking SQLite's write lock. On SQLite the pool's DBAPI
-    connection is in autocommit mode (crm/sqlite.py emits BEGIN itself), so the bare SELECT is
-    its own short read snapshot and the request's session stays without a transaction. Other
-    databases have no database-wide write lock, so the request's session reads as usual."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return [tuple(row) for row in db.session.execute(statement)]
-    compiled = statement.compile(dialect=engine.dialect)
-    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        try:
-            cursor.execute(str(compiled), params)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-    finally:
-        raw.close()
+    """Rows of a SELECT read on a short session of its own (crm/sqlite.py committed_session:
+    DEFERRED on SQLite), so the request's session takes no transaction, and no write lock, yet."""
+    with committed_session() as session:
+        return [tuple(row) for row in session.execute(statement)]
 
 
 def any_user_without_lock() -> bool:

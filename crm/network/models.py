@@ -91,8 +91,9 @@ class GraphChange(db.Model):
         return f"<GraphChange {self.id} {self.kind} {self.a} {self.b}>"
 
 
-def bump(session: Session) -> int:
-    """Give the graph a new version, on the session's connection (commits with the change)."""
+def bump(session: Session, row: int = _ROW_ID) -> int:
+    """Give the graph (or another consumer's row, see crm/scoring/models.py) a new version, on
+    the session's connection (commits with the change)."""
     connection = session.connection()
     table = GraphVersion.__table__
     value = secrets.randbits(52) + 1
@@ -100,7 +101,7 @@ def bump(session: Session) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(id=_ROW_ID, value=value)
+    stmt = insert(table).values(id=row, value=value)
     connection.execute(stmt.on_conflict_do_update(index_elements=[table.c.id],
                                                   set_={"value": value}))
     return value
@@ -122,8 +123,8 @@ def log_changes(session: Session, changes: list[tuple[str, int | None, int | Non
     now = utcnow()
     connection.execute(table.insert(), [{"version": token, "kind": k, "a": a, "b": b, "at": now}
                                         for k, a, b in set(changes)])
-    newest = connection.execute(select(func.max(table.c.id))).scalar() or 0
-    if newest % _PRUNE_EVERY < len(changes):  # now and then: keep the log short
+    if secrets.randbelow(_PRUNE_EVERY) < len(changes):  # about once per _PRUNE_EVERY changes
+        newest = connection.execute(select(func.max(table.c.id))).scalar() or 0
         connection.execute(table.delete().where(table.c.id <= newest - KEEP_CHANGES))
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextlib import contextmanager
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session
 
 from crm import vocab
 from crm.contacts.models import Person
@@ -24,6 +22,7 @@ from crm.network import paths as pure_paths
 from crm.network.graph import Changes, Network, apply_changes, build_network, fingerprint
 from crm.network.paths import IntroPath
 from crm.scoring.models import TraitAssessment
+from crm.sqlite import committed_session
 
 __all__ = ["IntroPath", "intro_paths", "best_asker", "graph_version", "region_network",
            "partnership_network"]
@@ -71,21 +70,6 @@ def load_network(session=None) -> Network:
     memberships = _rows("SELECT partnership_id, person_id, role, stage FROM memberships", session)
     return build_network(people, organisations, (), memberships, _load_scores(None, session),
                          knows=knows, referrals=referrals)
-
-
-@contextmanager
-def committed_session():
-    """A short session of its own, for filling caches: they only ever hold committed rows,
-    never what the current request has flushed and may still roll back."""
-    from crm.sqlite import reading_only
-
-    session = Session(db.engine)
-    reset = reading_only.set(True)
-    try:
-        yield session
-    finally:
-        session.close()
-        reading_only.reset(reset)
 
 
 def region_network(version: int | None = None) -> Network:
@@ -140,7 +124,7 @@ def load_changes(session, rows: list[tuple], network: Network) -> Changes:
     changes = Changes()
     people = {a for a, _b in wanted["people"]}
     present = {row[0]: (row[1], row[2]) for row in session.execute(select(p.id, p.name, p.organisation_id).where(
-        p.id.in_(people or [-1]), p.merged_into_id.is_(None), p.archived_at.is_(None)))}
+        p.id.in_(people), p.merged_into_id.is_(None), p.archived_at.is_(None)))} if people else {}
     changes.people = {pid: present.get(pid) for pid in people}
     arrived = {pid for pid in present if pid not in network.nodes}
     if wanted["organisations"]:

@@ -37,8 +37,9 @@ def _local_to_utc(value, tz_name):
 
 
 def _back(default: str):
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    from crm.accounts.views import safe_next
+
+    return redirect(safe_next(request.form.get("next")) or default)
 
 
 #: Roles offered as askers: chairs and champions, and (with a reason) conveners and partners.

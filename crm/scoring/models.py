@@ -3,7 +3,6 @@ and the chairs' review decisions on suggested invitees."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, event
@@ -85,18 +84,10 @@ SCORING_VERSION_ROW = 2
 
 def bump_scoring_version(session: Session) -> None:
     """Give the scoring inputs a new version on the session's connection (commits with the
-    change, seen by every process): the same mechanism as the network's graph version."""
-    from crm.network.models import GraphVersion
+    change, seen by every process): the network's version mechanism, on its own row."""
+    from crm.network.models import bump
 
-    connection = session.connection()
-    table = GraphVersion.__table__
-    value = secrets.randbits(52) + 1
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    connection.execute(insert(table).values(id=SCORING_VERSION_ROW, value=value)
-                       .on_conflict_do_update(index_elements=[table.c.id], set_={"value": value}))
+    bump(session, SCORING_VERSION_ROW)
 
 
 def _touches_scores(objects) -> bool:

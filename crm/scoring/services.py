@@ -28,6 +28,7 @@ from crm.partnerships.models import Invitation, PriorityChampion
 from crm.scoring.models import TraitAssessment
 from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals, tie_signals_fast
 from crm.scoring.traits import PersonScore, QuickScore, quick_score, score_person
+from crm.sqlite import committed_session
 
 
 class ScoringError(ValueError):
@@ -268,7 +269,6 @@ def snapshot(version: tuple | None = None) -> Snapshot:
     people tied to them) are re-scored; everyone else is carried over. A full build happens on
     first use, after a bulk change, or when too much changed."""
     from crm.network import models as change_log
-    from crm.network.services import committed_session
 
     version = scores_version() if version is None else version
     warm = peek("snapshot", version)
@@ -333,13 +333,14 @@ def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
         return None, f"{len(touched)} people touched"
     with gc_paused():
         people, all_orgs, facts = load_facts(touched, employers_only=True, session=session)
-        kept_people = {pid: row for pid, row in held.people.items() if pid not in touched}
+        kept_people, kept_facts, quick, explained = (
+            dict(held.people), dict(held.facts), dict(held.quick), dict(held._explained))
+        for pid in touched:
+            for kept in (kept_people, kept_facts, quick, explained):
+                kept.pop(pid, None)
         kept_people.update(people)
-        kept_facts = {pid: f for pid, f in held.facts.items() if pid not in touched}
         kept_facts.update(facts)
-        quick = {pid: q for pid, q in held.quick.items() if pid not in touched}
         quick.update((pid, quick_score(f)) for pid, f in facts.items())
-        explained = {pid: e for pid, e in held._explained.items() if pid not in touched}
     lineage = (held.lineage + ((held.serial, frozenset(touched), frozenset(moved)),))[-LINEAGE:]
     return Snapshot(kept_people, all_orgs, kept_facts, quick, explained, lineage=lineage), \
         f"caught up on {len(rows)} changes ({len(touched)} people re-scored)"
