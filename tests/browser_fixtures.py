@@ -1,6 +1,10 @@
 """Browser fixtures, loaded for the whole suite by tests/conftest.py (one Chromium per session):
 the app served on a free loopback port in a thread, and Playwright driving Debian's Chromium.
-Skipped with a reason where Chromium is missing (failing in CI)."""
+Skipped with a reason where Chromium is missing (failing in CI). `sign_in_page` signs a page in
+through the real login form.
+
+The live server commits in its own sessions: read what it wrote with the `committed` fixture
+(`committed().scalar(...)`), see tests/README.md."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from werkzeug.serving import make_server
 
 from crm import create_app
 from tests.conftest import IN_CI, base_config
+from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "test-artifacts")
@@ -48,9 +53,10 @@ def browser():
 
 
 @pytest.fixture
-def live_server(app, database_url):
-    """The app (sharing the test database) served on 127.0.0.1 in a background thread."""
-    served = create_app(base_config(database_url, WTF_CSRF_ENABLED=True, **getattr(app, "_extra", {})))
+def live_server(app, database_url, app_config):
+    """The app (sharing the test database, with the module's `app_config`) served on 127.0.0.1
+    in a background thread, CSRF protection on as in production."""
+    served = create_app(base_config(database_url, **{**app_config, "WTF_CSRF_ENABLED": True}))
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -82,3 +88,12 @@ def page(browser, live_server, request):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def sign_in_page(page, live_server: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait for the dashboard."""
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Your partnerships").wait_for()

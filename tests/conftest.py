@@ -1,7 +1,10 @@
-"""Shared fixtures: `app`, `client`, `runner`, `auth`, `db` and small factories.
+"""Shared fixtures: `app`, `client`, `runner`, `auth`, `db`, small factories (`make_user`,
+`make_org`, `make_person`, `make_partnership`, `add_member`), the two-partnership `world`,
+`bearer` API headers, a real `smtp` server and `committed` (read what other sessions committed).
 
 The database is SQLite (a file per test session) unless CRM_TEST_DATABASE_URL points at
 PostgreSQL; the schema is created once per session and every table is emptied after each test.
+How the pieces fit, and what goes where: `tests/README.md`.
 """
 
 from __future__ import annotations
@@ -9,15 +12,23 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import re
 
 import pytest
+from argon2 import PasswordHasher
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from crm import create_app
+from crm.accounts import models as account_models
+from crm.accounts import services as accounts
+from crm.contacts import services as contacts
 from crm.extensions import db as _db
+from crm.partnerships import services as partnerships
+from tests.helpers import PASSWORD, read_committed, text_of  # noqa: F401 - text_of: older imports
+from tests.web.smtp_fixture import TestSmtpServer
+from tests.web.world import build_world
 
 #: browser fixtures (`browser`, `live_server`, `page`) for every directory: one Chromium per session
 pytest_plugins = ["tests.browser_fixtures"]
@@ -50,14 +61,10 @@ def _drop_postgres(url: str) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """Argon2 at its cheapest: the tests check behaviour, not the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from crm.accounts import models
-
-    original = models._hasher
-    models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    original = account_models._hasher
+    account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    models._hasher = original
+    account_models._hasher = original
 
 
 @pytest.fixture(scope="session")
@@ -111,8 +118,10 @@ def app_config():
 
 @contextlib.contextmanager
 def app_context_then_empty(database_url: str, **config):
-    """An app for tests, inside its app context; every table is emptied when it closes."""
+    """An app for tests, inside its app context, its test client an `IsolatedClient`; every
+    table is emptied when it closes."""
     app = create_app(base_config(database_url, **config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.rollback()
@@ -135,24 +144,31 @@ def db(app):
 
 class IsolatedClient(FlaskClient):
     """Runs each request outside the test's app context, as a real server would: a fresh
-    `g`, a fresh database session and no leftover signed-in user between requests."""
+    `g`, a fresh database session and no leftover signed-in user between requests.
+
+    And the test reads what the request committed: before a request the test's session must
+    hold no uncommitted changes (the request could not see them: the test fails saying so);
+    after it, the test's transaction ends (`tests.helpers.read_committed`), so what the test
+    reads next, objects it loaded before included, is what the request left in the database."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        in_test = has_app_context()  # False inside a request: a redirect being followed
+        if in_test:
+            read_committed(before="a request")
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if in_test:
+            read_committed(before="reading what the request committed")
+        return response
 
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-PASSWORD = "correct horse battery"
 
 
 class AuthActions:
@@ -174,12 +190,18 @@ def auth(client):
 
 
 @pytest.fixture
-def make_user(db):
-    from crm.accounts import services
+def committed(db):
+    """`committed()` ends the test's transaction and returns its session, to read what another
+    writer committed: the live server of a browser test, a scheduler job, a thread or a process.
+    (After a request of the test client this is already done.)"""
+    return read_committed
 
+
+@pytest.fixture
+def make_user(db):
     def make(email="user@example.org", role="convener", partnerships=(), person=None,
              password=PASSWORD):
-        user = services.create_user(email, password, role, name=email.split("@")[0],
+        user = accounts.create_user(email, password, role, name=email.split("@")[0],
                                     partnership_ids=[p.id for p in partnerships],
                                     person_id=person.id if person else None)
         db.session.commit()
@@ -190,12 +212,10 @@ def make_user(db):
 
 @pytest.fixture
 def make_org(db):
-    from crm.contacts import services
-
     counter = iter(range(1, 10**6))
 
     def make(name=None, kind="employer", **fields):
-        org = services.save_organisation(None, {"name": name or f"Org {next(counter)}", "kind": kind,
+        org = contacts.save_organisation(None, {"name": name or f"Org {next(counter)}", "kind": kind,
                                                 **fields})
         db.session.commit()
         return org
@@ -204,13 +224,11 @@ def make_org(db):
 
 
 @pytest.fixture
-def make_person(db, make_org):
-    from crm.contacts import services
-
+def make_person(db):
     counter = iter(range(1, 10**6))
 
     def make(name=None, org=None, **fields):
-        person = services.save_person(None, {"name": name or f"Person {next(counter)}",
+        person = contacts.save_person(None, {"name": name or f"Person {next(counter)}",
                                              "organisation_id": org.id if org else None, **fields})
         db.session.commit()
         return person
@@ -220,12 +238,10 @@ def make_person(db, make_org):
 
 @pytest.fixture
 def make_partnership(db):
-    from crm.partnerships import services
-
     counter = iter(range(1, 10**6))
 
     def make(name=None, sector="Advanced Manufacturing", **fields):
-        partnership = services.create_partnership(name or f"Partnership {next(counter)}", sector,
+        partnership = partnerships.create_partnership(name or f"Partnership {next(counter)}", sector,
                                                   **fields)
         db.session.commit()
         return partnership
@@ -235,16 +251,36 @@ def make_partnership(db):
 
 @pytest.fixture
 def add_member(db):
-    from crm.partnerships import services
-
     def add(partnership, person, role="member", stage="candidate"):
-        membership = services.add_member(partnership, person.id, role, stage)
+        membership = partnerships.add_member(partnership, person.id, role, stage)
         db.session.commit()
         return membership
 
     return add
 
 
-def text_of(response) -> str:
-    """A response body with tags removed, for asserting what a person reads."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+@pytest.fixture
+def world(db):
+    """Partnerships A and B, their people and one user of each role (`tests/web/world.py`)."""
+    return build_world()
+
+
+@pytest.fixture
+def bearer(db):
+    """`bearer(user)`: the headers of an API request with a new token of that user."""
+
+    def headers(user) -> dict:
+        token = accounts.create_api_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free port, which a test may stop and start again."""
+    server = TestSmtpServer()
+    server.start()
+    yield server
+    server.stop()

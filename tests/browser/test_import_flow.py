@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.browser_fixtures import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +15,6 @@ MESSY = ("\ufeffFull name;Company;E-mail;Job title\n"
          "Ann Lee;Acme Tools;;Owner\n"
          "Bo Park;Beta Clinic;not-an-email;President\n"
          + "".join(f"Person {i};Org {i % 7};p{i}@x.example;Owner\n" for i in range(40)))
-
-
-def _login(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Your partnerships").wait_for()
 
 
 def _upload(page, live_server, text):
@@ -37,23 +29,20 @@ def _upload(page, live_server, text):
     page.get_by_role("heading", name="Preview: contacts.csv").wait_for()
 
 
-def test_import_preview_confirm_fix_and_reimport_without_duplicates(page, live_server, make_user, db):
+def test_import_preview_confirm_fix_and_reimport_without_duplicates(page, live_server, make_user, committed):
     from crm.contacts.models import Person
 
     make_user("conv@example.org", "convener")
-    _login(page, live_server, "conv@example.org")
+    sign_in_page(page, live_server, "conv@example.org")
     _upload(page, live_server, MESSY)
     body = page.locator("main").inner_text()
     assert "row 4: column email: 'not-an-email' is not an email address" in body
     assert "42 to create" in body
-    assert db.session.scalar(select(func.count(Person.id))) == 0  # nothing written yet
-    db.session.rollback()  # end the test's snapshot before the server writes
+    assert committed().scalar(select(func.count(Person.id))) == 0  # nothing written yet
     page.get_by_role("button", name="Confirm: import 42 new and 0 updated").click()
     page.get_by_text("Import finished.").wait_for()
     assert "42 created" in page.locator("#import-run").inner_text()
-    db.session.rollback()
-    assert db.session.scalar(select(func.count(Person.id))) == 42
-    db.session.rollback()
+    assert committed().scalar(select(func.count(Person.id))) == 42
 
     _upload(page, live_server, MESSY.replace("not-an-email", "bo@beta.example"))
     body = page.locator("main").inner_text()
@@ -61,18 +50,17 @@ def test_import_preview_confirm_fix_and_reimport_without_duplicates(page, live_s
     page.screenshot(path="test-artifacts/import_second_preview.png", full_page=True)
     page.get_by_role("button", name="Confirm: import 1 new and 0 updated").click()
     page.get_by_text("Import finished.").wait_for()
-    db.session.rollback()
-    assert db.session.scalar(select(func.count(Person.id))) == 43
+    assert committed().scalar(select(func.count(Person.id))) == 43
     page.goto(live_server + "/people?q=acme")
     assert page.get_by_role("link", name="José Núñez").is_visible()
     assert page.errors == []
 
 
-def test_imported_duplicates_are_merged_and_the_merge_undone(page, live_server, make_user, db):
+def test_imported_duplicates_are_merged_and_the_merge_undone(page, live_server, make_user, committed):
     from crm.contacts.models import Person
 
     make_user("conv@example.org", "convener")
-    _login(page, live_server, "conv@example.org")
+    sign_in_page(page, live_server, "conv@example.org")
     _upload(page, live_server, "Full name;Company;E-mail;Job title\n"
                                "Ann Lee;Acme Tools;ann@acme.example;CEO\n"
                                "Anne Lee;Acme Tools;;\n"
@@ -85,18 +73,14 @@ def test_imported_duplicates_are_merged_and_the_merge_undone(page, live_server, 
     assert "Ann Lee" in row.inner_text() and "Anne Lee" in row.inner_text()
     # the merge button asks for confirmation; the test fixture dismisses dialogs, so skip it
     page.evaluate("document.querySelectorAll('form[data-confirm]').forEach(f => f.removeAttribute('data-confirm'))")
-    keep_id = db.session.scalar(select(Person.id).where(Person.name == "Ann Lee"))
-    db.session.rollback()  # end the test's read transaction before the server writes
+    keep_id = committed().scalar(select(Person.id).where(Person.name == "Ann Lee"))
     row.get_by_role("button", name=f"Keep #{keep_id}").click()
     page.get_by_role("button", name="Undo this merge").wait_for()
-    db.session.rollback()
-    assert db.session.scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_not(None))) == 1
-    db.session.rollback()
+    assert committed().scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_not(None))) == 1
     page.goto(live_server + "/people?q=lee")
     assert page.get_by_role("link", name="Anne Lee").count() == 0
     page.go_back()
     page.get_by_role("button", name="Undo this merge").click()
     page.get_by_text("Merge undone: Anne Lee is a separate record again.").wait_for()
-    db.session.rollback()
-    assert db.session.scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_not(None))) == 0
+    assert committed().scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_not(None))) == 0
     assert page.errors == []

@@ -8,19 +8,12 @@ import pytest
 
 from crm.contacts import services as contacts
 from crm.partnerships import services as partnerships
-from tests.web.world import PASSWORD, build_world
+from tests.browser_fixtures import sign_in_page
+from tests.web.world import build_world
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>Eve'
-
-
-def _sign_in(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _seed(db):
@@ -52,7 +45,7 @@ def _shown(page):
 
 def test_map_renders_offline_and_a_hostile_name_stays_text(page, live_server, db):
     world, people = _seed(db)
-    _sign_in(page, live_server, "convener.a@example.org")
+    sign_in_page(page, live_server, "convener.a@example.org")
     page.goto(f"{live_server}/partnerships/{world.a.id}/map")
     page.wait_for_selector("#map[data-ready='1'] canvas")
     assert _shown(page) == (5, 5)
@@ -80,7 +73,7 @@ def test_map_renders_offline_and_a_hostile_name_stays_text(page, live_server, db
 
 def test_filters_change_what_is_drawn_without_reloading(page, live_server, db):
     world, _people = _seed(db)
-    _sign_in(page, live_server, "viewer.a@example.org")
+    sign_in_page(page, live_server, "viewer.a@example.org")
     page.goto(f"{live_server}/partnerships/{world.a.id}/map")
     page.wait_for_selector("#map[data-ready='1']")
     page.evaluate("() => { window.__sameDocument = true; }")
@@ -106,7 +99,7 @@ def test_filters_change_what_is_drawn_without_reloading(page, live_server, db):
 
 def test_intro_path_from_the_person_page_is_highlighted_on_the_map(page, live_server, db):
     world, people = _seed(db)
-    _sign_in(page, live_server, "convener.a@example.org")
+    sign_in_page(page, live_server, "convener.a@example.org")
     page.goto(f"{live_server}/people/{people['Gil Gamma'].id}")
     link = page.get_by_role("link", name="show on map").first
     link.wait_for()
@@ -129,7 +122,7 @@ def test_a_large_map_uses_server_positions_without_physics(page, live_server, db
     for i in range(1, len(ids)):
         contacts.add_tie("knows", ids[i - 1], ids[i], 1 + i % 3)
     db.session.commit()
-    _sign_in(page, live_server, "convener.a@example.org")
+    sign_in_page(page, live_server, "convener.a@example.org")
     page.goto(f"{live_server}/partnerships/{world.a.id}/map")
     page.wait_for_selector("#map[data-ready='1'] canvas", timeout=15000)
     nodes_shown, ties_shown = _shown(page)

@@ -16,24 +16,12 @@ from crm.outreach import jobs
 from crm.outreach.models import Task
 from crm.partnerships.models import Partnership
 from crm.timeutil import local, utcnow
-from tests.web.smtp_fixture import TestSmtpServer
 
 pytestmark = pytest.mark.browser
 
-SMTP = TestSmtpServer()
-
-
 @pytest.fixture
-def smtp():
-    SMTP.messages.clear()
-    SMTP.start()
-    yield SMTP
-    SMTP.stop()
-
-
-@pytest.fixture
-def app_config():
-    return SMTP.config
+def app_config(smtp):
+    return smtp.config
 
 
 def _day(days: int) -> str:
@@ -41,7 +29,7 @@ def _day(days: int) -> str:
 
 
 def test_convener_lays_out_the_launch_assigns_asks_reschedules_and_askers_get_one_digest(
-        app, db, page, live_server, smtp):
+        app, db, page, live_server, smtp, committed):
     accounts = {a["role"]: a for a in demo.load()}
     db.session.commit()
     region_x = db.session.scalar(select(Partnership).where(Partnership.name == demo.NAME))
@@ -89,9 +77,8 @@ def test_convener_lays_out_the_launch_assigns_asks_reschedules_and_askers_get_on
     page.screenshot(path="test-artifacts/outreach_dashboard_health.png", full_page=True)
 
     # 4. the next day's digest, run twice, reaches each asker once
-    db.session.rollback()  # end the test session's read snapshot: the browser's requests wrote
     tomorrow = utcnow().replace(hour=15, minute=0) + timedelta(days=1)  # 08:00 in Denver
-    due = db.session.scalars(select(Task).where(Task.partnership_id == region_x.id, Task.status == "open",
+    due = committed().scalars(select(Task).where(Task.partnership_id == region_x.id, Task.status == "open",
                                                 Task.owner_id.is_not(None),
                                                 Task.due <= local(tomorrow, "America/Denver").date())).all()
     from crm.outreach.digest import _recipients

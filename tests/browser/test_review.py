@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser_fixtures import ARTIFACTS
+from tests.browser_fixtures import ARTIFACTS, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,6 @@ def demo(db):
     return partnership.id, accounts
 
 
-def _sign_in(page, live_server, account):
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(account["email"])
-    page.get_by_label("Password").fill(account["password"])
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Your partnerships").wait_for()
-
-
 def _shot(page, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
@@ -41,13 +33,13 @@ def _shot(page, name):
 
 def test_chair_reviews_ten_cards_claims_two_asks_and_declines_one(page, live_server, demo):
     partnership_id, accounts = demo
-    _sign_in(page, live_server, accounts["convener"])
+    sign_in_page(page, live_server, accounts["convener"]["email"], accounts["convener"]["password"])
     page.goto(f"{live_server}/partnerships/{partnership_id}")
     page.locator("#readiness .gauge").wait_for()
     before = int(page.get_by_test_id("outstanding-asks").inner_text())
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, live_server, accounts["chair"])
+    sign_in_page(page, live_server, accounts["chair"]["email"], accounts["chair"]["password"])
     page.goto(f"{live_server}/partnerships/{partnership_id}")
     page.get_by_role("link", name="Review suggestions").first.click()
     page.get_by_role("heading", name="Suggested invitees").wait_for()
@@ -100,7 +92,7 @@ def test_chair_reviews_ten_cards_claims_two_asks_and_declines_one(page, live_ser
     page.get_by_role("button", name="Sign out").click()
 
     # the convener sees the decisions, and the projection moved by the two claimed asks
-    _sign_in(page, live_server, accounts["convener"])
+    sign_in_page(page, live_server, accounts["convener"]["email"], accounts["convener"]["password"])
     page.goto(f"{live_server}/partnerships/{partnership_id}")
     panel = page.locator("#readiness")
     panel.locator(".gauge").wait_for()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.browser_fixtures import sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
 def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_server, make_user,
-                                                                     make_person, make_org, db):
+                                                                     make_person, make_org, committed):
     from crm.contacts.models import Tie
 
     make_user("conv@example.org", "convener")
@@ -21,11 +21,7 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
     make_person("Bo Park", org=acme)
     make_person("Bob Marsh")
     make_person("Carla Diaz")
-    page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("conv@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Your partnerships").wait_for()
+    sign_in_page(page, live_server, "conv@example.org")
     page.goto(live_server + f"/people/{ann.id}")
     url = page.url
 
@@ -55,8 +51,7 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
     knows = page.locator("#knows-table").inner_text()
     assert "Bo Park" in knows and "Close" in knows and "Rotary" in knows
     assert "Carla Diaz" in page.locator("#referrals-table").inner_text()
-    db.session.rollback()  # see what the server committed
-    assert db.session.scalar(select(func.count(Tie.id))) == 2
+    assert committed().scalar(select(func.count(Tie.id))) == 2
     assert page.errors == []
 
 

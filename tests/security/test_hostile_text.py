@@ -11,7 +11,7 @@ import pytest
 
 from crm.contacts.models import Person
 from crm.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.security import payloads
 from tests.security.figures import add, put
 from tests.security.forms import forms_of

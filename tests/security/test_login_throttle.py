@@ -14,7 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from crm.accounts import throttle
 from crm.extensions import limiter
-from tests.conftest import PASSWORD, IsolatedClient
+from tests.helpers import PASSWORD
 from tests.security.figures import add
 
 PROXY = "10.0.0.2"
@@ -73,7 +73,6 @@ def _device_cookie(response) -> tuple[str, str]:
 
 @pytest.fixture
 def victim(app, make_user):
-    app.test_client_class = IsolatedClient  # each request in a fresh context, as a server runs it
     limiter.reset()
     make_user("victim@example.org")
     make_user("other@example.org")

@@ -26,7 +26,7 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.security.figures import add, put
 
 EDITORS = 20

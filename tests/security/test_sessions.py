@@ -13,7 +13,8 @@ from flask import url_for
 from crm import create_app
 from crm.config import CONFIG_DIR
 from crm.extensions import limiter
-from tests.conftest import PASSWORD, IsolatedClient, base_config
+from tests.conftest import app_context_then_empty, base_config
+from tests.helpers import PASSWORD
 from tests.security.figures import add, put
 from tests.security.helpers import fetch
 from tests.web.access_rules import ACCESS
@@ -41,24 +42,8 @@ def _set_cookies(response) -> list[tuple[str, dict, str]]:
 
 @pytest.fixture
 def https_app(database_url, _schema):
-    app = create_app(base_config(database_url, **_production_settings()))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app_context_then_empty(database_url, **_production_settings()) as app:
         yield app
-        from crm.extensions import db as _db
-        from tests.conftest import _empty_all_tables
-
-        _db.session.rollback()  # a stale read snapshot cannot take the write lock
-        _empty_all_tables()
-        _dispose()
-
-
-def _dispose():
-    from crm.extensions import db
-
-    db.session.remove()
-    for engine in db.engines.values():
-        engine.dispose()
 
 
 def test_every_cookie_over_https_is_secure_host_prefixed_httponly_and_lax(https_app, make_user):
@@ -238,16 +223,8 @@ FORM_ROUTES = _form_routes()
 
 @pytest.fixture
 def csrf_app(database_url, _schema):
-    app = create_app(base_config(database_url, WTF_CSRF_ENABLED=True))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app_context_then_empty(database_url, WTF_CSRF_ENABLED=True) as app:
         yield app
-        from crm.extensions import db as _db
-        from tests.conftest import _empty_all_tables
-
-        _db.session.rollback()  # a stale read snapshot cannot take the write lock
-        _empty_all_tables()
-        _dispose()
 
 
 def test_a_cross_site_form_post_fails_on_every_form_route(csrf_app):

@@ -10,9 +10,7 @@ import warnings
 
 import pytest
 
-from crm import create_app
-from crm.extensions import db
-from tests.conftest import IsolatedClient, base_config
+from tests.conftest import app_context_then_empty
 from tests.security.figures import add
 from tests.security.forms import forms_of
 from tests.security.helpers import SQLITE_ONLY, fetch, route_urls
@@ -102,9 +100,7 @@ def test_fifty_megabytes_get_413_with_a_message_on_every_upload_form(app, client
 
 
 def test_fifty_megabytes_get_413_with_csrf_on(database_url, _schema):
-    app = create_app(base_config(database_url, WTF_CSRF_ENABLED=True))
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app_context_then_empty(database_url, WTF_CSRF_ENABLED=True) as app:
         world = build_world()
         client = app.test_client()
         sign_in(client, world.users["admin"])
@@ -112,14 +108,6 @@ def test_fifty_megabytes_get_413_with_csrf_on(database_url, _schema):
                          content_type="multipart/form-data")
         _collect_spooled_files()
         assert response.status_code == 413 and b"too large" in response.data
-        from crm.extensions import db as _db
-        from tests.conftest import _empty_all_tables
-
-        _db.session.rollback()  # a stale read snapshot cannot take the write lock
-        _empty_all_tables()
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 def test_fifty_megabytes_of_json_get_413_as_json_on_every_api_write(app, client, db):

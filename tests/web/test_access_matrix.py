@@ -18,7 +18,7 @@ import pytest
 
 from crm import create_app
 from crm.extensions import db
-from tests.conftest import IsolatedClient, app_context_then_empty, base_config
+from tests.conftest import app_context_then_empty, base_config
 from tests.web.access_rules import ACCESS
 from tests.web.world import ROLES, build_world, dump, restore, sign_in, snapshot, url_values
 
@@ -97,7 +97,6 @@ class Matrix:
         """Whether the requests since `client` changed the database; if they did, the world is
         put back (and checked to be back) before this returns."""
         self.settled = True
-        db.session.rollback()  # end the test session's read snapshot: see what requests committed
         if snapshot() == self.pristine:
             return False
         restore(self.rows)
@@ -108,7 +107,6 @@ class Matrix:
 @pytest.fixture(scope="module")
 def _world(database_url, _schema):
     with app_context_then_empty(database_url) as app:
-        app.test_client_class = IsolatedClient
         world = build_world()
         cookies = {}
         for role in ROLES[1:]:

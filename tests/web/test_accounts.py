@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.accounts.models import User
-from tests.conftest import PASSWORD, text_of
+from tests.helpers import PASSWORD, text_of
 
 
 def test_empty_database_sends_newcomers_to_setup(client):
@@ -189,7 +189,6 @@ def test_sign_in_verifies_the_password_without_holding_the_write_lock(app, clien
                                                                    "password": "wrong password"})
     assert "Email or password is not right" in text_of(wrong)
     assert probe.free == [True, True], "Argon2 ran while the request held the write lock"
-    db.session.rollback()
     assert db.session.query(User).one().last_login_at is not None
 
 
@@ -207,7 +206,6 @@ def test_a_weaker_hash_is_upgraded_at_sign_in_outside_the_write_lock(app, client
     monkeypatch.setattr(models, "_hasher", probe)
     assert client.post("/login", data={"email": "c@example.org", "password": PASSWORD}).status_code == 302
     assert probe.free == [True, True], "verify and rehash both run before the write transaction"
-    db.session.rollback()
     user = db.session.get(User, user.id)
     assert user.password_hash != old_hash and "m=2048,t=2" in user.password_hash
     assert user.session_token == token, "a rehash is not a password change: sessions stay valid"

@@ -57,16 +57,6 @@ def _last_token_id(db):
     return db.session.scalar(select(func.max(ApiToken.id)))
 
 
-@pytest.fixture
-def bearer(db):
-    def make(user):
-        token = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def test_openapi_document_is_public_and_lists_every_api_route(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")

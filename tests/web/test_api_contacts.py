@@ -6,25 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from crm.accounts import services as accounts
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Person, Tie
-from tests.web.world import build_world
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def as_(db, world):
-    def headers(role):
-        token = accounts.create_api_token(world.users[role], "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
+def as_(world, bearer):
+    """`as_(role)`: API headers of the world's user of that role."""
+    return lambda role: bearer(world.users[role])
 
 
 def test_organisation_created_with_side_and_kind_and_id(client, as_):
@@ -96,7 +85,6 @@ def test_person_create_patch_conflict_and_archive(client, as_, world, db):
     missing_org = client.patch(f"/api/v1/people/{person['id']}", json={"organisation_id": 999999}, headers=h)
     assert missing_org.status_code == 400 and "organisation_id" in missing_org.json["error"]["fields"]
     assert client.delete(f"/api/v1/people/{person['id']}", headers=h).status_code == 204
-    db.session.rollback()  # see what the requests committed
     archived = db.session.get(Person, person["id"])
     assert archived is not None and archived.archived_at is not None
 
@@ -117,7 +105,6 @@ def test_relationships_refuse_self_and_duplicates_and_delete_keeps_the_audit(cli
     listed = client.get(f"/api/v1/relationships?person_id={world.person_b.id}", headers=h).json
     assert [t["id"] for t in listed["items"]] == [created.json["id"]]
     assert client.delete(f"/api/v1/relationships/{created.json['id']}", headers=h).status_code == 204
-    db.session.rollback()
     assert db.session.get(Tie, created.json["id"]) is None
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "ties",
                                                          AuditEntry.action == "delete"))

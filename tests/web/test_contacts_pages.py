@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.contacts.models import Person
-from tests.conftest import text_of
+from tests.helpers import text_of
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -18,11 +18,9 @@ def test_convener_adds_an_employer_and_a_person_and_finds_them(client, auth, mak
     response = client.post("/organisations/new", data={"name": "Acme Tools", "kind": "employer",
                                                        "sector": "Manufacturing"}, follow_redirects=True)
     assert "Acme Tools" in text_of(response)
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     org_id = db.session.query(Person.organisation_id).first()
     from crm.contacts.models import Organisation
 
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     org = db.session.query(Organisation).one()
     assert org.side == "employer" and org_id is None
     response = client.post("/people/new", data={"name": "Karen Alvarez", "title": "CEO",
@@ -30,7 +28,6 @@ def test_convener_adds_an_employer_and_a_person_and_finds_them(client, auth, mak
                                                 "tags": "Rotary, rotary , United Way board"},
                            follow_redirects=True)
     assert "Karen Alvarez" in text_of(response)
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     person = db.session.query(Person).one()
     assert person.email == "karen@acme.example" and person.tag_names == ["Rotary", "United Way board"]
     listing = text_of(client.get("/people?q=acme"))
@@ -48,7 +45,6 @@ def test_invalid_person_form_keeps_input_and_names_the_field(client, auth, make_
     body = response.get_data(as_text=True)
     assert "This field is required" in body and "That is not an email address" in body
     assert "keep me" in body
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     assert db.session.query(Person).count() == 0
 
 
@@ -74,7 +70,6 @@ def test_second_save_of_the_same_version_is_refused_showing_changes(client, auth
     body = text_of(second)
     assert "changed this person while you were editing" in body and "General Manager" in body
     assert 'value="Owner"' in second.get_data(as_text=True)
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     assert db.session.get(Person, person.id).title == "General Manager"
 
 
@@ -90,7 +85,6 @@ def test_tie_to_oneself_or_twice_is_refused(client, auth, make_user, make_person
     response = client.post(f"/people/{b.id}/ties", data={"kind": "knows", "other_id": a.id, "strength": 3},
                            follow_redirects=True)
     assert "Already recorded" in text_of(response)
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     assert db.session.query(Tie).count() == 1
 
 
@@ -98,13 +92,11 @@ def test_archiving_keeps_the_person_and_their_history(client, auth, make_user, m
     _staff(auth, make_user)
     person = make_person("Paul Okafor")
     client.post(f"/people/{person.id}/archive")
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     assert db.session.get(Person, person.id).archived_at is not None
     assert "No one matches" in text_of(client.get("/people"))
     assert "Paul Okafor" in text_of(client.get("/people?archived=1"))
     from crm.audit.models import AuditEntry
 
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     actions = [e.action for e in db.session.query(AuditEntry).filter_by(entity="people", entity_id=person.id)]
     assert actions == ["create", "update"]
 
@@ -116,7 +108,6 @@ def test_audit_log_records_who_changed_what(client, auth, make_user, make_person
     person = make_person("Tom", title="President")
     client.post(f"/people/{person.id}/edit", data={"name": "Tom Reinhardt", "title": "President",
                                                    "organisation_id": 0, "version": person.version})
-    db.session.rollback()  # end the test's snapshot: see what requests committed
     entry = db.session.query(AuditEntry).filter_by(entity="people", action="update").one()
     assert entry.before == {"name": "Tom", "name_key": "tom"}
     assert entry.after["name"] == "Tom Reinhardt"

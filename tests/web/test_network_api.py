@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from tests.web.world import build_world
-
-
-@pytest.fixture
-def bearer(db):
-    def make(user):
-        token = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 def test_intro_paths_returns_ranked_paths_from_asker_to_target(client, db, bearer):

@@ -7,7 +7,7 @@ import json
 import re
 
 from crm.contacts import services as contacts
-from tests.conftest import text_of
+from tests.helpers import text_of
 from tests.web.world import build_world, sign_in
 
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'

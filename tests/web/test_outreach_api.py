@@ -7,22 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crm.accounts import services as accounts
 from crm.partnerships.models import Membership
 from tests.web.world import build_world
 
 KINDS = {"ask", "follow_up_call", "reminder_email", "send_summary", "champion_call", "second_meeting",
          "recruit_one_more", "thank_you", "custom"}
-
-
-@pytest.fixture
-def bearer(db):
-    def make(user):
-        token = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 @pytest.fixture
@@ -98,7 +87,6 @@ def test_ask_outcome_moves_the_pipeline_and_referred_creates_person_and_tie(clie
     accepted = client.patch(f"/api/v1/tasks/{asks[0]['id']}", json={"status": "done", "outcome": "accepted"},
                             headers=headers)
     assert accepted.status_code == 200
-    db.session.rollback()
     assert db.session.scalar(select(Membership.stage).where(
         Membership.person_id == asks[0]["person_id"])) == "accepted"
     missing_name = client.patch(f"/api/v1/tasks/{asks[1]['id']}", json={"status": "done", "outcome": "referred"},
@@ -107,7 +95,6 @@ def test_ask_outcome_moves_the_pipeline_and_referred_creates_person_and_tie(clie
     referred = client.patch(f"/api/v1/tasks/{asks[1]['id']}", headers=headers, json={
         "status": "done", "outcome": "referred", "referred": {"name": "Cara Referred", "email": "cara@x.example"}})
     assert referred.status_code == 200
-    db.session.rollback()
     cara = db.session.scalar(select(Person).where(Person.name == "Cara Referred"))
     assert cara is not None
     assert db.session.scalar(select(Tie).where(Tie.kind == "referred", Tie.target_id == cara.id)).source_id \

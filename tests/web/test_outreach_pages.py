@@ -11,7 +11,7 @@ from sqlalchemy import select
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Meeting
 from crm.timeutil import utcnow
-from tests.conftest import text_of
+from tests.helpers import text_of
 from tests.web.world import build_world, sign_in
 
 
@@ -51,7 +51,6 @@ def test_rescheduling_moves_open_tasks(client, db):
     new = (meeting.starts_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(f"/meetings/{meeting_id}/move", data={"starts_at": new}, follow_redirects=True)
     assert "moved 7 day(s) later" in text_of(response)
-    db.session.rollback()  # end this test session's read snapshot (the requests wrote)
     after = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
     assert set(after) == set(before) and all(after[k] == before[k] + timedelta(days=7) for k in before)
 
@@ -66,11 +65,9 @@ def test_assigning_a_convener_to_ask_an_employer_needs_a_reason(client, db, make
     refused = client.post(f"/tasks/{task_id}", data={"action": "assign", "owner_id": convener.id},
                           follow_redirects=True)
     assert "employer-to-employer" in text_of(refused)
-    db.session.rollback()
     assert db.session.get(Task, task_id).owner_id == world.chair_person.id
     client.post(f"/tasks/{task_id}", data={"action": "assign", "owner_id": convener.id,
                                            "asker_reason": "Only she knows him"})
-    db.session.rollback()  # end this test session's read snapshot (the requests wrote)
     assert db.session.get(Task, task_id).asker_reason == "Only she knows him"
     assert "1 of 1 asks are not employer-to-employer" in text_of(client.get(f"/partnerships/{world.a.id}/outreach"))
 
@@ -108,7 +105,6 @@ def test_invitation_letter_is_editable_rendered_and_downloadable(client, db):
     assert "Dear Member Alpha, Manufacturing <b>Chair Alpha</b>" in txt
     client.post(f"/tasks/{task_id}/invitation")
     client.post(f"/tasks/{task_id}/invitation")
-    db.session.rollback()
     queued = db.session.scalars(select(OutboxMessage)).all()
     assert len(queued) == 1 and queued[0].from_name == "Chair Alpha" and queued[0].reply_to == "chair@alpha.example"
 

@@ -9,16 +9,16 @@ from sqlalchemy import select
 from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.partnerships.models import Membership, StageChange
-from crm.partnerships.services import membership_of as _membership_of
+from crm.partnerships.services import membership_of
 from crm.scoring import services as scoring
 from crm.scoring.models import ReviewDecision
-from tests.conftest import text_of
-from tests.web.world import build_world, sign_in
+from tests.helpers import text_of
+from tests.web.world import sign_in
 
 
 @pytest.fixture
-def world(db):
-    world = build_world()
+def world(world, db):
+    """The shared world, and four employer leaders the chair of A knows."""
     people = []
     for i, title in enumerate(["CEO", "Owner", "President", "General Manager"]):
         org = contacts.save_organisation(None, {"name": f"Employer {i}", "kind": "employer",
@@ -33,15 +33,7 @@ def world(db):
     return world
 
 
-def membership_of(partnership_id, person_id):
-    from crm.extensions import db
-
-    db.session.rollback()  # end the test's read snapshot: see what the requests committed
-    return _membership_of(partnership_id, person_id)
-
-
 def _decisions(db, partnership_id):
-    db.session.rollback()  # end the test's read snapshot: see what the requests committed
     return db.session.scalars(select(ReviewDecision).where(ReviewDecision.partnership_id == partnership_id)
                               .order_by(ReviewDecision.id)).all()
 
@@ -107,7 +99,6 @@ def test_batch_approve_decides_every_selected_card(client, db, world):
     ids = [p.id for p in world.extra["leaders"][:3]]
     sign_in(client, world.users["chair_a"])
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": ids, "decision": "approve"})
-    db.session.rollback()
     stages = db.session.scalars(select(Membership.stage).where(Membership.person_id.in_(ids))).all()
     assert stages == ["approved"] * 3
     assert len(_decisions(db, world.a.id)) == 3

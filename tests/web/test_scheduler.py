@@ -13,18 +13,9 @@ from sqlalchemy import func, select
 from crm.outreach import jobs, lease, mail, scheduler
 from crm.outreach import services as outreach
 from crm.outreach.models import OutboxMessage
-from tests.web.smtp_fixture import TestSmtpServer
 
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)  # 08:00 in Denver: after the digest hour
 TODAY = date(2027, 2, 10)
-
-
-@pytest.fixture
-def smtp():
-    server = TestSmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -104,7 +95,7 @@ def test_meeting_reminders_go_to_invitees_who_did_not_decline(app, db, smtp, mak
     assert len(smtp.to("yes@x.example")) == 1 and smtp.to("no@x.example") == []
 
 
-def test_smtp_down_then_up_loses_nothing_and_sends_once(app, db, smtp, asks):
+def test_smtp_down_then_up_loses_nothing_and_sends_once(app, db, smtp, asks, committed):
     smtp.stop()
     _run(app, "daily_digest")
     result = _run(app, "send_outbox")
@@ -118,7 +109,7 @@ def test_smtp_down_then_up_loses_nothing_and_sends_once(app, db, smtp, asks):
     _run(app, "send_outbox", NOW + timedelta(hours=1))
     assert sorted(smtp.keys()) == sorted(db.session.scalars(select(OutboxMessage.idempotency_key)))
     assert len(smtp.messages) == 2
-    db.session.rollback()  # end this session's read snapshot: the jobs ran in their own sessions
+    committed()  # the jobs ran in their own sessions
     assert mail.outbox_health(NOW + timedelta(hours=1))["waiting"] == 0
 
 

@@ -10,22 +10,12 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from crm.outreach import mail
 from crm.outreach import services as outreach
 from tests.web.smtp_fixture import TestSmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp():
-    server = TestSmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _env(database_url: str, smtp: TestSmtpServer) -> dict:

@@ -3,27 +3,14 @@ assessors are kept apart, viewers never; the person page shows scores with reaso
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from crm.accounts import services as accounts
 from crm.scoring.models import TraitAssessment
-from tests.conftest import text_of
+from tests.helpers import text_of
 from tests.web.world import build_world, sign_in
 
 
-@pytest.fixture
-def bearer(db):
-    def make(user):
-        token = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def _rows(db, person_id):
-    db.session.rollback()  # end the test's read snapshot: see what the requests committed
     return db.session.scalars(select(TraitAssessment).where(TraitAssessment.person_id == person_id)
                               .order_by(TraitAssessment.id)).all()
 

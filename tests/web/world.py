@@ -11,8 +11,8 @@ from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.extensions import db
 from crm.partnerships import services as partnerships
+from tests.helpers import PASSWORD
 
-PASSWORD = "correct horse battery"
 ROLES = ("anonymous", "viewer_a", "chair_a", "convener_a", "convener_b", "admin")
 
 
