@@ -37,6 +37,14 @@ IN_CI = bool(os.environ.get("CI"))
 TEST_DB_URL = os.environ.get("CRM_TEST_DATABASE_URL")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow: Chromium and a live server take seconds per journey."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 def _prepare_postgres(url: str) -> str:
     """A fresh database next to the one named (so the developer's own data is never touched)."""
     parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)

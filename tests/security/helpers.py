@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
-
 import pytest
 from flask import url_for
 
@@ -15,16 +13,13 @@ SQLITE_ONLY = pytest.mark.skipif(bool(TEST_DB_URL), reason="database-independent
 
 
 def fetch(client, url: str, method: str = "GET", **kwargs):
-    """Open `url` and read its body inside one fresh context, as a server would, so streamed
-    responses (exports) run their generator where their request context lives."""
-
-    def run():
-        response = client.open(url, method=method, **kwargs)
-        response.get_data()
-        response.close()
-        return response
-
-    return contextvars.Context().run(run)
+    """Open `url` and read its body whole (`buffered`) inside the request's own context, as a
+    server would, so streamed responses (exports) run their generator where their request
+    context lives; then close it (uploads' spooled files included). The client is the suite's
+    `IsolatedClient`: afterwards the test reads what the request committed."""
+    response = client.open(url, method=method, buffered=True, **kwargs)
+    response.close()
+    return response
 
 
 def route_urls(app, values: dict, methods=("GET",), skip=("static",)) -> list[tuple[str, str, str]]:

@@ -137,9 +137,7 @@ def test_every_form_that_meets_a_conflict_keeps_what_was_typed(app, client):
             seen.add(signature)
             for pick in (0, -1):
                 body, typed = _body(form, tried * 50, pick)
-                db.session.rollback()
                 before = snapshot()
-                db.session.rollback()
                 with someone_saves_first():
                     response = fetch(client, form.action, method="POST", data=body)
                 tried += 1
@@ -154,9 +152,7 @@ def test_every_form_that_meets_a_conflict_keeps_what_was_typed(app, client):
                     assert value in shown, f"{form.action}: {name}={value!r} was not shown back"
                 for name, value in typed.items():
                     assert value in unescape(html), f"{form.action}: typed {name}={value!r} lost"
-                db.session.rollback()
                 assert snapshot() == before, f"{form.action}: the losing save changed the database"
-                db.session.rollback()
                 action = app.url_map.bind("localhost").match(form.action.split("?")[0], method="POST")[0]
                 conflicts.setdefault(endpoint, set()).add(action)
                 add("conflicts", "typed values shown back", len(body))
@@ -187,8 +183,6 @@ def test_the_conflict_page_saves_again_over_the_other_version(app, client, make_
     assert resubmit["notes"].replace("\r\n", "\n") == body["notes"]
     saved = fetch(client, again.action, method="POST", data=resubmit)
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:500]
-    db.session.rollback()
-    db.session.refresh(person)
     assert person.notes == body["notes"]
 
 

@@ -52,14 +52,12 @@ def _normal(text: str) -> str:
 
 
 def _stored_texts() -> set[str]:
-    db.session.rollback()  # read what the requests committed, not an older snapshot
     found = set()
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns if isinstance(c.type, String | Text)]
         if columns:
             for row in db.session.execute(select(*columns)):
                 found.update(_normal(v) for v in row if isinstance(v, str))
-    db.session.rollback()
     return found
 
 

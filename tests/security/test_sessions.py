@@ -9,10 +9,12 @@ from http.cookies import SimpleCookie
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from crm import create_app
 from crm.config import CONFIG_DIR
-from crm.extensions import limiter
+from crm.contacts.models import Organisation
+from crm.extensions import db, limiter
 from tests.conftest import app_context_then_empty, base_config
 from tests.helpers import PASSWORD
 from tests.security.figures import add, put
@@ -258,7 +260,8 @@ def test_a_same_site_form_post_with_its_token_works(csrf_app):
         r'name="csrf_token" value="([^"]+)"', page)
     response = client.post("/organisations/new", data={"csrf_token": token.group(1), "name": "Real Org",
                                                        "kind": "employer", "size": ""})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/login" not in response.headers["Location"]
+    assert db.session.scalar(select(Organisation.name).where(Organisation.name == "Real Org")) == "Real Org"
 
 
 # --- headers -----------------------------------------------------------------------------------
@@ -274,8 +277,6 @@ def test_every_page_sends_the_security_headers(app, client):
     values = url_values(world)
     sign_in(client, world.users["admin"])
     token = __import__("crm.accounts.services", fromlist=["x"]).create_api_token(world.users["admin"], "h")
-    from crm.extensions import db
-
     db.session.commit()
     checked = 0
     for endpoint, rule_text in _get_routes() + [("missing", "/no-such-page")]:

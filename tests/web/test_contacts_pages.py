@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.contacts.models import Person
+from crm.contacts.models import Organisation, Person
 from tests.helpers import text_of
 
 HOSTILE = "<script>alert(1)</script>"
@@ -18,11 +18,8 @@ def test_convener_adds_an_employer_and_a_person_and_finds_them(client, auth, mak
     response = client.post("/organisations/new", data={"name": "Acme Tools", "kind": "employer",
                                                        "sector": "Manufacturing"}, follow_redirects=True)
     assert "Acme Tools" in text_of(response)
-    org_id = db.session.query(Person.organisation_id).first()
-    from crm.contacts.models import Organisation
-
     org = db.session.query(Organisation).one()
-    assert org.side == "employer" and org_id is None
+    assert (org.name, org.kind, org.side, org.sector) == ("Acme Tools", "employer", "employer", "Manufacturing")
     response = client.post("/people/new", data={"name": "Karen Alvarez", "title": "CEO",
                                                 "organisation_id": org.id, "email": "Karen@Acme.example",
                                                 "tags": "Rotary, rotary , United Way board"},
@@ -30,6 +27,7 @@ def test_convener_adds_an_employer_and_a_person_and_finds_them(client, auth, mak
     assert "Karen Alvarez" in text_of(response)
     person = db.session.query(Person).one()
     assert person.email == "karen@acme.example" and person.tag_names == ["Rotary", "United Way board"]
+    assert (person.title, person.organisation_id) == ("CEO", org.id)
     listing = text_of(client.get("/people?q=acme"))
     assert "Karen Alvarez" in listing
     assert "No one matches" in text_of(client.get("/people?q=zzz"))

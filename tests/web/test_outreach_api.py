@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crm.partnerships.models import Membership
+from crm.outreach.models import Task
+from crm.partnerships.models import Meeting, Membership
 from tests.web.world import build_world
 
 KINDS = {"ask", "follow_up_call", "reminder_email", "send_summary", "champion_call", "second_meeting",
@@ -119,6 +120,7 @@ def test_a_convener_asking_an_employer_needs_a_recorded_reason(client, bearer, l
 
 def test_outreach_api_hides_other_partnerships_and_refuses_viewers(client, bearer, db):
     world = build_world()
+    starts = db.session.get(Meeting, world.extra["meeting_id"]).starts_at
     other = bearer(world.users["convener_b"])
     assert client.get(f"/api/v1/partnerships/{world.a.id}/tasks", headers=other).status_code == 404
     assert client.patch(f"/api/v1/tasks/{world.extra['task_id']}", json={"status": "done"},
@@ -128,6 +130,8 @@ def test_outreach_api_hides_other_partnerships_and_refuses_viewers(client, beare
     viewer = bearer(world.users["viewer_a"])
     assert client.patch(f"/api/v1/tasks/{world.extra['task_id']}", json={"status": "done"},
                         headers=viewer).status_code == 403
+    assert db.session.get(Task, world.extra["task_id"]).status == "open"  # the refusals changed nothing
+    assert db.session.get(Meeting, world.extra["meeting_id"]).starts_at == starts
     chair = bearer(world.users["chair_a"])
     assert client.patch(f"/api/v1/tasks/{world.extra['task_id']}", json={"status": "done"},
                         headers=chair).status_code == 200
