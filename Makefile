@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint clean bench load serve
+.PHONY: run test quick install lint clean bench load serve
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,11 @@ run: install
 ## make test: install with the test extras and run the whole suite
 test: install
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+## make quick: the suite without the tests marked slow (browser journeys, fuzzing, real server
+## processes): every feature at the web level, in under two minutes (tests/README.md)
+quick: install
+	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 $(BENCH_STAMP): $(STAMP)

@@ -154,19 +154,16 @@ class IsolatedClient(FlaskClient):
     """Runs each request outside the test's app context, as a real server would: a fresh
     `g`, a fresh database session and no leftover signed-in user between requests.
 
-    And the test reads what the request committed: before a request the test's session must
-    hold no uncommitted changes (the request could not see them: the test fails saying so);
-    after it, the test's transaction ends (`tests.helpers.read_committed`), so what the test
-    reads next, objects it loaded before included, is what the request left in the database."""
+    And the test reads what the request committed: before each request the test's transaction
+    ends (`tests.helpers.read_committed`: objects it loaded are expired, SQLite's read snapshot
+    is let go), so whatever the test reads after the request begins a new transaction, which
+    sees the request's commit. The test's session must hold no uncommitted changes then (the
+    request could not see them, and they would be dropped): the test fails saying so."""
 
     def open(self, *args, **kwargs):
-        in_test = has_app_context()  # False inside a request: a redirect being followed
-        if in_test:
+        if has_app_context():  # the test's; not so inside a request (a redirect being followed)
             read_committed(before="a request")
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if in_test:
-            read_committed(before="reading what the request committed")
-        return response
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

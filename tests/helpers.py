@@ -37,7 +37,7 @@ def shown_text(response) -> str:
 # loaded (its identity map) and, on SQLite in WAL mode, a read snapshot from its first read of the
 # transaction, so a later read in the same transaction does not see the request's commit. Ending
 # the test's transaction (a rollback, which expires every loaded object) makes the next read
-# fresh. The test client does it after every request (`tests.conftest.IsolatedClient`); for
+# fresh. The test client does it before every request (`tests.conftest.IsolatedClient`); for
 # writers outside the client, call `read_committed()` (the `committed` fixture) before reading.
 
 _FLUSHED = "tests.flushed_uncommitted"

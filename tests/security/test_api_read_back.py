@@ -124,6 +124,7 @@ def _check_organisation(sent: dict, got: dict) -> None:
     assert got["side"] == ("employer" if sent["kind"] == "employer" else "community")
 
 
+@pytest.mark.slow  # hypothesis
 def test_organisations_read_back_equal(api):
     @SETTINGS
     @given(create=_organisation_body(), patch=_organisation_body())
@@ -164,6 +165,7 @@ def _check_person(sent: dict, got: dict) -> None:
         assert got["tags"] == sorted(norm_tags(sent["tags"])), (sent["tags"], got["tags"])
 
 
+@pytest.mark.slow  # hypothesis
 def test_people_read_back_equal(api):
     org_id = api.world.org_a.id
 
@@ -188,6 +190,7 @@ def test_people_read_back_equal(api):
 
 # --- relationships ---------------------------------------------------------------------------
 
+@pytest.mark.slow  # hypothesis
 def test_relationship_notes_read_back_equal(api):
     people = []
 
@@ -210,6 +213,7 @@ def test_relationship_notes_read_back_equal(api):
 
 # --- partnerships and their members ------------------------------------------------------------
 
+@pytest.mark.slow  # hypothesis
 def test_partnerships_read_back_equal(api):
     counter = iter(range(10**6))
 
@@ -234,6 +238,7 @@ def test_partnerships_read_back_equal(api):
     run()
 
 
+@pytest.mark.slow  # hypothesis
 def test_members_read_back_equal(api):
     counter = iter(range(10**6))
 
@@ -265,6 +270,7 @@ def _moment():
                            for o in ("+05:30", "-07:00", "+14:00", "-12:00"))]))
 
 
+@pytest.mark.slow  # hypothesis
 def test_meetings_read_back_equal(api):
     world = api.world
 
@@ -293,6 +299,7 @@ def test_meetings_read_back_equal(api):
     run()
 
 
+@pytest.mark.slow  # hypothesis
 def test_task_notes_and_outcomes_read_back_equal(api):
     world = api.world
     task_id = world.extra["task_id"]
@@ -317,6 +324,7 @@ def test_task_notes_and_outcomes_read_back_equal(api):
     run()
 
 
+@pytest.mark.slow  # hypothesis
 def test_assessment_evidence_reads_back_equal(api):
     from crm.scoring.models import TraitAssessment as Assessment
 

@@ -118,6 +118,7 @@ def _shown_values(html: str) -> list[str]:
     return [unescape(v) for v in values]
 
 
+@pytest.mark.slow  # every form of every page, under a race
 def test_every_form_that_meets_a_conflict_keeps_what_was_typed(app, client):
     world = build_world()
     values = url_values(world)

@@ -119,6 +119,7 @@ def _generated_people(n: int) -> None:
     db.session.commit()
 
 
+@pytest.mark.slow  # a thousand contacts out and back in
 def test_a_thousand_contacts_round_trip_export_import_with_no_change(app, client, make_user, auth):
     make_user("convener@example.org", role="convener")
     auth.login("convener@example.org")

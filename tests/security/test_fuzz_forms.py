@@ -25,6 +25,8 @@ from tests.security.forms import forms_of
 from tests.security.helpers import fetch, route_urls
 from tests.web.world import build_world, sign_in, url_values
 
+pytestmark = pytest.mark.slow  # hypothesis over every form
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SLOTS = 16  # values drawn per example; fields beyond reuse them
 #: fields kept only in some cases, by design (a reason is kept only for a non-employer asker)

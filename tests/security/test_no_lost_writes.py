@@ -29,6 +29,8 @@ from sqlalchemy.engine import make_url
 from tests.helpers import PASSWORD
 from tests.security.figures import add, put
 
+pytestmark = pytest.mark.slow  # a real gunicorn, killed and restarted
+
 EDITORS = 20
 ROUNDS = int(os.environ.get("LOST_WRITES_ROUNDS", "3"))
 WRITES = 1000

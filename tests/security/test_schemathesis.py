@@ -15,6 +15,8 @@ from crm.accounts import services as accounts
 from tests.security.figures import add
 from tests.web.world import build_world, url_values
 
+pytestmark = pytest.mark.slow  # schemathesis over every API operation
+
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
 
 

@@ -40,6 +40,7 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout[-5000:]
 
 
+@pytest.mark.slow  # runs the tool over the tree
 def test_bandit_finds_no_high_severity_issue():
     result = subprocess.run([_tool("bandit"), "-q", "-r", "crm", "-f", "json", "--severity-level", "high"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -70,6 +71,7 @@ def _audit(service: str) -> tuple[list[dict], str]:
     return audited, reason
 
 
+@pytest.mark.slow  # runs the tool over the tree
 def test_pip_audit_finds_no_known_vulnerability():
     reasons = []
     for service in AUDIT_SERVICES:

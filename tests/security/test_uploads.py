@@ -42,7 +42,7 @@ MALFORMED = {
     "no-extension": b"name\nAda\n",
 }
 
-pytestmark = SQLITE_ONLY
+pytestmark = [pytest.mark.slow, SQLITE_ONLY]  # 50 MB bodies and 23 malformed files through the importer
 
 
 def _collect_spooled_files():

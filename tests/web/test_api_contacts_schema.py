@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextvars
 import re
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from crm.accounts import services as accounts
 from tests.web.world import build_world
+
+pytestmark = pytest.mark.slow  # schemathesis against the OpenAPI document
 
 #: Some schema-valid bodies are refused on purpose for reasons a JSON Schema cannot express
 #: (side disagreeing with kind, an organisation_id that does not exist): 400 is right there.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.accounts.models import User
@@ -11,6 +12,7 @@ from crm.contacts.models import Person, Tie
 from crm.partnerships.models import Membership, Partnership, PriorityArea
 
 
+@pytest.mark.slow  # loads the whole demo partnership
 def test_demo_loads_the_workbook_partnership_and_prints_accounts(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output

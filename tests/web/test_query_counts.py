@@ -82,6 +82,7 @@ def app_config():
     return {"PAGE_SIZE": 200}
 
 
+@pytest.mark.slow  # seeds and counts every page twice
 def test_query_count_does_not_grow_with_rows(app, db):
     from tests.conftest import _empty_all_tables
 

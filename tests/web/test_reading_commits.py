@@ -1,6 +1,6 @@
 """The test kit's way of reading what a request committed (tests/README.md): after each request of
 the test client the test reads fresh rows, objects it loaded before included; without that it
-would read stale ones (so the checks above can fail); a test holding uncommitted changes is
+would read stale ones (so these checks can fail); a test holding uncommitted changes is
 stopped before a request; `committed()` reads what another session committed."""
 
 from __future__ import annotations

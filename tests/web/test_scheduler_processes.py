@@ -10,9 +10,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from crm.outreach import mail
 from crm.outreach import services as outreach
 from tests.web.smtp_fixture import TestSmtpServer
+
+pytestmark = pytest.mark.slow  # real scheduler processes
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)
@@ -63,6 +67,7 @@ import sys
 from datetime import datetime
 from crm import create_app
 from crm.outreach import mail
+
 app = create_app()
 with app.app_context():
     now = datetime.fromisoformat(sys.argv[1])
