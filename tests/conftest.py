@@ -45,17 +45,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
-def _prepare_postgres(url: str) -> str:
-    """A fresh database next to the one named (so the developer's own data is never touched)."""
+def fresh_postgres_database(url: str, name: str) -> str:
+    """The URL of an empty database `name` on the server of `url` (dropped first if it exists)."""
     parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)
                       if url.startswith("postgresql://") else url)
-    name = f"{parsed.database or 'convene'}_pytest_{os.getpid()}"
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _prepare_postgres(url: str) -> str:
+    """A fresh database next to the one named (so the developer's own data is never touched)."""
+    return fresh_postgres_database(url, f"{make_url(url).database or 'convene'}_pytest_{os.getpid()}")
 
 
 def _drop_postgres(url: str) -> None:

@@ -26,6 +26,7 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.conftest import fresh_postgres_database
 from tests.helpers import PASSWORD
 from tests.security.figures import add, put
 
@@ -255,13 +256,7 @@ def test_backup_during_writes_restores_to_a_consistent_copy(app, db, database_ur
         target_url = f"sqlite:///{tmp_path / 'restored.db'}"
         sqlite3.connect(tmp_path / "restored.db").close()
     else:
-        name = f"{url.database}_restore"
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        target_url = url.set(database=name).render_as_string(hide_password=False)
+        target_url = fresh_postgres_database(database_url, f"{url.database}_restore")
     started = time.monotonic()
     result = _crm(target_url, "restore", str(backup), "--yes")
     assert result.returncode == 0, result.stderr[-2000:]
