@@ -4,6 +4,8 @@ search focuses a person and a highlighted intro path is drawn."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from crm.contacts import services as contacts
@@ -105,7 +107,8 @@ def test_intro_path_from_the_person_page_is_highlighted_on_the_map(page, live_se
     link.wait_for()
     link.click()
     page.wait_for_selector("#map[data-ready='1']")
-    assert "path=" in page.url
+    path = [int(i) for i in parse_qs(urlparse(page.url).query)["path"][0].split(",")]
+    assert len(path) >= 2 and path[-1] == people["Gil Gamma"].id  # from an asker to Gil
     assert page.dialogs == [] and page.errors == []
 
 

@@ -57,6 +57,7 @@ def _hostile_contacts(world):
     return made
 
 
+@pytest.mark.slow  # every export, every payload
 def test_no_exported_cell_starts_a_formula(app, client):
     world = build_world()
     _hostile_contacts(world)

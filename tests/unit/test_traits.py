@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,7 @@ def _more(facts: PersonFacts, what: str, trait: str, rating: int) -> PersonFacts
     return replace(facts, **{what: getattr(facts, what) + 1})
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=300, deadline=None)
 @given(evidence, MORE, st.sampled_from(TRAITS), st.integers(0, 3))
 def test_more_evidence_never_lowers_any_trait_score(data, what, trait, rating):
@@ -116,6 +118,7 @@ def test_more_evidence_never_lowers_any_trait_score(data, what, trait, rating):
     assert after.overall >= before.overall
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=100, deadline=None)
 @given(st.lists(evidence, min_size=1, max_size=6), st.randoms())
 def test_equal_inputs_rank_in_a_stable_order(rows, rnd):
@@ -135,6 +138,7 @@ def test_scores_stay_within_zero_and_one_hundred(data):
         assert 0 <= score.traits[t].score <= 100 and 0 <= score.traits[t].confidence <= 1
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=300, deadline=None)
 @given(evidence)
 def test_the_quick_ranking_numbers_equal_the_explained_score(data):
@@ -145,6 +149,7 @@ def test_the_quick_ranking_numbers_equal_the_explained_score(data):
     assert (quick.overall, quick.confidence) == (full.overall, full.confidence)
 
 
+@pytest.mark.slow  # hypothesis
 @settings(max_examples=200, deadline=None)
 @given(st.integers(2, 12).flatmap(lambda n: st.tuples(
     st.dictionaries(st.integers(1, n), st.one_of(st.none(), st.integers(1, 4)), min_size=1),

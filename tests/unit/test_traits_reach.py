@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from crm.scoring.reach import reachability
 SIDES = ["employer", "employer", "community", None]
 
 
+@pytest.mark.slow  # hypothesis: paths for every target of generated networks
 @settings(max_examples=150, deadline=None)
 @given(st.integers(4, 14).flatmap(lambda n: st.tuples(
     st.just(n),
