@@ -30,7 +30,7 @@ test: install
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 ## make quick: the suite without the tests marked slow (browser journeys, fuzzing, real server
-## processes): every feature at the web level, in under two minutes (tests/README.md)
+## processes): every feature at the web level, under two minutes on a quiet machine (tests/README.md)
 quick: install
 	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
