@@ -33,7 +33,12 @@ def acquire(holder: str, now: datetime | None = None, seconds: int = LEASE_SECON
         db.session.commit()
         return True
     db.session.rollback()
-    if db.session.get(SchedulerLease, NAME) is not None:
+    taken = db.session.get(SchedulerLease, NAME) is not None
+    # End that read before inserting: on SQLite a transaction that read and then writes must
+    # upgrade its snapshot, which fails at once ("database is locked", whatever the busy
+    # timeout) when the other scheduler committed in between; a fresh one just waits its turn.
+    db.session.rollback()
+    if taken:
         return False
     try:
         db.session.add(SchedulerLease(name=NAME, holder=holder, heartbeat_at=now,
