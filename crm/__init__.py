@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from crm import config
+from crm import config, ids
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     register_extensions(app)
     register_security(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -68,6 +69,11 @@ def register_security(app: Flask) -> None:
 
     app.session_interface = security.PagesOnlySessionInterface()
     security.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in every route is an id (crm/ids.py): 20 digits answer 404, never 500."""
+    ids.install(app)
 
 
 def register_blueprints(app: Flask) -> None:

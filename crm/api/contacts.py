@@ -22,12 +22,13 @@ from sqlalchemy.orm import selectinload
 from crm import vocab
 from crm.accounts.access import get_partnership_or_404, get_person_or_404, limit_people
 from crm.api import bp
-from crm.api.spec import document
-from crm.api.util import ApiError, int_arg, ok, page_of, parse
+from crm.api.spec import ID_SCHEMA, document
+from crm.api.util import ApiError, id_arg, ok, page_of, parse
 from crm.contacts import queries, services
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
+from crm.ids import MAX_ID, Id
 from crm.partnerships import services as partnership_services
 from crm.partnerships.models import Membership
 
@@ -38,17 +39,6 @@ Role = Literal[vocab.values(vocab.ROLES)]  # type: ignore[valid-type]
 Stage = Literal[vocab.values(vocab.STAGES)]  # type: ignore[valid-type]
 TieKind = Literal[vocab.values(vocab.TIE_KINDS)]  # type: ignore[valid-type]
 Text = Field(default=None, max_length=20000)
-#: ids are 32-bit integers in PostgreSQL: anything larger names nothing
-MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def _ids_within_range(endpoint, values):
-    """An id no database column can hold names nothing: 404, not an overflow error (500)."""
-    if values and any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in values.values()):
-        raise ApiError(404, "not_found", "No such object.")
-
-
 class Body(BaseModel):
     """A request body: unknown fields refused, text trimmed, no NUL characters (PostgreSQL
     refuses them in text)."""
@@ -254,7 +244,7 @@ class PersonOut(BaseModel):
 class PersonPatch(Body):
     name: str = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=200)
-    organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    organisation_id: Id | None = None
     email: str | None = Field(default=None, max_length=320, json_schema_extra={"format": "email"})
     phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
     notes: str | None = Text
@@ -312,7 +302,7 @@ PEOPLE_PARAMS = [Q_PARAM] + [
         ("side", {"type": "string", "enum": list(vocab.values(vocab.SIDES))}),
         ("kind", {"type": "string", "enum": list(vocab.values(vocab.ORG_KINDS))}),
         ("sector", {"type": "string"}), ("county", {"type": "string"}), ("tag", {"type": "string"}),
-        ("partnership", {"type": "integer", "minimum": 1}),
+        ("partnership", ID_SCHEMA),
         ("stage", {"type": "string", "enum": list(vocab.values(vocab.STAGES))}),
         ("sort", {"type": "string", "enum": sorted(SearchArgs.SORTS)}),
         ("archived", {"type": "string", "enum": ["0", "1"]}))
@@ -391,8 +381,8 @@ class RelationshipOut(BaseModel):
 
 class RelationshipIn(Body):
     kind: TieKind
-    source_id: int = Field(ge=1, le=MAX_ID)
-    target_id: int = Field(ge=1, le=MAX_ID)
+    source_id: Id
+    target_id: Id
     strength: int = Field(default=1, ge=1, le=3)
     note: str | None = Field(default=None, max_length=2000)
 
@@ -405,8 +395,7 @@ def relationship_json(t: Tie) -> dict:
 @bp.get("/relationships")
 @document("get", "/relationships", summary="Ties: who knows whom, who referred whom (staff)",
           response=RelationshipOut, paginated=True,
-          params=[{"name": "person_id", "in": "query", "required": False,
-                   "schema": {"type": "integer", "minimum": 1}},
+          params=[{"name": "person_id", "in": "query", "required": False, "schema": ID_SCHEMA},
                   {"name": "kind", "in": "query", "required": False,
                    "schema": {"type": "string", "enum": list(vocab.values(vocab.TIE_KINDS))}},
                   *PAGE_PARAMS])
@@ -414,7 +403,7 @@ def list_relationships():
     """Ties, optionally of one person and of one kind."""
     _require_staff()
     stmt = select(Tie).order_by(Tie.id)
-    person_id = int_arg("person_id")
+    person_id = id_arg("person_id")
     if person_id:
         stmt = stmt.where(or_(Tie.source_id == person_id, Tie.target_id == person_id))
     kind = request.args.get("kind")
@@ -473,7 +462,7 @@ class MemberOut(BaseModel):
 
 
 class MemberIn(Body):
-    person_id: int = Field(ge=1, le=MAX_ID)
+    person_id: Id
     role: Role = "member"
     stage: Stage = "candidate"
 

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from crm.accounts.access import get_partnership_or_404, get_person_or_404
 from crm.api import bp
-from crm.api.spec import document
-from crm.api.util import ApiError, int_arg, ok
+from crm.api.spec import ID_SCHEMA, document
+from crm.api.util import ApiError, id_arg, int_arg, ok
 from crm.network import services
 
 
@@ -70,7 +70,7 @@ class KeystonesOut(BaseModel):
 
 
 PARTNERSHIP_PARAM = {"name": "partnership", "in": "query", "required": True,
-                     "schema": {"type": "integer", "minimum": 1},
+                     "schema": ID_SCHEMA,
                      "description": "The partnership whose employer chairs and champions ask."}
 LIMIT_PARAM = {"name": "limit", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}}
@@ -91,7 +91,7 @@ def intro_paths(person_id: int):
     if not request.args.get("partnership"):
         raise ApiError(400, "invalid", "Name the partnership: ?partnership=ID.",
                        {"partnership": ["required"]})
-    partnership_id = int_arg("partnership")
+    partnership_id = id_arg("partnership")
     limit = int_arg("limit", 5, maximum=50)
     get_partnership_or_404(partnership_id)
     get_person_or_404(person_id)

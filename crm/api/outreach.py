@@ -19,6 +19,7 @@ from crm.api.spec import document
 from crm.api.util import ApiError, ok, page_of, parse
 from crm.contacts.services import clean
 from crm.extensions import db
+from crm.ids import Id
 from crm.outreach import services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.models import Task
@@ -50,8 +51,8 @@ class MeetingIn(BaseModel):
     ends_at: AwareDatetime | None = None
     title: str | None = Field(default=None, max_length=300)
     location: str | None = Field(default=None, max_length=300)
-    host_organisation_id: int | None = None
-    chair_ids: list[int] = Field(default_factory=list, max_length=10)
+    host_organisation_id: Id | None = None
+    chair_ids: list[Id] = Field(default_factory=list, max_length=10)
     notes: str | None = Field(default=None, max_length=10000)
 
 
@@ -82,7 +83,7 @@ class ReferredIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     title: str | None = Field(default=None, max_length=200)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class TaskPatch(BaseModel):
@@ -90,7 +91,7 @@ class TaskPatch(BaseModel):
     status: TaskStatus | None = None
     outcome: TaskOutcome | None = None
     notes: str | None = Field(default=None, max_length=10000)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     asker_reason: str | None = Field(default=None, max_length=2000)
     referred: ReferredIn | None = None
 

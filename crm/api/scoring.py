@@ -13,6 +13,7 @@ from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, int_arg, ok, parse
 from crm.extensions import db
+from crm.ids import Id
 from crm.partnerships.models import Membership
 from crm.scoring import services
 from crm.scoring.suggestions import suggestions
@@ -23,7 +24,7 @@ class AssessmentIn(BaseModel):
     trait: Literal["company", "industry", "community"]
     rating: int = Field(ge=0, le=3)
     evidence: str | None = Field(default=None, max_length=4000)
-    partnership_id: int | None = Field(default=None, ge=1)
+    partnership_id: Id | None = None
 
 
 class AssessmentOut(BaseModel):

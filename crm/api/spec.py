@@ -13,8 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from crm.ids import MAX_ID
+
 PATHS: dict[str, dict[str, Any]] = {}
 SCHEMAS: dict[str, Any] = {}
+
+#: an id in a path or a query string (crm/ids.py)
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -49,8 +54,7 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
     """Describe one endpoint in the OpenAPI document (a decorator that changes nothing)."""
 
     def decorate(view):
-        parameters = [{"name": n.strip("{}"), "in": "path", "required": True,
-                       "schema": {"type": "integer", "minimum": 1}}
+        parameters = [{"name": n.strip("{}"), "in": "path", "required": True, "schema": ID_SCHEMA}
                       for n in path.split("/") if n.startswith("{")]
         parameters += params or []
         op: dict[str, Any] = {"summary": summary, "operationId": view.__name__,

@@ -10,6 +10,7 @@ from sqlalchemy import Select
 
 from crm.errors import api_error
 from crm.extensions import db
+from crm.ids import MAX_ID, parse_id
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PER_PAGE = 200
@@ -54,6 +55,18 @@ def int_arg(name: str, default: int | None = None, minimum: int = 1, maximum: in
     if not minimum <= value <= maximum:
         raise ApiError(400, "invalid", f"{name} must be between {minimum} and {maximum}.",
                        {name: ["out of range"]})
+    return value
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string (crm/ids.py): None when absent, 400 when not an id."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    value = parse_id(raw)
+    if value is None:
+        raise ApiError(400, "invalid", f"{name} must be an id (a whole number from 1 to {MAX_ID}).",
+                       {name: ["not an id"]})
     return value
 
 

@@ -10,6 +10,7 @@ from crm.accounts.access import get_person_or_404, require_staff
 from crm.contacts import duplicates, merge
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.ids import parse_id
 
 bp = Blueprint("duplicates", __name__)
 
@@ -32,7 +33,7 @@ def index():
 def merge_pair():
     """Merge one person into another (ties, memberships, tasks... all kept); undoable."""
     require_staff()
-    keep_id, drop_id = request.form.get("keep", type=int), request.form.get("drop", type=int)
+    keep_id, drop_id = parse_id(request.form.get("keep")), parse_id(request.form.get("drop"))
     if not keep_id or not drop_id:
         flash("Choose the two records to merge.", "error")
         return redirect(url_for("duplicates.index"))

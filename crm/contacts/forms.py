@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from crm import vocab
+from crm.ids import IdField, parse_count, parse_id
 
 
 class OrganisationForm(FlaskForm):
@@ -57,17 +58,9 @@ class SearchArgs:
         self.county = (args.get("county") or "").strip()[:120]
         self.tag = (args.get("tag") or "").strip()[:80]
         self.stage = args.get("stage") if args.get("stage") in vocab.values(vocab.STAGES) else ""
-        try:
-            self.partnership = int(args.get("partnership") or 0)
-        except ValueError:
-            self.partnership = 0
-        if not 0 <= self.partnership < 2**31:
-            self.partnership = 0
+        self.partnership = parse_id(args.get("partnership")) or 0
         self.sort = args.get("sort") if args.get("sort") in self.SORTS else "name"
-        try:
-            self.page = max(1, min(int(args.get("page") or 1), 100000))
-        except ValueError:
-            self.page = 1
+        self.page = parse_count(args.get("page"), default=1, maximum=100000)
         self.archived = args.get("archived") == "1"
 
     def as_dict(self, **changes) -> dict:
@@ -78,6 +71,6 @@ class SearchArgs:
 
 class TieForm(FlaskForm):
     kind = SelectField("Kind", choices=dict(vocab.TIE_KINDS), default="knows")
-    other_id = IntegerField("Person", validators=[DataRequired(message="Choose a person.")])
+    other_id = IdField("Person", validators=[DataRequired(message="Choose a person.")], message="Choose a person.")
     strength = SelectField("Strength", coerce=int, choices=dict(vocab.STRENGTHS), default=2)
     context = StringField("Context", validators=[Optional(), Length(max=2000)])

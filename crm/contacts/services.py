@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.contacts.models import Organisation, Person, Tag, Tie, name_key
 from crm.extensions import db
+from crm.ids import parse_id
 from crm.timeutil import utcnow
 
 
@@ -62,7 +63,7 @@ def tags_by_name(names: list[str]) -> list[Tag]:
 def _check_version(obj, expected, fields: tuple[str, ...], submitted: dict) -> None:
     if expected in (None, ""):
         return
-    if int(expected) != obj.version:
+    if parse_id(expected) != obj.version:  # a malformed version is stale too: never a 500
         changes = [
             (f, getattr(obj, f), submitted.get(f))
             for f in fields

@@ -24,6 +24,7 @@ from crm.contacts import exporting, importing, imports, queries
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
+from crm.ids import parse_count
 
 bp = Blueprint("transfer", __name__)
 
@@ -94,7 +95,7 @@ def mapping(upload_id: str):
         chosen = {}
         for f in fields:
             raw = request.form.get(f"col_{f}", "")
-            if raw.isdigit() and int(raw) < len(sheet.headers):
+            if raw.isascii() and raw.isdigit() and int(raw) < len(sheet.headers):
                 chosen[f] = int(raw)
         required = {"people": ("name", "first_name"), "organisations": ("name",),
                     "relationships": ("source_name", "source_email")}[info["kind"]]
@@ -130,7 +131,7 @@ def run(upload_id: str):
     """Confirm: import the rows, one chunk per htmx request (a progress bar asks for the next)."""
     info, data = _staff_upload(upload_id)
     records = imports.records_of(info, data)
-    start_at = max(0, request.args.get("start", 0, type=int) or 0)
+    start_at = parse_count(request.args.get("start"), default=0, minimum=0, maximum=10**9)
     done = info.get("done") if start_at else None
     done = done or dict.fromkeys(("create", "update", "skip", "error"), 0)
     stepwise = bool(request.headers.get("HX-Request"))

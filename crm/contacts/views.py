@@ -12,16 +12,10 @@ from crm.contacts import queries, services
 from crm.contacts.forms import OrganisationForm, PersonForm, SearchArgs, TieForm
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
+from crm.ids import parse_count, parse_id, parse_ids
 from crm.partnerships.models import Partnership
 
 bp = Blueprint("contacts", __name__)
-
-
-@bp.url_value_preprocessor
-def _ids_within_range(endpoint, values):
-    """An id no database column can hold names nothing: 404, not an overflow error."""
-    if values and any(isinstance(v, int) and not 0 <= v < 2**31 for v in values.values()):
-        abort(404)
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -60,8 +54,9 @@ def new_person():
     """Create a person."""
     require_staff()
     form = _person_form()
-    if request.method == "GET" and request.args.get("organisation", "").isdigit():
-        form.organisation_id.data = int(request.args["organisation"])
+    organisation_id = parse_id(request.args.get("organisation"))
+    if request.method == "GET" and organisation_id:
+        form.organisation_id.data = organisation_id
     if form.validate_on_submit():
         person = services.save_person(None, _person_data(form))
         db.session.commit()
@@ -86,7 +81,7 @@ def search_people():
     if name not in ("other_id", "knower"):
         name = "other_id"
     matches = queries.people_search(q, current_user, limit=8,
-                                    exclude=request.args.get("exclude", type=int)) if q else []
+                                    exclude=parse_id(request.args.get("exclude"))) if q else []
     return render_template("people/_choices.html", matches=matches, q=q, field_name=name)
 
 
@@ -165,15 +160,19 @@ def add_tie(person_id: int):
 def bulk_ties():
     """"Who do you know?": tick the people one person knows and record all the ties at once."""
     require_staff()
-    knower_id = (request.values.get("knower", type=int) if "knower" in request.values
-                 else current_user.person_id)
+    knower_id = current_user.person_id
+    if "knower" in request.values:  # knower=0: choose someone else
+        raw = request.values.get("knower", "").strip()
+        knower_id = parse_id(raw) if raw not in ("", "0") else None
+        if knower_id is None and raw not in ("", "0"):
+            abort(404)  # not an id: answered as a missing person
     knower = get_person_or_404(knower_id) if knower_id else None
     args = SearchArgs(request.args)
     report = None
     if request.method == "POST" and knower is not None:
-        strength = request.form.get("strength", 1, type=int)
-        ids = [int(v) for v in request.form.getlist("known") if v.isdigit()][:500]
-        report = services.add_ties_bulk(knower.id, ids, strength if strength in (1, 2, 3) else 1,
+        strength = parse_count(request.form.get("strength"), default=1, maximum=3)
+        ids = parse_ids(request.form.getlist("known"), limit=500)
+        report = services.add_ties_bulk(knower.id, ids, strength,
                                         request.form.get("context"), created_by_id=current_user.id)
         db.session.commit()
     rows, has_next = queries.page_of_people(args, current_user, 100) if knower else ([], False)
@@ -189,7 +188,7 @@ def delete_tie(tie_id: int):
     tie = db.session.get(Tie, tie_id)
     if tie is None:
         abort(404)
-    back = request.form.get("person_id", type=int) or tie.source_id
+    back = parse_id(request.form.get("person_id")) or tie.source_id
     db.session.delete(tie)
     db.session.commit()
     flash("Tie removed.", "success")
@@ -206,7 +205,7 @@ def organisations():
     kind = request.args.get("kind") if request.args.get("kind") in vocab.values(vocab.ORG_KINDS) else ""
     sector = (request.args.get("sector") or "").strip()[:120]
     county = (request.args.get("county") or "").strip()[:120]
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100000)
+    page = parse_count(request.args.get("page"), default=1, maximum=100000)
     size = current_app.config["PAGE_SIZE"]
     people_count = (
         select(func.count(Person.id)).where(Person.organisation_id == Organisation.id,

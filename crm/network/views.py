@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask_login import current_user
 
 from crm.accounts.access import get_partnership_or_404, get_person_or_404
+from crm.ids import parse_id
 from crm.network import services
 
 bp = Blueprint("network", __name__)
@@ -14,16 +15,8 @@ bp = Blueprint("network", __name__)
 
 def _id_list(raw: str | None, limit: int = 10) -> list[int]:
     """A comma-separated list of ids (`?path=1,2,3`); anything malformed gives []."""
-    try:
-        ids = [int(part) for part in (raw or "").split(",") if part.strip()]
-    except ValueError:
-        return []
-    return ids[:limit] if all(i > 0 for i in ids) else []
-
-
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+    ids = [parse_id(part) for part in (raw or "").split(",") if part.strip()]
+    return [] if None in ids else ids[:limit]
 
 
 @bp.route("/partnerships/<int:partnership_id>/map")
@@ -32,7 +25,7 @@ def map(partnership_id: int):  # noqa: A001  (the page is the map)
     partnership = get_partnership_or_404(partnership_id)
     summary = request.args.get("view")
     data = services.map_data(partnership.id, current_user, path=_id_list(request.args.get("path")),
-                             organisation_id=_int_arg("org"),
+                             organisation_id=parse_id(request.args.get("org")),
                              summarise={"summary": True, "people": False}.get(summary))
     return render_template("network/map.html", partnership=partnership, data=data)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm import vocab
+from crm.ids import IdField
 
 
 class MeetingForm(FlaskForm):
@@ -26,7 +27,7 @@ class TaskForm(FlaskForm):
     kind = SelectField("Kind", choices=dict(vocab.TASK_KINDS), default="custom")
     title = StringField("What", validators=[Optional(), Length(max=300)])
     due = DateField("Due", validators=[DataRequired(message="Choose a due date.")])
-    person_id = IntegerField("For person id", validators=[Optional()])
+    person_id = IdField("For person", validators=[Optional()], message="Choose a person.")
 
 
 class CompleteTaskForm(FlaskForm):
@@ -38,7 +39,7 @@ class CompleteTaskForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    owner_id = IntegerField("Asker", validators=[Optional()])
+    owner_id = IdField("Asker", validators=[Optional()], message="Choose an asker.")
     asker_reason = TextAreaField("Why not employer-to-employer", validators=[Optional(), Length(max=2000)])
 
 

@@ -21,6 +21,7 @@ from crm.accounts.access import (
 from crm.accounts.models import User, new_secret, token_digest
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.ids import parse_count
 from crm.outreach import ics, lease, letters, mail, services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.forms import AssignForm, CompleteTaskForm, LetterForm, MeetingForm, MoveMeetingForm
@@ -116,7 +117,7 @@ def partnership_outreach(partnership_id: int):
     today = services.today_for(partnership)
     stmt = services.tasks_query([partnership.id], view=view, today=today,
                                 status=None if view == "all" else "open")
-    page = request.args.get("page", 1, type=int)
+    page = parse_count(request.args.get("page"), default=1, maximum=100000)
     page = page if 1 <= page <= 10**6 else 1
     tasks = db.session.scalars(stmt.offset((page - 1) * TASKS_PER_PAGE).limit(TASKS_PER_PAGE + 1)).all()
     context = _task_context(tasks[:TASKS_PER_PAGE], partnership.id, today)

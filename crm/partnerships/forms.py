@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm import rules, vocab
+from crm.ids import IdField
 from crm.timeutil import zone
 
 
@@ -34,7 +35,7 @@ class PartnershipForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    person_id = IntegerField("Person", validators=[DataRequired(message="Choose a person.")])
+    person_id = IdField("Person", validators=[DataRequired(message="Choose a person.")], message="Choose a person.")
     role = SelectField("Role", choices=dict(vocab.ROLES), default="member")
     stage = SelectField("Stage", choices=dict(vocab.STAGES), default="candidate")
 

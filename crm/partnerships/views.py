@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from crm.accounts.access import get_partnership_or_404, limit_partnerships, require_admin, require_staff
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.ids import parse_count
 from crm.partnerships import services
 from crm.partnerships.forms import MemberForm, PartnershipForm, StageForm
 from crm.partnerships.models import Membership, Partnership
@@ -52,7 +53,7 @@ MEMBERS_PER_PAGE = 100
 def detail(partnership_id: int):
     """A partnership: its members by role and stage, its priority areas."""
     partnership = get_partnership_or_404(partnership_id)
-    page = request.args.get("page", 1, type=int)
+    page = parse_count(request.args.get("page"), default=1, maximum=100000)
     page = page if 1 <= page <= 10**6 else 1
     mine = Membership.partnership_id == partnership.id
     total = db.session.scalar(select(func.count()).select_from(Membership).where(mine))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from crm import vocab
+from crm.ids import IdField, coerce_id
 
 
 class AssessmentForm(FlaskForm):
@@ -20,12 +21,12 @@ class AssessmentForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """One decision on one or several suggested invitees (a card or the batch bar)."""
 
-    person_id = SelectMultipleField("People", coerce=int, validate_choice=False,
+    person_id = SelectMultipleField("People", coerce=coerce_id, validate_choice=False,
                                     validators=[InputRequired(message="Choose at least one person.")])
     decision = SelectField("Decision", choices=dict(vocab.REVIEW_DECISIONS),
                            validators=[InputRequired(message="Choose a decision.")])
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
-    asker_id = IntegerField("Who should ask", validators=[Optional()])
+    asker_id = IdField("Who should ask", validators=[Optional()], message="Choose who should ask.")
 
 
 class MoveForm(FlaskForm):
