@@ -8,7 +8,7 @@ from typing import Literal
 
 from flask import request
 from flask_login import current_user
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from crm import vocab
@@ -24,7 +24,7 @@ from crm.outreach import services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
-from crm.timeutil import as_utc
+from crm.timeutil import DateTime, as_utc
 
 MeetingKind = Literal[vocab.values(vocab.MEETING_KINDS)]
 TaskStatus = Literal[vocab.values(vocab.TASK_STATUSES)]
@@ -47,8 +47,8 @@ class MeetingOut(BaseModel):
 class MeetingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     kind: MeetingKind = "launch"
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime | None = None
+    starts_at: DateTime
+    ends_at: DateTime | None = None
     title: str | None = Field(default=None, max_length=300)
     location: str | None = Field(default=None, max_length=300)
     host_organisation_id: Id | None = None
@@ -58,7 +58,7 @@ class MeetingIn(BaseModel):
 
 class MeetingPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
+    starts_at: DateTime
 
 
 class TaskOut(BaseModel):

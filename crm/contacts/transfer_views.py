@@ -24,6 +24,7 @@ from crm.contacts import exporting, importing, imports, queries
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
+from crm.headers import attachment
 from crm.ids import parse_count
 
 bp = Blueprint("transfer", __name__)
@@ -154,7 +155,7 @@ def run(upload_id: str):
 def _csv_response(kind: str, rows) -> Response:
     body = "".join(exporting.csv_text(kind, rows))  # built whole: 20,000 people is ~2 MB
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=convene-{kind}.csv"})
+        "Content-Disposition": attachment(f"convene-{kind}.csv")})
 
 
 def _people_rows(args: SearchArgs):
@@ -180,7 +181,7 @@ def export_vcards():
     require_staff()
     body = "".join(exporting.vcard_text(_people_rows(SearchArgs(request.args))))
     return Response(body, mimetype="text/vcard", headers={
-        "Content-Disposition": "attachment; filename=convene-people.vcf"})
+        "Content-Disposition": attachment("convene-people.vcf")})
 
 
 @bp.route("/export/organisations.csv")

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask_login import current_user
 
 from crm.accounts.access import get_partnership_or_404, get_person_or_404
+from crm.headers import attachment
 from crm.ids import parse_id
 from crm.network import services
 
@@ -36,7 +37,7 @@ def export_json(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id)
     data = services.map_data(partnership.id, current_user, summarise=False)
     response = jsonify({"partnership_id": partnership.id, "nodes": data["nodes"], "edges": data["edges"]})
-    response.headers["Content-Disposition"] = f'attachment; filename="partnership-{partnership.id}-network.json"'
+    response.headers["Content-Disposition"] = attachment(f"partnership-{partnership.id}-network.json")
     return response
 
 
@@ -45,8 +46,7 @@ def export_graphml(partnership_id: int):
     """The partnership's network as GraphML (for Gephi, Cytoscape, yEd)."""
     partnership = get_partnership_or_404(partnership_id)
     return Response(services.graphml(partnership.id), mimetype="application/graphml+xml",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="partnership-{partnership.id}-network.graphml"'})
+                    headers={"Content-Disposition": attachment(f"partnership-{partnership.id}-network.graphml")})
 
 
 @bp.route("/partnerships/<int:partnership_id>/keystones")

@@ -8,25 +8,26 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm import vocab
 from crm.ids import IdField
+from crm.timeutil import date_in_range
 
 
 class MeetingForm(FlaskForm):
     kind = SelectField("Kind", choices=dict(vocab.MEETING_KINDS), default="launch")
     starts_at = DateTimeLocalField("Starts (partnership's local time)", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(message="Choose the date and time.")])
+                                   validators=[DataRequired(message="Choose the date and time."), date_in_range])
     title = StringField("Title", validators=[Optional(), Length(max=300)])
     location = StringField("Place (host employer's facility)", validators=[Optional(), Length(max=300)])
 
 
 class MoveMeetingForm(FlaskForm):
     starts_at = DateTimeLocalField("New start", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(message="Choose the new date and time.")])
+                                   validators=[DataRequired(message="Choose the new date and time."), date_in_range])
 
 
 class TaskForm(FlaskForm):
     kind = SelectField("Kind", choices=dict(vocab.TASK_KINDS), default="custom")
     title = StringField("What", validators=[Optional(), Length(max=300)])
-    due = DateField("Due", validators=[DataRequired(message="Choose a due date.")])
+    due = DateField("Due", validators=[DataRequired(message="Choose a due date."), date_in_range])
     person_id = IdField("For person", validators=[Optional()], message="Choose a person.")
 
 

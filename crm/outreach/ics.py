@@ -9,6 +9,7 @@ from datetime import timedelta
 from icalendar import Calendar, Event
 
 from crm import vocab
+from crm.headers import header_text
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
 from crm.timeutil import as_utc, utcnow
@@ -20,7 +21,7 @@ def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", header_text(name))  # an X- property is not escaped: one line
     return cal
 
 

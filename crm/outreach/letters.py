@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr
 
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -15,6 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 
 from crm.extensions import db
+from crm.headers import address, header_text
 from crm.outreach.models import LetterTemplate
 
 FIELDS = ("invitee", "asker", "chairs", "sector", "partnership", "date", "time", "place", "region")
@@ -101,9 +101,9 @@ def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
            from_email: str | None) -> bytes:
     """An .eml draft the asker can open in their mail program and send."""
     message = EmailMessage()
-    message["From"] = formataddr((from_name, from_email or "")) if from_email else from_name
-    message["To"] = formataddr((to_name, to_email)) if to_email else to_name
-    message["Subject"] = letter.subject
+    message["From"] = address(from_name, from_email)
+    message["To"] = address(to_name, to_email)
+    message["Subject"] = header_text(letter.subject)
     message["X-Unsent"] = "1"  # opens as a draft in Outlook and Apple Mail
     message.set_content(letter.body)
     return message.as_bytes()

@@ -17,12 +17,12 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.extensions import db
+from crm.headers import address, header_text
 from crm.outreach.models import OutboxMessage
 from crm.timeutil import as_utc, utcnow
 
@@ -118,13 +118,13 @@ def message_id_for(key: str, sender: str) -> str:
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The RFC 5322 message for a row (also what an .eml download contains)."""
     email = EmailMessage()
-    email["From"] = formataddr((message.from_name, sender)) if message.from_name else sender
-    email["To"] = message.to_email
+    email["From"] = address(message.from_name, sender)
+    email["To"] = address(None, message.to_email)
     if message.reply_to:
-        email["Reply-To"] = message.reply_to
-    email["Subject"] = message.subject
+        email["Reply-To"] = address(None, message.reply_to)
+    email["Subject"] = header_text(message.subject)
     email["Message-ID"] = message_id_for(message.idempotency_key, sender)
-    email["X-Convene-Key"] = message.idempotency_key
+    email["X-Convene-Key"] = header_text(message.idempotency_key)
     email.set_content(message.body)
     return email
 

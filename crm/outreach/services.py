@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from crm import vocab
 from crm.contacts import services as contacts
-from crm.contacts.models import Person
+from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.outreach import timeline
 from crm.outreach.models import Task
@@ -155,6 +155,8 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
     chairs = [db.session.get(Person, pid) for pid in chair_ids]
     if any(c is None for c in chairs):
         raise OutreachError("A chosen chair does not exist.", "chair_ids")
+    if host_organisation_id is not None and db.session.get(Organisation, host_organisation_id) is None:
+        raise OutreachError("The chosen host organisation does not exist.", "host_organisation_id")
     meeting = Meeting(partnership_id=partnership.id, kind=kind, starts_at=as_utc(starts_at),
                       ends_at=as_utc(ends_at) if ends_at else None, title=contacts.clean(title),
                       location=contacts.clean(location), host_organisation_id=host_organisation_id,
@@ -300,7 +302,6 @@ def ask_mix(partnership_id: int) -> tuple[int, int]:
     from sqlalchemy import and_, case, or_
     from sqlalchemy.orm import aliased
 
-    from crm.contacts.models import Organisation
 
     target, owner = aliased(Person), aliased(Person)
     target_org, owner_org = aliased(Organisation), aliased(Organisation)

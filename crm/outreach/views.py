@@ -21,6 +21,7 @@ from crm.accounts.access import (
 from crm.accounts.models import User, new_secret, token_digest
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.headers import attachment
 from crm.ids import parse_count
 from crm.outreach import ics, lease, letters, mail, services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
@@ -187,7 +188,7 @@ def move_meeting(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id, edit=True)
     form = MoveMeetingForm()
     if not form.validate_on_submit():
-        flash("Choose the new date and time.", "error")
+        flash(" ".join(form.starts_at.errors) or "Choose the new date and time.", "error")
         return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
     old = meeting.starts_at
     services.move_meeting(meeting, _local_to_utc(form.starts_at.data, meeting.partnership.timezone))
@@ -208,7 +209,7 @@ def meeting_ics(meeting_id: int):
 
 def _ics(data: bytes, filename: str) -> Response:
     return Response(data, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename)})
 
 
 # --- tasks ---------------------------------------------------------------------------------------
@@ -293,13 +294,13 @@ def invitation(task_id: int):
     name = f"invitation-{task.id}"
     if fmt == "txt":
         return Response(f"Subject: {letter.subject}\n\n{letter.body}", mimetype="text/plain",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.txt"'})
+                        headers={"Content-Disposition": attachment(f"{name}.txt")})
     if fmt == "eml":
         owner, person = task.owner, task.person
         data = letters.as_eml(letter, person.name if person else "", person.email if person else None,
                               owner.name if owner else "", owner.email if owner else None)
         return Response(data, mimetype="message/rfc822",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.eml"'})
+                        headers={"Content-Disposition": attachment(f"{name}.eml")})
     return render_template("outreach/invitation.html", task=task, letter=letter)
 
 

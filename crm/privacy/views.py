@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from crm.accounts.access import get_person_or_404, require_staff
 from crm.extensions import db
+from crm.headers import attachment
 from crm.privacy import services
 
 bp = Blueprint("privacy", __name__)
@@ -32,7 +33,7 @@ def export(person_id: int):
     person = get_person_or_404(person_id)
     body = services.export_json(person.id)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="person-{person.id}.json"'})
+        "Content-Disposition": attachment(f"person-{person.id}.json")})
 
 
 @bp.route("/people/<int:person_id>/privacy/erase", methods=["POST"])

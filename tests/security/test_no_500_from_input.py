@@ -16,10 +16,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import DateField, DateTimeField, DateTimeLocalField
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.fields.core import UnboundField
 
 from crm import create_app
+from crm.accounts import services as accounts
+from crm.accounts.models import User
 from crm.extensions import db
+from crm.ids import MAX_ID, IdField, coerce_id
+from crm.timeutil import date_in_range
 from tests.conftest import IsolatedClient, app_context_then_empty, base_config
 from tests.security.figures import add
 from tests.security.forms import forms_of
@@ -194,3 +203,204 @@ def test_an_id_no_column_can_hold_is_not_found_in_every_url(world_app, endpoint,
         add("input", "URL ids tried")
         assert response.status_code in (404, 405), f"{method} {path}: {response.status_code}"
     restore(rows)
+
+
+# --- the API: every integer and date in every documented body and query string -----------------
+
+#: JSON values where the API expects an id or a count
+HOSTILE_JSON = (99999999999999999999, -99999999999999999999, -1, 0, 1e3, 1.5, "1e3", "99999999999999999999",
+                True, None, [], {})
+
+
+def _resolve(schema: dict, components: dict) -> dict:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        schema = {**_resolve(options[0], components), "nullable": True} if options else schema
+    return schema
+
+
+def _example(schema: dict, components: dict, name: str, known: dict):
+    """A valid value for `schema` (only required properties of objects), ids from the world."""
+    schema = _resolve(schema, components)
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: _example(v, components, k, known) for k, v in props.items() if k in schema.get("required", ())}
+    if kind == "integer":
+        return int(known.get(name, max(schema.get("minimum", 1), 1)))
+    if kind == "string":
+        if schema.get("format") == "date-time":
+            return "2031-05-06T09:30:00+02:00"
+        if schema.get("format") == "date":
+            return "2031-05-06"
+        return "Probe " + name
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _fields(schema: dict, components: dict, prefix: str = ""):
+    """(dotted name, resolved schema) of every property, nested objects included."""
+    schema = _resolve(schema, components)
+    for name, sub in schema.get("properties", {}).items():
+        sub = _resolve(sub, components)
+        yield prefix + name, sub
+        if sub.get("type") == "object":
+            yield from _fields(sub, components, prefix + name + ".")
+
+
+def _set(body: dict, dotted: str, value, example: dict) -> dict:
+    body = dict(body)
+    head, _, rest = dotted.partition(".")
+    if rest:
+        body[head] = _set(body.get(head) or example.get(head) or {}, rest, value, example.get(head) or {})
+    else:
+        body[head] = value
+    return body
+
+
+def _api_operations(app, values):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    components = document["components"]["schemas"]
+    for path, operations in sorted(document["paths"].items()):
+        url = "/api/v1" + path.format(**{k: values.get(k, 1) for k in values})
+        for method, op in sorted(operations.items()):
+            yield method.upper(), url, op, components
+
+
+def test_no_number_or_date_in_an_api_body_or_query_makes_it_answer_500(world_app):
+    app, world, values, rows, _ = world_app
+    known = _known_values(world, values)
+    client = app.test_client()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    token = accounts.create_api_token(admin, "probe")
+    db.session.commit()
+    rows = dump()
+    headers = {"Authorization": f"Bearer {token}"}
+    bodies_accepted = 0
+    try:
+        for method, url, op, components in _api_operations(app, values):
+            for param in op.get("parameters", []):
+                if param["in"] == "query" and param["schema"].get("type") == "integer":
+                    for value in HOSTILE:
+                        response = client.open(url, method=method, headers=headers,
+                                               query_string={param["name"]: value})
+                        add("input", "API query parameter x value requests")
+                        assert response.status_code < 500, (method, url, param["name"], value, response.text[:300])
+            if "requestBody" not in op:
+                continue
+            schema = op["requestBody"]["content"]["application/json"]["schema"]
+            example = _example(schema, components, "", known)
+            response = client.open(url, method=method, headers=headers, json=example)
+            assert response.status_code < 500, (method, url, example, response.text[:300])
+            bodies_accepted += response.status_code < 400
+            restore(rows)
+            for name, field in _fields(schema, components):
+                kind = field.get("type")
+                if kind == "integer" or (kind == "array" and _resolve(field.get("items", {}), components)
+                                         .get("type") == "integer"):
+                    tried = HOSTILE_JSON if kind == "integer" else tuple([v] for v in HOSTILE_JSON)
+                elif field.get("format") in ("date", "date-time"):
+                    tried = DATES
+                else:
+                    continue
+                for value in tried:
+                    body = _set(example, name, value, example)
+                    response = client.open(url, method=method, headers=headers, json=body)
+                    add("input", "API body field x value requests")
+                    assert response.status_code < 500, (method, url, name, value, response.text[:300])
+                    if value in DATES[:6]:
+                        assert response.status_code == 400, (method, url, name, value, response.status_code)
+                    restore(rows)
+    finally:
+        restore(rows)
+    add("input", "API bodies built from the OpenAPI document and accepted", bodies_accepted)
+    assert bodies_accepted >= 8, "the bodies built from the schemas are refused: the probe reaches no handler"
+
+
+# --- declared bounds: every form and every API schema, read from the code ---------------------
+
+def _form_classes():
+    app = create_app(base_config("sqlite://"))  # imports every feature's forms
+    assert app
+    found, todo = [], list(FlaskForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("crm."):
+            found.append(cls)
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+def _unbound_fields(form_class):
+    for name in dir(form_class):
+        value = getattr(form_class, name, None)
+        if isinstance(value, UnboundField):
+            yield name, value
+
+
+def test_every_date_field_of_every_form_is_bounded():
+    checked = 0
+    for form_class in _form_classes():
+        for name, field in _unbound_fields(form_class):
+            if issubclass(field.field_class, DateField | DateTimeLocalField | DateTimeField):
+                validators = field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else [])
+                assert date_in_range in validators, (
+                    f"{form_class.__module__}.{form_class.__name__}.{name}: add crm.timeutil.date_in_range")
+                checked += 1
+    assert checked >= 3
+    add("input", "form date fields bounded", checked)
+
+
+def test_every_id_field_of_every_form_parses_ids_with_crm_ids():
+    checked = 0
+    for form_class in _form_classes():
+        for name, field in _unbound_fields(form_class):
+            if not (name.endswith("_id") or name.endswith("_ids")) or name == "csrf_token":
+                continue
+            checked += 1
+            cls, coerce = field.field_class, field.kwargs.get("coerce")
+            choices_checked = issubclass(cls, SelectFieldBase) and field.kwargs.get("validate_choice", True)
+            assert issubclass(cls, IdField) or coerce is coerce_id or choices_checked, (
+                f"{form_class.__module__}.{form_class.__name__}.{name}: use crm.ids.IdField (or coerce=coerce_id)")
+    assert checked >= 5
+    add("input", "form id fields checked", checked)
+
+
+def test_every_integer_in_the_api_document_is_bounded_and_ids_fit_a_column():
+    app = create_app(base_config("sqlite://"))
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    components = document["components"]["schemas"]
+    checked = 0
+
+    def check(where, name, schema):
+        nonlocal checked
+        schema = _resolve(schema, components)
+        if schema.get("type") == "array":
+            check(where, name, schema.get("items", {}))
+            return
+        if schema.get("type") != "integer":
+            return
+        checked += 1
+        assert "maximum" in schema, f"{where} {name}: an integer without a maximum"
+        if name.endswith(("_id", "_ids")) or name in ("partnership", "person"):
+            assert (schema.get("minimum"), schema["maximum"]) == (1, MAX_ID), f"{where} {name}: use crm.ids.Id"
+
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            for param in op.get("parameters", []):
+                check(f"{method.upper()} {path}", param["name"], param["schema"])
+            if "requestBody" in op:
+                schema = op["requestBody"]["content"]["application/json"]["schema"]
+                for name, field in _fields(schema, components):
+                    check(f"{method.upper()} {path} body", name, field)
+    assert checked >= 10
+    add("input", "API integers bounded", checked)
