@@ -40,7 +40,8 @@ $(BENCH_STAMP): $(STAMP)
 	rm -f $(VENV)/.bench-*
 	touch $(BENCH_STAMP)
 
-## make serve: production serving with gunicorn (config/gunicorn.conf.py; CRM_BIND, CRM_WORKERS)
+## make serve: production serving: gunicorn builds crm:create_app() in each worker
+## (config/gunicorn.conf.py; CRM_BIND, CRM_WORKERS; behind a reverse proxy CRM_TRUSTED_PROXIES=1)
 serve: install
 	$(VENV)/bin/flask --app crm db upgrade
 	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py

@@ -1,18 +1,9 @@
-"""Default settings: a single machine with the embedded SQLite database under instance/.
+"""Settings for this install that differ from the built-in defaults in crm/config.py (every
+setting, its default and its environment variable are listed there and in the README's
+"Configuration"). Empty: a development machine runs on the defaults, with the embedded SQLite
+database in instance/convene.db and a secret key generated once into instance/secret_key.
 
-Every key may be overridden by environment variables (see crm/config.py) or by pointing
-CRM_CONFIG at another file such as config/production.example.py.
+Put a setting here only when it differs, e.g. `PARTNERSHIP_DEFAULT_TIMEZONE = "America/Chicago"`;
+tests/unit/test_config.py refuses a line that repeats a default. A deployment points CRM_CONFIG
+at its own file instead (start from config/production.example.py).
 """
-
-ENV_NAME = "development"
-# SQLALCHEMY_DATABASE_URI is derived from the instance folder when not set: instance/convene.db
-SECRET_KEY = None  # development: generated once and kept in instance/secret_key
-SESSION_COOKIE_SECURE = False
-PARTNERSHIP_DEFAULT_TIMEZONE = "America/Denver"
-MAIL_FROM = "convene@localhost"
-SMTP_HOST = None
-SMTP_PORT = 587
-SMTP_USERNAME = None
-SMTP_PASSWORD = None
-SMTP_STARTTLS = True
-RATELIMIT_STORAGE_URI = "memory://"

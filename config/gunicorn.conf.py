@@ -1,16 +1,20 @@
 """gunicorn settings for Convene: `gunicorn -c config/gunicorn.conf.py` (see docs/deploy.md).
 
-Each worker process builds its own app (no preload: database connections are never shared
-across fork). Threads let a worker overlap requests waiting on the database. Request lines are
-logged by the app itself as JSON (crm/logging.py), so gunicorn's access log is off.
+Each worker process builds its own app by calling `crm:create_app()` (no preload: database
+connections are never shared across fork; importing `crm` builds nothing). Threads let a worker
+overlap requests waiting on the database. Request lines are logged by the app itself as JSON
+(crm/logging.py), so gunicorn's access log is off.
 Every setting can be overridden from the environment (CRM_BIND, CRM_WORKERS, CRM_THREADS,
-CRM_TIMEOUT) or on the command line.
+CRM_TIMEOUT, CRM_LOG_LEVEL) or on the command line.
+
+Reverse proxies are trusted in one place only, the app's CRM_TRUSTED_PROXIES (crm/config.py,
+applied by crm/security.py): gunicorn itself believes no X-Forwarded-* header.
 """
 
 import multiprocessing
 import os
 
-wsgi_app = "crm.wsgi:app"
+wsgi_app = "crm:create_app()"
 bind = os.environ.get("CRM_BIND", "127.0.0.1:8000")
 # One worker per core, not gunicorn's usual 2 x cores + 1: each worker holds its own copy of the
 # region graph and the trait scores (built once, then caught up on every change), so extra
@@ -30,9 +34,8 @@ preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("CRM_LOG_LEVEL", "info")
-# Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers only.
-forwarded_allow_ips = os.environ.get("CRM_FORWARDED_ALLOW_IPS", "127.0.0.1")
-proxy_allow_ips = forwarded_allow_ips
+# No proxy trust here: the app's TRUSTED_PROXIES is the one setting (see the docstring).
+forwarded_allow_ips = ""
 # gunicorn 24+ opens a control socket in ~/.gunicorn by default; several instances on one
 # machine (app servers, load tests) would fight over it, and Convene has no use for it.
 control_socket_disable = True

@@ -1,5 +1,11 @@
 """Configuration loading, in order: built-in defaults, the config file, the environment,
-then the dict a test passes to `create_app`. Nothing here runs at import time."""
+then the dict a test passes to `create_app`. Nothing here runs at import time.
+
+Each setting has one home: its default in DEFAULTS below, its environment variable in
+ENVIRONMENT; `config/default.py` and a deployment's file hold only what differs. Code reads a
+setting from `app.config` (or through a helper here, e.g. `default_timezone()`), never from a
+literal of its own.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
@@ -30,7 +36,9 @@ DEFAULTS = {
     "LOGIN_LIMIT_PER_ACCOUNT": "8 per 10 minutes",
     #: reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
     #: Behind one proxy set 1, or every sign-in shares the proxy's address and its throttle.
+    #: Applied once, by crm/security.py (werkzeug's ProxyFix); the only proxy trust there is.
     "TRUSTED_PROXIES": 0,
+    #: the zone of a new partnership, and of digests and dates shown outside any partnership
     "PARTNERSHIP_DEFAULT_TIMEZONE": "America/Denver",
     "PAGE_SIZE": 50,
     "MAIL_FROM": "convene@localhost",
@@ -53,6 +61,12 @@ ENVIRONMENT = {
     "CRM_MAIL_FROM": ("MAIL_FROM", str),
     "CRM_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "CRM_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "CRM_DEFAULT_TIMEZONE": ("PARTNERSHIP_DEFAULT_TIMEZONE", str),
+}
+
+#: old environment variable -> the one that replaced it (still read, with a warning)
+DEPRECATED_ENVIRONMENT = {
+    "CRM_PROXY_HOPS": "CRM_TRUSTED_PROXIES",
 }
 
 
@@ -61,13 +75,39 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config.from_mapping(DEFAULTS)
     config_file = os.environ.get("CRM_CONFIG") or str(CONFIG_DIR / "default.py")
     app.config.from_pyfile(config_file)
-    for var, (key, parse) in ENVIRONMENT.items():
-        if os.environ.get(var):
-            app.config[key] = parse(os.environ[var])
+    for var, value in _environment(app).items():
+        key, parse = ENVIRONMENT[var]
+        try:
+            app.config[key] = parse(value)
+        except ValueError:
+            raise RuntimeError(f"{var}={value!r} is not a valid value for {key}.") from None
     if overrides:
         app.config.update(overrides)
     _database(app)
     _secret_key(app)
+
+
+def _environment(app: Flask) -> dict[str, str]:
+    """The CRM_* variables that are set, deprecated names read as their replacement (both set
+    to different values is refused: which one was meant?)."""
+    found = {var: os.environ[var] for var in ENVIRONMENT if os.environ.get(var)}
+    for old, new in DEPRECATED_ENVIRONMENT.items():
+        value = os.environ.get(old)
+        if not value:
+            continue
+        if found.get(new, value) != value:
+            raise RuntimeError(f"{old}={value} and {new}={found[new]} disagree: set {new} only ({old} is "
+                               "its deprecated name).")
+        app.logger.warning("%s is deprecated: set %s=%s instead.", old, new, value)
+        found[new] = value
+    return found
+
+
+def default_timezone() -> str:
+    """PARTNERSHIP_DEFAULT_TIMEZONE of the running app (the built-in default outside one)."""
+    if has_app_context():
+        return current_app.config["PARTNERSHIP_DEFAULT_TIMEZONE"]
+    return DEFAULTS["PARTNERSHIP_DEFAULT_TIMEZONE"]
 
 
 def _database(app: Flask) -> None:

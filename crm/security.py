@@ -13,6 +13,7 @@ from flask import Flask, Request, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import cached_property
 
 from crm.audit.models import actor
@@ -104,14 +105,21 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto from TRUSTED_PROXIES reverse proxies (the one proxy
+    setting; applied here only): the client's own address for sign-in throttling and the
+    request log, and its https scheme. X-Forwarded-Host is never believed (nginx passes a
+    client's own through; absolute links in emails must not follow it): the proxy sets Host."""
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if not isinstance(proxies, int) or proxies < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {proxies!r}.")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+
+
 def init_app(app: Flask) -> None:
     app.request_class = CleanRequest
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        # the client's own address (for sign-in throttling and logs) and https scheme
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+    trust_proxies(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     public = set(PUBLIC_ENDPOINTS) | set(app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()))
 

@@ -27,6 +27,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
 from crm import vocab
+from crm.config import default_timezone
 
 SECTORS = [
     ("Advanced Manufacturing", "33"), ("Healthcare", "62"), ("Information Technology", "54"),
@@ -122,7 +123,7 @@ def generate(people: int, ties: int, tasks: int, partnerships: int, seed: int,
         suffix = "" if i < len(pairs) else f" {i // len(pairs) + 1}"
         stage = rng.choices([s_ for s_, _ in vocab.PARTNERSHIP_STAGES], [1, 2, 2, 3, 4, 3])[0]
         p = dict(id=ids("partnerships"), name=f"{regions[r][0]} {SECTORS[s][0]}{suffix}",
-                 sector=SECTORS[s][0], region=", ".join(regions[r][1]), timezone="America/Denver",
+                 sector=SECTORS[s][0], region=", ".join(regions[r][1]), timezone=default_timezone(),
                  stage=stage, launch_target_low=25, launch_target_high=30, launch_minimum=10,
                  notes=None, archived_at=None, created_at=when(700, 760), version=1)
         rows["partnerships"].append(p)

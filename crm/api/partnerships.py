@@ -11,10 +11,12 @@ from crm.accounts.access import get_partnership_or_404, limit_partnerships
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, ok, page_of, parse
+from crm.config import default_timezone
 from crm.contacts.services import clean
 from crm.extensions import db
 from crm.partnerships import services
 from crm.partnerships.models import Partnership
+from crm.timeutil import zone
 from crm.vocab import PARTNERSHIP_STAGES, values
 
 Stage = str  # one of vocab.PARTNERSHIP_STAGES; validated below
@@ -37,7 +39,8 @@ class PartnershipIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     sector: str = Field(min_length=1, max_length=120)
     region: str | None = Field(default=None, max_length=500)
-    timezone: str = Field(default="America/Denver", max_length=64)
+    timezone: str = Field(default_factory=default_timezone, max_length=64,
+                          description="IANA zone name; default: the install's PARTNERSHIP_DEFAULT_TIMEZONE")
     stage: str = Field(default="scoping", json_schema_extra={"enum": list(values(PARTNERSHIP_STAGES))})
     launch_target_low: int = Field(default=rules.LAUNCH_TARGET_LOW, ge=1, le=1000)
     launch_target_high: int = Field(default=rules.LAUNCH_TARGET_HIGH, ge=1, le=1000)
@@ -65,13 +68,11 @@ def create_partnership():
     if not current_user.is_admin:
         raise ApiError(403, "forbidden", "Only administrators create partnerships.")
     data = parse(PartnershipIn)
-    from crm.timeutil import zone
-
     fields = {}
     if data.stage not in values(PARTNERSHIP_STAGES):
         fields["stage"] = [f"one of {', '.join(values(PARTNERSHIP_STAGES))}"]
     if zone(data.timezone).key != data.timezone:
-        fields["timezone"] = ["an IANA time zone name such as America/Denver"]
+        fields["timezone"] = [f"an IANA time zone name such as {default_timezone()}"]
     if data.launch_target_high < data.launch_target_low:
         fields["launch_target_high"] = ["must not be below launch_target_low"]
     if fields:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from crm.config import default_timezone
 from crm.extensions import db
 from crm.outreach import digest, lease, mail
 from crm.timeutil import local, utcnow
@@ -40,7 +41,7 @@ def send_outbox(now: datetime | None = None) -> str:
 
 def daily_digest(now: datetime | None = None) -> str:
     hour = int(current_app.config.get("DIGEST_HOUR", 7))
-    if local(now or utcnow(), current_app.config.get("PARTNERSHIP_DEFAULT_TIMEZONE")).hour < hour:
+    if local(now or utcnow(), default_timezone()).hour < hour:
         return "before the digest hour"
     return f"queued {digest.queue_digests(current_app.config, now)} digests"
 

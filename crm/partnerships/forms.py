@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm import rules, vocab
+from crm.config import default_timezone
 from crm.ids import IdField
 from crm.timeutil import zone
 
@@ -15,7 +16,7 @@ class PartnershipForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     sector = StringField("Sector", validators=[DataRequired(), Length(max=120)])
     region = StringField("Region (counties, comma-separated)", validators=[Optional(), Length(max=500)])
-    timezone = StringField("Time zone", default="America/Denver", validators=[DataRequired(), Length(max=64)])
+    timezone = StringField("Time zone", default=default_timezone, validators=[DataRequired(), Length(max=64)])
     stage = SelectField("Stage", choices=dict(vocab.PARTNERSHIP_STAGES), default="scoping")
     launch_target_low = IntegerField("Launch target: aim from", default=rules.LAUNCH_TARGET_LOW,
                                      validators=[NumberRange(1, 1000)])
@@ -27,7 +28,7 @@ class PartnershipForm(FlaskForm):
 
     def validate_timezone(self, field):
         if zone(field.data).key != field.data:
-            raise ValidationError("Use a time zone name such as America/Denver.")
+            raise ValidationError(f"Use a time zone name such as {default_timezone()}.")
 
     def validate_launch_target_high(self, field):
         if self.launch_target_low.data and field.data and field.data < self.launch_target_low.data:

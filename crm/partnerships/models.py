@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import rules, vocab
+from crm.config import default_timezone
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.timeutil import utcnow
@@ -36,7 +37,7 @@ class Partnership(db.Model):
     sector: Mapped[str] = mapped_column(String(120))
     #: counties of the region, comma-separated as people write them.
     region: Mapped[str | None] = mapped_column(String(500))
-    timezone: Mapped[str] = mapped_column(String(64), default="America/Denver")
+    timezone: Mapped[str] = mapped_column(String(64), default=default_timezone)
     stage: Mapped[str] = mapped_column(String(30), default="scoping")
     launch_target_low: Mapped[int] = mapped_column(Integer, default=rules.LAUNCH_TARGET_LOW)
     launch_target_high: Mapped[int] = mapped_column(Integer, default=rules.LAUNCH_TARGET_HIGH)

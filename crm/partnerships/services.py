@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crm import vocab
+from crm.config import default_timezone
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.partnerships.models import Membership, Partnership, PriorityArea, PriorityChampion, StageChange
@@ -16,7 +17,7 @@ class PartnershipError(ValueError):
 
 
 def create_partnership(name: str, sector: str, region: str | None = None,
-                       timezone: str = "America/Denver", stage: str = "scoping", **targets) -> Partnership:
+                       timezone: str | None = None, stage: str = "scoping", **targets) -> Partnership:
     name = (name or "").strip()
     if not name:
         raise PartnershipError("A partnership needs a name.")
@@ -25,7 +26,7 @@ def create_partnership(name: str, sector: str, region: str | None = None,
     if stage not in vocab.values(vocab.PARTNERSHIP_STAGES):
         raise PartnershipError(f"Unknown stage {stage!r}.")
     partnership = Partnership(name=name, sector=(sector or "").strip(), region=region,
-                              timezone=timezone, stage=stage, **targets)
+                              timezone=timezone or default_timezone(), stage=stage, **targets)
     db.session.add(partnership)
     db.session.flush()
     return partnership
