@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump, with an argument list, never a shell
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -16,8 +17,16 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
+from crm import create_app, demo
+from crm.accounts import services
+from crm.accounts.forms import MIN_PASSWORD
 from crm.audit.models import actor
 from crm.extensions import db
+from crm.ids import ID
+from crm.outreach import scheduler
+from crm.partnerships.models import Partnership
+from crm.privacy.cli import person_group
+from crm.synth import synth_command
 
 
 def init_app(app: Flask) -> None:
@@ -26,11 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(token_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    from crm.synth import synth_command
-
     app.cli.add_command(synth_command)
-    from crm.privacy.cli import person_group
-
     app.cli.add_command(person_group)
     app.cli.add_command(scheduler_command)
 
@@ -41,10 +46,6 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def scheduler_command(once, now_text):
     """Run the outreach scheduler: digests, escalations, meeting reminders, the outbox."""
-    from datetime import datetime
-
-    from crm.outreach import scheduler
-
     _as_cli()
     now = datetime.fromisoformat(now_text) if now_text else None
     raise SystemExit(scheduler.serve(current_app._get_current_object(), once=once, now=now, echo=click.echo))
@@ -57,9 +58,7 @@ def _as_cli():
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load the workbook's Region X Light Manufacturing demo partnership and demo accounts."""
-    from crm import demo
-
+    """Load the workbook's Region X Light Manufacturing (section D's sample summary) and demo accounts."""
     _as_cli()
     try:
         accounts = demo.load()
@@ -81,17 +80,13 @@ def user_group():
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "convener", "chair", "viewer"]))
-@click.option("--partnership", "partnerships", type=int, multiple=True,
+@click.option("--partnership", "partnerships", type=ID, multiple=True,
               help="Partnership id this user may see (repeatable).")
-@click.option("--person", "person_id", type=int, default=None, help="Linked person id (chairs).")
+@click.option("--person", "person_id", type=ID, default=None, help="Linked person id (chairs).")
 @click.option("--name", default=None)
 @with_appcontext
 def user_create(email, password, role, partnerships, person_id, name):
     """Create a user account."""
-    from crm.accounts import services
-    from crm.accounts.forms import MIN_PASSWORD
-    from crm.partnerships.models import Partnership
-
     _as_cli()
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"The password must have at least {MIN_PASSWORD} characters.")
@@ -118,8 +113,6 @@ def token_group():
 @with_appcontext
 def token_create(email, name):
     """Create an API token for a user; the token is printed alone on the last line."""
-    from crm.accounts import services
-
     _as_cli()
     user = services.find_user(email)
     if user is None:
@@ -193,7 +186,5 @@ def restore_command(path, yes):
 
 def main() -> None:
     """Entry point of the `crm` console script."""
-    from crm import create_app
-
     cli = FlaskGroup(create_app=create_app, help="Convene: sector partnership CRM.")
     cli.main(prog_name="crm")

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from crm.extensions import db
+from crm.security import safe_next
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -56,8 +57,6 @@ def conflict_page(message: str):
         hidden = name == "version" or (name.endswith("_id") and value.isdigit())
         fields.append({"name": name, "label": _label(name), "value": value, "hidden": hidden,
                        "long": "\n" in value or len(value) > 80})
-    from crm.accounts.views import safe_next
-
     back = None
     referrer = urlsplit(request.referrer or "")
     if referrer.path and (not referrer.netloc or referrer.netloc == request.host):

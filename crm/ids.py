@@ -13,6 +13,7 @@ way `url_for` writes it: ASCII digits, no sign, no leading zero, at most MAX_ID.
   bounded counts that are not ids.
 - `IdField` (WTForms) for a form field holding one id, `coerce_id` for a select of ids.
 - `Id` (pydantic) for an id in an API body: `person_id: Id`, `chair_ids: list[Id]`.
+- `ID` (click) for an id given to the `crm` command: `@click.option("--id", type=ID)`.
 
 This module only says whether a value *is* an id. Whether the user may *see* what it names is
 `crm.accounts.access`'s job: parse here, resolve there, and answer None from either the same
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
+import click
 from flask import Flask
 from pydantic import Field
 from werkzeug.routing import BaseConverter, ValidationError
@@ -125,6 +127,22 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class _IdParam(click.ParamType):
+    """An id on the command line; anything else is a usage error naming the option."""
+
+    name = "id"
+
+    def convert(self, value, param, ctx):
+        number = parse_id(value)
+        if number is None:
+            self.fail(f"{value!r} is not an id (a whole number from 1 to {MAX_ID}).", param, ctx)
+        return number
+
+
+#: an id option of the `crm` command
+ID = _IdParam()
 
 
 def install(app: Flask) -> None:

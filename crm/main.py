@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from crm.accounts.access import limit_partnerships
 from crm.extensions import db
+from crm.outreach.models import SchedulerLease
 from crm.partnerships.models import Membership, Partnership
+from crm.timeutil import as_utc, utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -15,8 +18,6 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def dashboard():
     """The signed-in user's start page: their partnerships at a glance."""
-    from flask_login import current_user
-
     stmt = limit_partnerships(
         select(Partnership).where(Partnership.archived_at.is_(None)).order_by(Partnership.name),
         Partnership.id, current_user,
@@ -51,9 +52,6 @@ def _scheduler_status() -> dict:
 
     A stale scheduler does not make the app unhealthy (the pages still work); it is reported
     so monitoring can alert on it."""
-    from crm.outreach.models import SchedulerLease
-    from crm.timeutil import as_utc, utcnow
-
     try:
         lease = db.session.scalar(select(SchedulerLease).order_by(SchedulerLease.heartbeat_at.desc())
                                   .limit(1))

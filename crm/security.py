@@ -8,6 +8,7 @@ unless someone deliberately makes it public; the access-matrix test pins the lis
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -38,9 +39,7 @@ class PagesOnlySessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        from flask import request as current_request
-
-        if current_request and current_request.path.startswith("/api/"):
+        if request and request.path.startswith("/api/"):
             return None
         super().save_session(app, session, response)
         harden_cookies(app, response)
@@ -96,6 +95,17 @@ class CleanRequest(Request):
 
     def get_json(self, *args, **kwargs):
         return _without_nul(super().get_json(*args, **kwargs))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in or a form (no //evil.example)."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def csp_nonce() -> str:

@@ -25,6 +25,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from crm.extensions import db
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -48,8 +50,6 @@ def committed_session():
     reads that must not wait for, or take, the write lock the request's own session holds (the
     stored password hash at sign-in). On SQLite it begins DEFERRED whatever the request's method;
     on other databases it is simply a separate session."""
-    from crm.extensions import db
-
     session = Session(db.engine)
     reset = reading_only.set(True)
     try:

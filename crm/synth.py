@@ -27,7 +27,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
 from crm import vocab
+from crm.accounts.models import _hasher, new_secret
 from crm.config import default_timezone
+from crm.contacts.models import name_key
+from crm.extensions import db
+from crm.network.models import FULL_REBUILD, log_changes
+from crm.partnerships.models import Partnership
 
 SECTORS = [
     ("Advanced Manufacturing", "33"), ("Healthcare", "62"), ("Information Technology", "54"),
@@ -97,8 +102,6 @@ class _Ids:
 def generate(people: int, ties: int, tasks: int, partnerships: int, seed: int,
              start_ids: dict[str, int] | None = None, now: datetime | None = None) -> dict[str, list[dict]]:
     """Every synthetic row, by table name, as plain dicts (no database needed)."""
-    from crm.contacts.models import name_key
-
     rng = random.Random(seed)
     now = now or datetime.combine(date.today(), clock(12, 0), UTC)
     today = now.date()
@@ -324,8 +327,6 @@ def generate(people: int, ties: int, tasks: int, partnerships: int, seed: int,
             meeting_id=mid, created_by_id=None, created_at=when(0, 600)))
 
     # --- accounts ---------------------------------------------------------------------------
-    from crm.accounts.models import new_secret
-
     def user(email, role, person_id=None, access=()):
         uid = ids("users")
         rows["users"].append(dict(id=uid, email=email, name=email.split("@")[0], password_hash="",
@@ -398,8 +399,6 @@ def load_rows(rows: dict[str, list[dict]], password_hash: str, batch: int = 5000
     """Write the rows with Core executemany, in foreign-key order; returns counts by table.
 
     Flushes only: the caller commits (the CLI command does, once)."""
-    from crm.extensions import db
-
     tables = db.metadata.tables
     for u in rows["users"]:
         u["password_hash"] = password_hash
@@ -423,8 +422,6 @@ def load_rows(rows: dict[str, list[dict]], password_hash: str, batch: int = 5000
 
 def next_ids() -> dict[str, int]:
     """The next free id of every table synth writes (so it can add to a database in use)."""
-    from crm.extensions import db
-
     out = {}
     for name, table in db.metadata.tables.items():
         if "id" in table.c:
@@ -443,10 +440,6 @@ def next_ids() -> dict[str, int]:
 @with_appcontext
 def synth_command(people, ties, tasks, partnerships, seed, as_of):
     """Load deterministic synthetic state-scale data (accounts: *@synth.example, password synth-password-1)."""
-    from crm.accounts.models import _hasher
-    from crm.extensions import db
-    from crm.partnerships.models import Partnership
-
     started = time.monotonic()
     now = datetime.combine(as_of.date(), clock(12, 0), UTC) if as_of else None
     rows = generate(people, ties, tasks, partnerships, seed, start_ids=next_ids(), now=now)
@@ -457,12 +450,8 @@ def synth_command(people, ties, tasks, partnerships, seed, as_of):
                                    "(use another database, or another --seed with more partnerships).")
     generated = time.monotonic() - started
     counts = load_rows(rows, _hasher.hash(PASSWORD))
-    try:  # Core inserts skip the ORM's hooks: every process's graph cache rebuilds
-        from crm.network.models import FULL_REBUILD, log_changes
-    except ImportError:
-        pass
-    else:
-        log_changes(db.session, [(FULL_REBUILD, None, None)])
+    # Core inserts skip the ORM's hooks: every process's graph cache rebuilds
+    log_changes(db.session, [(FULL_REBUILD, None, None)])
     db.session.commit()
     click.echo(", ".join(f"{n} {t}" for t, n in counts.items() if n))
     click.echo(f"Generated in {generated:.1f}s, loaded in {time.monotonic() - started - generated:.1f}s.")

@@ -15,7 +15,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from crm.contacts.models import Person
 from crm.extensions import db
+from crm.partnerships.models import Membership, Partnership
 
 
 def visible_partnership_ids(user) -> set[int] | None:
@@ -47,8 +49,6 @@ def limit_people(stmt: Select, person_id_column, user) -> Select:
     """Restrict a query of people to those the user may see."""
     if user.is_staff:
         return stmt
-    from crm.partnerships.models import Membership
-
     members = select(Membership.person_id).where(
         Membership.partnership_id.in_(user.partnership_ids or [-1])
     )
@@ -58,8 +58,6 @@ def limit_people(stmt: Select, person_id_column, user) -> Select:
 def can_see_person(user, person_id: int) -> bool:
     if user.is_staff:
         return True
-    from crm.partnerships.models import Membership
-
     ids = user.partnership_ids
     if not ids:
         return False
@@ -73,8 +71,6 @@ def can_see_person(user, person_id: int) -> bool:
 
 def get_partnership_or_404(partnership_id: int, edit: bool = False):
     """The partnership if the current user may see it (and edit it, if asked)."""
-    from crm.partnerships.models import Partnership
-
     if not can_see_partnership(current_user, partnership_id):
         abort(404)
     partnership = db.session.get(Partnership, partnership_id)
@@ -87,8 +83,6 @@ def get_partnership_or_404(partnership_id: int, edit: bool = False):
 
 def get_person_or_404(person_id: int):
     """The person if the current user may see them."""
-    from crm.contacts.models import Person
-
     person = db.session.get(Person, person_id)
     if person is None or not can_see_person(current_user, person_id):
         abort(404)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, request
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from crm.accounts.models import ApiToken, User, token_digest
 from crm.extensions import db
@@ -38,9 +39,6 @@ def note_token_use() -> None:
     effort: inside the request's read transaction the UPDATE would have to upgrade a read
     snapshot to a write, which SQLite refuses at once when another writer committed since (a
     500 on a plain GET under load)."""
-    from sqlalchemy import update
-    from sqlalchemy.exc import OperationalError
-
     use = g.pop("api_token_use", None)
     if use is None:
         return

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from crm import demo
 from crm.accounts import services, throttle
 from crm.accounts.access import require_admin
 from crm.accounts.forms import FirstAccountForm, LoginForm, PasswordForm, UserForm
 from crm.accounts.models import ApiToken, User
+from crm.contacts.models import Person
 from crm.extensions import db, limiter
+from crm.partnerships.models import Partnership
+from crm.security import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after sign-in (no //evil.example)."""
-    if not target:
-        return None
-    target = target.strip().replace("\\", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_account_key() -> str:
@@ -99,11 +90,9 @@ def setup():
 
 @bp.route("/setup/demo", methods=["POST"])
 def setup_demo():
-    """First run: load the workbook's demo partnership and show its accounts."""
+    """First run: load the workbook's demo partnership (section D's sample) and show its accounts."""
     if services.user_count() > 0:
         return redirect(url_for("accounts.login"))
-    from crm import demo
-
     accounts = demo.load()
     db.session.commit()
     return render_template("accounts/demo_loaded.html", accounts=accounts)
@@ -154,9 +143,6 @@ def revoke_token(token_id: int):
 
 
 def _user_form(form: UserForm) -> UserForm:
-    from crm.contacts.models import Person
-    from crm.partnerships.models import Partnership
-
     form.partnerships.choices = [
         (p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))
     ]

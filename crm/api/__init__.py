@@ -3,7 +3,7 @@ access rules as the pages, errors as {"error": {"code", "message", "fields"}}.
 
 Each feature adds its endpoints in its own module here (`contacts.py`, `network.py`, ...),
 registering routes on `bp` and describing them with `crm.api.spec.document`, which is what
-/api/v1/openapi.json is built from.
+/api/v1/openapi.json is built from; `crm/api/routes.py` imports every module, once.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 from flask_login import current_user
 
+from crm.accounts.auth import note_token_use
 from crm.api.util import ApiError
 from crm.errors import api_error
-from crm.extensions import csrf
+from crm.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -21,8 +22,6 @@ csrf.exempt(bp)
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    from crm.extensions import db
-
     db.session.rollback()
     return error.response()
 
@@ -43,20 +42,7 @@ def _require_token():
 
 @bp.after_request
 def _note_token_use(response):
-    from crm.accounts.auth import note_token_use
-
     if response.status_code < 400:
         note_token_use()
     return response
 
-
-def register_modules() -> None:
-    """Import the feature modules that add routes to `bp` (once, at app creation)."""
-    from crm.api import (  # noqa: F401
-        contacts,
-        docs,
-        network,  # noqa: F401
-        outreach,  # noqa: F401
-        partnerships,
-        scoring,  # noqa: F401
-    )

@@ -1,4 +1,4 @@
-"""API endpoints for outreach: meetings (creating a launch lays out the workbook's timeline,
+"""API endpoints for outreach: meetings (creating a launch lays out the workbook's timeline, sections B-D,
 moving it moves the open steps) and tasks (list, complete with an outcome, reassign)."""
 
 from __future__ import annotations

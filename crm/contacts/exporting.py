@@ -1,9 +1,7 @@
 """Writing contacts out: CSV with the importer's own columns, and vCard 4.0. Pure functions.
 
-Spreadsheets run a cell as a formula when it starts with `= + - @` (or tab / CR, and some
-even after leading spaces or control characters). Such cells are written with a leading `'`,
-which spreadsheets show as text; our importer removes it again, so an export re-imports to
-no change.
+Cells a spreadsheet would run as a formula are written with a leading `'` (crm/contacts/cells.py),
+which the importer removes again, so an export re-imports to no change.
 """
 
 from __future__ import annotations
@@ -12,26 +10,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from crm.contacts.cells import neutralise
 from crm.contacts.importing import EXPORT_FIELDS
-
-_TRIGGERS = ("=", "+", "-", "@")
-#: characters a spreadsheet skips before deciding a cell is a formula
-_LEADING = "".join(chr(c) for c in range(33))
-
-
-def formula_like(value: str) -> bool:
-    """Whether a spreadsheet could take this cell for a formula."""
-    if not value:
-        return False
-    if value[0] in ("\t", "\r"):
-        return True
-    return value.lstrip(_LEADING)[:1] in _TRIGGERS
-
-
-def neutralise(value) -> str:
-    """The cell as text a spreadsheet will not evaluate."""
-    text = "" if value is None else str(value)
-    return "'" + text if formula_like(text) else text
 
 
 def csv_text(kind: str, rows: Iterable[dict]) -> Iterable[str]:

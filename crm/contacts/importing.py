@@ -12,6 +12,10 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import vobject
+
+from crm.contacts.cells import unneutralise
+
 #: The fields each kind of import reads, in the order exports write them.
 FIELDS = {
     "people": ("name", "first_name", "last_name", "title", "organisation", "email", "phone",
@@ -107,15 +111,6 @@ def sniff_delimiter(text: str) -> str:
         counts = {d: first.count(d) for d in ",;\t"}
         best = max(counts, key=counts.get)
         return best if counts[best] else ","
-
-
-def unneutralise(value: str) -> str:
-    """Undo our own export's formula guard: `'=x` back to `=x` (see exporting.neutralise)."""
-    from crm.contacts.exporting import formula_like
-
-    if value.startswith("'") and formula_like(value[1:]):
-        return value[1:]
-    return value
 
 
 def read_csv(data: bytes) -> Sheet:
@@ -274,8 +269,6 @@ def check_relationship(line: int, record: dict) -> RowCheck:
 
 def read_vcards(data: bytes) -> list[dict[str, str]]:
     """People rows from a .vcf file (vCard 3.0 or 4.0, one or many cards)."""
-    import vobject
-
     text, _ = decode(data)
     if "BEGIN:VCARD" not in text.upper():
         raise FileError("This is not a vCard file (no BEGIN:VCARD).")

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm import vocab
+from crm.audit.models import actor
 from crm.contacts import importing
 from crm.contacts.models import Organisation, Person, Tag, Tie, name_key, person_tags
 from crm.contacts.services import parse_tags, tags_by_name
@@ -367,8 +368,6 @@ def _plan_relationships(checks) -> list[Planned]:
 
 
 def _apply_relationships(plans: list[Planned]) -> None:
-    from crm.audit.models import actor
-
     user_id = actor.get()[0]
     targets = {t.id: t for t in db.session.scalars(select(Tie).where(
         Tie.id.in_([p.target_id for p in plans if p.action == "update"] or [-1])))}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import and_, select
 
 from crm.audit.models import AuditEntry, record
-from crm.contacts.models import Person
+from crm.contacts.models import Person, Tie
 from crm.extensions import db
 
 #: columns that point at a person but are not theirs to move (the merge link itself).
@@ -55,8 +55,6 @@ def _key_of(table, row) -> dict:
 
 
 def _move_ties(keep_id: int, drop_id: int, moves: list) -> None:
-    from crm.contacts.models import Tie
-
     ties = db.session.scalars(select(Tie).where((Tie.source_id == drop_id) | (Tie.target_id == drop_id))).all()
     existing = {(t.kind, t.source_id, t.target_id) for t in db.session.scalars(
         select(Tie).where((Tie.source_id == keep_id) | (Tie.target_id == keep_id)))}
@@ -137,8 +135,6 @@ def is_undone(entry: AuditEntry) -> bool:
 
 def undo(entry: AuditEntry) -> Person:
     """Put everything a merge moved back where it was; returns the restored person."""
-    from crm.contacts.models import Tie
-
     if is_undone(entry):
         raise MergeError("That merge was already undone.")
     keep_id, drop_id = entry.before["keep_id"], entry.before["drop_id"]

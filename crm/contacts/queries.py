@@ -5,11 +5,15 @@ from __future__ import annotations
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.accounts.access import limit_people
+from crm.accounts.access import limit_partnerships, limit_people
+from crm.audit.models import AuditEntry
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tag, name_key, person_tags
+from crm.contacts.services import ties_of
 from crm.extensions import db
-from crm.partnerships.models import Membership
+from crm.outreach.models import Task
+from crm.partnerships.models import Invitation, Meeting, Membership
+from crm.scoring.models import TraitAssessment
 
 
 def _like(text: str) -> str:
@@ -106,12 +110,6 @@ def people_search(q: str, user, limit: int = 10, exclude: int | None = None):
 
 def person_page(person: Person, user) -> dict:
     """Everything known about a person that `user` may see, each list loaded in one query."""
-    from crm.accounts.access import limit_partnerships
-    from crm.audit.models import AuditEntry
-    from crm.outreach.models import Task
-    from crm.partnerships.models import Invitation, Meeting
-    from crm.scoring.models import TraitAssessment
-
     memberships = db.session.scalars(limit_partnerships(
         select(Membership).where(Membership.person_id == person.id)
         .options(selectinload(Membership.partnership)), Membership.partnership_id, user)).all()
@@ -136,8 +134,6 @@ def person_page(person: Person, user) -> dict:
         .order_by(Meeting.starts_at.desc()).limit(100), Meeting.partnership_id, user)).all()
     ties, history = [], []
     if user.is_staff:
-        from crm.contacts.services import ties_of
-
         ties = ties_of(person.id)
         history = db.session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "people", AuditEntry.entity_id == person.id)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.extensions import db
 from crm.outreach.models import SchedulerLease
-from crm.outreach.schedule import LEASE_SECONDS
+from crm.outreach.schedule import LEASE_SECONDS, STALE_AFTER_HOURS
 from crm.timeutil import as_utc, utcnow
 
 NAME = "scheduler"
@@ -79,8 +79,6 @@ def release(holder: str) -> None:
 
 def status(now: datetime | None = None) -> dict:
     """When the scheduler last ran, and whether that is too long ago."""
-    from crm.outreach.schedule import STALE_AFTER_HOURS
-
     now = now or utcnow()
     lease = db.session.scalar(select(SchedulerLease).where(SchedulerLease.name == NAME))
     if lease is None:

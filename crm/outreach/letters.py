@@ -16,6 +16,8 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.headers import address, header_text
 from crm.outreach.models import LetterTemplate
+from crm.partnerships.models import Partnership
+from crm.timeutil import local
 
 FIELDS = ("invitee", "asker", "chairs", "sector", "partnership", "date", "time", "place", "region")
 
@@ -65,7 +67,7 @@ _html_env = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
 
 
 def template_for(partnership_id: int) -> tuple[str, str]:
-    """The partnership's (subject, body) template, or the workbook's sample."""
+    """The partnership's (subject, body) template, or the workbook's sample (section C)."""
     saved = db.session.scalar(select(LetterTemplate).where(LetterTemplate.partnership_id == partnership_id))
     return (saved.subject, saved.body) if saved else (DEFAULT_SUBJECT, DEFAULT_BODY)
 
@@ -117,8 +119,6 @@ def _names(names: list[str]) -> str:
 
 def fields_for(task, meeting) -> dict:
     """The letter's fields for an ask: invitee, asker, chairs, sector, date, time, place..."""
-    from crm.timeutil import local
-
     partnership = task_partnership(task)
     fields = {"invitee": task.person.name if task.person else "", "asker": task.owner.name if task.owner else "",
               "sector": partnership.sector, "partnership": partnership.name,
@@ -133,6 +133,4 @@ def fields_for(task, meeting) -> dict:
 
 
 def task_partnership(task):
-    from crm.partnerships.models import Partnership
-
     return db.session.get(Partnership, task.partnership_id)

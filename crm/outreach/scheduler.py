@@ -14,6 +14,8 @@ import time
 import uuid
 from datetime import datetime
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from crm.extensions import db
@@ -51,9 +53,6 @@ def run_once(app: Flask, holder: str, now: datetime | None = None) -> dict[str, 
 
 def build(app: Flask):
     """The configured BlockingScheduler (not started)."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     with app.app_context():
         engine = db.engine
     scheduler = BlockingScheduler(

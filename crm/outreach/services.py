@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from crm import vocab
 from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
+from crm.network.services import best_asker, intro_paths
 from crm.outreach import timeline
 from crm.outreach.models import Task
 from crm.partnerships import services as partnerships
@@ -66,17 +67,14 @@ def is_employer_side(person: Person | None) -> bool:
 
 
 def needs_reason(target: Person | None, asker: Person | None) -> bool:
-    """An employer asked by a community partner or convener breaks the workbook's rule."""
+    """An employer asked by a community partner or convener breaks the workbook's rule (section B,
+    "Make the right ask and follow up": "The best ask is employer-to-employer")."""
     return asker is not None and is_employer_side(target) and not is_employer_side(asker)
 
 
 def propose_asker(partnership_id: int, target_id: int) -> AskerProposal | None:
     """The strongest employer-to-employer asker from the warm intro paths, else the strongest
     path's asker (which the caller uses only for community-side targets), else None."""
-    try:
-        from crm.network.services import best_asker, intro_paths
-    except ImportError:  # the network feature is not installed
-        return None
     path = best_asker(partnership_id, target_id)
     if path is None:  # no employer-to-employer path: the strongest path (community targets)
         path = next(iter(intro_paths(partnership_id, target_id, limit=1)), None)
@@ -147,7 +145,7 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
                    title: str | None = None, ends_at: datetime | None = None,
                    location: str | None = None, host_organisation_id: int | None = None,
                    chair_ids: list[int] | tuple[int, ...] = (), notes: str | None = None) -> Meeting:
-    """Create a meeting; a launch meeting lays out the workbook's timeline around it."""
+    """Create a meeting; a launch meeting lays out the workbook's timeline (sections B-D) around it."""
     if kind not in vocab.values(vocab.MEETING_KINDS):
         raise OutreachError(f"Unknown meeting kind {kind!r}.", "kind")
     if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
@@ -299,9 +297,6 @@ def ask_mix(partnership_id: int) -> tuple[int, int]:
 
     Counted in SQL (the same rule as `needs_reason`): loading every ask as objects cost
     ~300 ms on the partnership page of a state-scale database (bench/)."""
-    from sqlalchemy import and_, case, or_
-    from sqlalchemy.orm import aliased
-
 
     target, owner = aliased(Person), aliased(Person)
     target_org, owner_org = aliased(Organisation), aliased(Organisation)

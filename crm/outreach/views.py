@@ -28,6 +28,7 @@ from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_o
 from crm.outreach.forms import AssignForm, CompleteTaskForm, LetterForm, MeetingForm, MoveMeetingForm
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.security import safe_next
 from crm.timeutil import local, utcnow, zone
 
 bp = Blueprint("outreach", __name__)
@@ -39,8 +40,6 @@ def _local_to_utc(value, tz_name):
 
 
 def _back(default: str):
-    from crm.accounts.views import safe_next
-
     return redirect(safe_next(request.form.get("next")) or default)
 
 
@@ -138,7 +137,7 @@ def partnership_outreach(partnership_id: int):
 
 @bp.post("/partnerships/<int:partnership_id>/outreach/meetings")
 def create_meeting(partnership_id: int):
-    """Set a meeting's date; a launch lays out the workbook's tasks around it."""
+    """Set a meeting's date; a launch lays out the workbook's tasks (sections B-D) around it."""
     partnership = get_partnership_or_404(partnership_id, edit=True)
     form = MeetingForm()
     if form.validate_on_submit():

@@ -7,6 +7,8 @@ from flask.cli import with_appcontext
 
 from crm.audit.models import actor
 from crm.extensions import db
+from crm.ids import ID
+from crm.privacy import services
 
 
 @click.group("person")
@@ -15,12 +17,10 @@ def person_group():
 
 
 @person_group.command("export")
-@click.option("--id", "person_id", type=int, required=True)
+@click.option("--id", "person_id", type=ID, required=True)
 @with_appcontext
 def export_command(person_id):
     """Print everything held about a person as JSON."""
-    from crm.privacy import services
-
     try:
         click.echo(services.export_json(person_id))
     except services.PrivacyError as error:
@@ -28,13 +28,11 @@ def export_command(person_id):
 
 
 @person_group.command("erase")
-@click.option("--id", "person_id", type=int, required=True)
+@click.option("--id", "person_id", type=ID, required=True)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def erase_command(person_id, yes):
     """Erase a person everywhere (ties, notes, tasks, outbox, memberships, assessments)."""
-    from crm.privacy import services
-
     actor.set((None, "cli"))
     if not yes:
         click.confirm(f"Erase person #{person_id} everywhere? This cannot be undone.", abort=True)

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import JSON, String, Text, Unicode, UnicodeText, and_, delete, func, or_, select, text, update
 from sqlalchemy import cast as sql_cast
 
+from crm.accounts.models import User, new_secret
 from crm.audit.models import AuditEntry, record
 from crm.contacts.models import Person
 from crm.extensions import db
@@ -194,8 +197,6 @@ def _anonymise_audit(entity: str, ids: list[int]) -> None:
 
 
 def _anonymise_users(person: Person) -> None:
-    from crm.accounts.models import User, new_secret
-
     users = db.session.scalars(select(User).where(or_(
         User.person_id == person.id,
         *([func.lower(User.email) == person.email.lower()] if person.email else []),
@@ -259,10 +260,6 @@ def purge_free_pages() -> None:
     or write-ahead log (PostgreSQL's dumps never include dead rows; autovacuum reclaims them)."""
     if db.engine.dialect.name != "sqlite":
         return
-    import sqlite3
-
-    from flask import current_app
-
     db.session.remove()
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crm.contacts import importing
-from crm.contacts.exporting import csv_text, formula_like, neutralise, vcard_text
+from crm.contacts.cells import formula_like, neutralise, unneutralise
+from crm.contacts.exporting import csv_text, vcard_text
 
 
 def test_utf8_with_bom_and_semicolons_is_read_with_accents_intact():
@@ -81,12 +82,12 @@ def test_formula_like_cells_are_neutralised_and_restored_on_import(cell):
     assert formula_like(cell)
     written = neutralise(cell)
     assert written.startswith("'")
-    assert importing.unneutralise(written) == cell
+    assert unneutralise(written) == cell
 
 
 @pytest.mark.parametrize("cell", ["Ann", "a-b", "it's", "", "'quoted"])
 def test_ordinary_cells_are_left_alone(cell):
-    assert neutralise(cell) == cell and importing.unneutralise(cell) == cell
+    assert neutralise(cell) == cell and unneutralise(cell) == cell
 
 
 def test_export_then_read_gives_the_same_values():

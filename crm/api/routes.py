@@ -1,0 +1,14 @@
+"""Every module of the API, imported once so their endpoints are on `bp` when create_app
+registers it. A new API module is added here."""
+
+from crm.api import (  # noqa: F401  (each module adds its routes to bp when imported)
+    bp,
+    contacts,
+    docs,
+    network,
+    outreach,
+    partnerships,
+    scoring,
+)
+
+__all__ = ["bp"]
