@@ -2,28 +2,35 @@
 
 Every rule the software applies reads its number from here; a partnership that works
 differently changes it here (or through its own targets, where the model stores them).
-Section letters refer to `shared/seed/sector-partnership-workbook.txt`.
+
+"The workbook" is the Sector Partnership Workbook (launching and sustaining sector
+partnerships). Its sections: A. Defining the scope of your sector partnership; B. Preparing to
+launch your sector partnership; C. Holding the launch meeting; D. Organizing the aftermath;
+E. Transition to implementation; F. Sustainable implementation. "B.5" is its "Steps to take now
+(B.5)"; a heading in quotes is the workbook's own. A number the workbook does not give is
+marked "our choice".
 """
 
 from dataclasses import dataclass
 
-# --- B. Building the list and making the ask ---------------------------------------------
-#: "aim for 25-30 employer champions" at the launch meeting.
+# --- A/B. Building the list and making the ask -------------------------------------------
+#: A, "Getting the scope just right": "Aim for 25-30 champs at your launch meeting".
 LAUNCH_TARGET_LOW = 25
 LAUNCH_TARGET_HIGH = 30
-#: "be happy with 10 or more".
+#: A, "Getting the scope just right": "be happy if you get 10 or more".
 LAUNCH_MINIMUM = 10
-#: "2 is too few (just talk with them)".
+#: A, "Getting the scope just right": 2 is too small ("just have a conversation with them").
 LAUNCH_TOO_FEW = 2
-#: "150 too many".
+#: A, "Getting the scope just right": 150 is too big.
 LAUNCH_TOO_MANY = 150
-#: "a core of 15-25 champions works well".
+#: B, "Preparing to launch": "a core of 15-25" champions works well.
 CORE_CHAMPIONS_LOW = 15
 CORE_CHAMPIONS_HIGH = 25
-#: "broader membership: 30-80 employers".
+#: A, "Getting the scope just right": a broader employer membership of 30-80 members.
 BROAD_MEMBERSHIP_LOW = 30
 BROAD_MEMBERSHIP_HIGH = 80
-#: Employer chairs of a launch: "1-3 civic entrepreneurs".
+#: Employer chairs of a launch: B, "Identify and recruit employer chairs" ("one or more civic
+#: entrepreneurs") and B.4 ("your two or three chair persons").
 CHAIRS_MIN = 1
 CHAIRS_MAX = 3
 
@@ -31,29 +38,32 @@ CHAIRS_MAX = 3
 # --- B/C/D. The outreach timeline, in days relative to the launch meeting ----------------
 @dataclass(frozen=True)
 class TimelineOffsets:
-    """Days from the meeting (negative = before). Section B: "at least 3-4 weeks before";
-    section D: summary "within one week", champion calls "within 30 days", second meeting
-    "within 60 days"."""
+    """Days from the meeting (negative = before). B.5: invitations "with at least 3-4 weeks
+    notice" and follow-up phone calls; D.1: the summary "within one week of the meeting"; C,
+    "Agree on a clear next step" and D.2: champion calls "within 30 days", a second meeting
+    "within 60 days"; D, "Immediately expand the circle of employers": each attendee names "at
+    least one more civic entrepreneur"."""
 
     ask_earliest: int = -28  # invitations out 4 weeks before ...
     ask_latest: int = -21  # ... and no later than 3 weeks before
-    follow_up_call: int = -14  # follow-up phone calls by convener and chairs
-    reminder_email: int = -3  # the chair's encouraging reminder
+    follow_up_call: int = -14  # B.4/B.5 follow-up calls by convener and chairs (two weeks: our choice)
+    reminder_email: int = -3  # B: chairs "send an encouraging reminder email" (3 days: our choice)
     send_summary: int = 7  # summary to attendees and invited no-shows
     champion_call: int = 30  # champion calls per priority area
     second_meeting: int = 60  # the second partnership meeting
-    recruit_one_more: int = 30  # "each attendee identifies at least one more"
-    thank_you: int = 2
-    #: a step is "at risk" this many days before it is due while still open.
+    recruit_one_more: int = 30  # D, "at least one more civic entrepreneur" (30 days: our choice)
+    thank_you: int = 2  # D.1 thanks participants (2 days: our choice)
+    #: a step is "at risk" this many days before it is due while still open (our choice).
     at_risk_days: int = 3
-    #: invitees who accepted get a reminder this many days before a meeting.
+    #: invitees who accepted get a reminder this many days before a meeting (our choice).
     meeting_reminder_days: int = 2
 
 
 TIMELINE = TimelineOffsets()
 
-# --- F. Sustaining ----------------------------------------------------------------------
-#: "Done deal": opportunities not revisited for about a year.
+# --- E/F. Implementation and sustaining -----------------------------------------------------
+#: F, red flag "The done deal": opportunities and requirements not revisited; "Embrace endings
+#: and beginnings": "an annual review".
 DONE_DEAL_DAYS = 365
-#: Lead employer champions often time-boxed at 3-6 months.
+#: E.1: lead employer champions asked to lead "for a limited period of time (3 to 6 months)".
 LEAD_CHAMPION_TERM_MONTHS = (3, 6)

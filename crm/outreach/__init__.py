@@ -1,1 +1,1 @@
-"""Outreach: tasks, the workbook's timeline, the scheduler and the mail outbox."""
+"""Outreach: tasks, the workbook's timeline (sections B-D), the scheduler and the mail outbox."""

@@ -66,7 +66,7 @@ class Task(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     outcome: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)
-    #: why a non-employer asks an employer (workbook: asks go employer-to-employer).
+    #: why a non-employer asks an employer (workbook section B: "The best ask is employer-to-employer").
     asker_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -126,7 +126,7 @@ class SchedulerLease(db.Model):
 
 
 class LetterTemplate(db.Model):
-    """A partnership's invitation letter (modelled on the workbook's sample), with {{ fields }}."""
+    """A partnership's invitation letter (modelled on the workbook's sample, section C), with {{ fields }}."""
 
     __tablename__ = "letter_templates"
     __audited__ = True

@@ -1,7 +1,7 @@
 """Launch readiness, as a pure function of the pipeline (no Flask, no SQLAlchemy).
 
-Section B of the workbook: aim for 25-30 employer champions at the launch, be happy with 10
-or more; 2 is too few (just talk with them), 150 too many. The partnership's own targets
+The workbook, section A ("Getting the scope just right"): aim for 25-30 employer champions at
+the launch, be happy with 10 or more; 2 is too few (just talk with them), 150 too many. The partnership's own targets
 (launch_target_low/high, launch_minimum) override the workbook's defaults in crm.rules.
 """
 
