@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import String, Text, func, select, update
 
 from crm.extensions import db
@@ -63,6 +64,7 @@ def _assert_safe_headers(headers, where: str) -> None:
         assert name.lower() != "x-injected", f"{where}: an injected header"
 
 
+@pytest.mark.slow
 def test_text_with_line_breaks_never_breaks_a_header_nor_a_page(app, client):
     world = build_world()
     values = url_values(world)

@@ -276,6 +276,7 @@ def _api_operations(app, values):
             yield method.upper(), url, op, components
 
 
+@pytest.mark.slow
 def test_no_number_or_date_in_an_api_body_or_query_makes_it_answer_500(world_app):
     app, world, values, rows, _ = world_app
     known = _known_values(world, values)

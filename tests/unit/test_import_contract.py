@@ -203,6 +203,7 @@ print("imported", len([m for m in sys.modules if m.startswith("crm")]))
 """
 
 
+@pytest.mark.slow
 def test_importing_every_module_builds_no_app_engine_or_file(tmp_path):
     before = sorted(p.name for p in (ROOT / "instance").glob("*")) if (ROOT / "instance").exists() else []
     result = subprocess.run([sys.executable, "-c", _BUILDS_NOTHING], cwd=tmp_path, capture_output=True,  # noqa: S603
