@@ -37,8 +37,9 @@ MAX_ID = 2**31 - 1
 #: may still exceed MAX_ID: checked after)
 _CANONICAL = re.compile(r"[1-9][0-9]{0,9}")
 
-#: an id in an API body (pydantic): `person_id: Id`, `owner_id: Id | None = None`
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: an id in an API body (pydantic): `person_id: Id`, `owner_id: Id | None = None`. Strict: a JSON
+#: integer only (`true`, `1.0` or `"5"` name nothing, as in a URL).
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 
 
 def parse_id(value: Any) -> int | None:

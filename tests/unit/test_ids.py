@@ -88,7 +88,7 @@ class _Body(BaseModel):
     chair_ids: list[Id] = []
 
 
-@pytest.mark.parametrize("value", [0, -1, MAX_ID + 1, 10**20])
+@pytest.mark.parametrize("value", [0, -1, MAX_ID + 1, 10**20, True, 1.0, "5"])
 def test_pydantic_id_refuses_numbers_no_column_holds(value):
     with pytest.raises(ValidationError):
         _Body(person_id=value)
