@@ -80,7 +80,6 @@ def test_text_with_line_breaks_never_breaks_a_header_nor_a_page(app, client):
 
     sent = fetch(client, f"/tasks/{values['task_id']}/invitation", method="POST")
     assert sent.status_code < 500
-    db.session.rollback()  # end the test session's read snapshot: write after the requests' commits
     now = utcnow()
     config = {**app.config, "DIGEST_HOUR": 0}
     digest.queue_digests(config, now + timedelta(days=10))
