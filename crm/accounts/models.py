@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,6 +36,20 @@ def password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password with today's parameters, made once per process on first use
+    (not at import: importing builds nothing)."""
+    return _hasher.hash(new_secret())
+
+
+def spend_a_verification(password: str) -> None:
+    """Run the same Argon2id verification a real account costs, against a hash nobody's password
+    matches: sign-in for an unknown email or a disabled account then takes as long as a wrong
+    password, so timing does not tell who has an account."""
+    password_matches(_dummy_hash(), password)
 
 
 def rehashed(password_hash: str, password: str) -> str | None:

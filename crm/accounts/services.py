@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from crm import vocab
-from crm.accounts.models import ApiToken, PartnershipAccess, User, new_secret, password_matches, rehashed, token_digest
+from crm.accounts.models import (
+    ApiToken,
+    PartnershipAccess,
+    User,
+    new_secret,
+    password_matches,
+    rehashed,
+    spend_a_verification,
+    token_digest,
+)
+from crm.audit.models import record
 from crm.extensions import db
 from crm.sqlite import committed_session
 from crm.timeutil import utcnow
@@ -60,13 +70,16 @@ def any_user_without_lock() -> bool:
 
 def verify_sign_in(email: str, password: str) -> VerifiedSignIn | None:
     """The active account `email` if `password` is its password; no write lock is held while
-    Argon2id runs (see above)."""
+    Argon2id runs (see above). Every refusal costs one Argon2id verification: an unknown email
+    or a disabled account is verified against a dummy hash, so the answer's timing is that of a
+    wrong password and does not tell who has an account (bench/bench_signin.py)."""
     rows = _read(select(User.id, User.password_hash, User.active)
                  .where(User.email == normalise_email(email)))
-    if not rows:
+    if not rows or not rows[0][2]:
+        spend_a_verification(password)
         return None
-    user_id, password_hash, active = rows[0]
-    if not active or not password_matches(password_hash, password):
+    user_id, password_hash, _active = rows[0]
+    if not password_matches(password_hash, password):
         return None
     return VerifiedSignIn(user_id, password_hash, rehashed(password_hash, password))
 
@@ -116,11 +129,23 @@ def set_partnerships(user: User, partnership_ids) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password; every other session and remember-me cookie stops working."""
+    """Change a password; every other session and remember-me cookie stops working, and so do
+    the user's API tokens (whoever learnt the old password may have made one)."""
     if not user.check_password(current):
         raise AccountError("The current password is not right.")
     user.set_password(new)
+    revoked = revoke_all_api_tokens(user)
+    record(db.session, "password", "users", user.id,
+           summary=f"password changed; other sessions ended, {revoked} API token(s) revoked")
     db.session.flush()
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Revoke every live API token of `user`; how many were live."""
+    result = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0
 
 
 def create_api_token(user: User, name: str) -> str:

@@ -110,7 +110,8 @@ def account():
         else:
             db.session.commit()
             login_user(current_user._get_current_object())  # keep this session, new token
-            flash("Password changed. Other sessions were signed out.", "success")
+            flash("Password changed. Your other sessions were signed out and your API tokens revoked.",
+                  "success")
             return redirect(url_for("accounts.account"))
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
