@@ -15,7 +15,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from crm import create_app  # noqa: E402
-from crm.contacts import imports  # noqa: E402
+from crm.contacts import import_runs  # noqa: E402
 from crm.extensions import db  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "5000"))
@@ -35,29 +35,29 @@ def main() -> None:
                       "TESTING": True})
     with app.app_context():
         db.create_all()
-        store = imports.UploadStore(folder)
+        store = import_runs.UploadStore(folder)
         upload_id = store.save(1, "people", "bench.csv", csv_bytes(ROWS))
         info, data = store.load(upload_id, 1)
-        from crm.contacts import importing
+        from crm.contacts import import_parsing
 
-        sheet = importing.read_csv(data)
-        info["mapping"] = importing.guess_mapping(sheet.headers, "people")
+        sheet = import_parsing.read_csv(data)
+        info["mapping"] = import_parsing.guess_mapping(sheet.headers, "people")
         for label in ("first import", "re-import"):
             t0 = time.perf_counter()
-            records = imports.records_of(info, data)
-            plans = imports.plan("people", records)
+            records = import_runs.records_of(info, data)
+            plans = import_runs.plan("people", records)
             db.session.rollback()
             preview = time.perf_counter() - t0
             chunks = []
-            for start in range(0, len(records), imports.CHUNK):
+            for start in range(0, len(records), import_runs.CHUNK):
                 c0 = time.perf_counter()
-                records = imports.records_of(info, data)  # each chunk request re-reads the file
-                imports.apply("people", records[start:start + imports.CHUNK])
+                records = import_runs.records_of(info, data)  # each chunk request re-reads the file
+                import_runs.apply("people", records[start:start + import_runs.CHUNK])
                 db.session.commit()
                 chunks.append(time.perf_counter() - c0)
             chunks.sort()
             p95 = chunks[max(0, round(0.95 * len(chunks)) - 1)]
-            print(f"{label}: {ROWS} rows, preview {preview:.2f}s ({imports.summary(plans)}), "
+            print(f"{label}: {ROWS} rows, preview {preview:.2f}s ({import_runs.summary(plans)}), "
                   f"confirm {sum(chunks):.2f}s in {len(chunks)} chunks "
                   f"(median {statistics.median(chunks) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms)")
 

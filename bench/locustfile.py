@@ -115,7 +115,7 @@ class Convener(SignedIn):
 
     @task(1)
     def pipeline(self):
-        self.visit("scoring.pipeline", partnership_id=self.partnership_id())
+        self.visit("partnerships.pipeline", partnership_id=self.partnership_id())
 
     @task(1)
     def start_page(self):
@@ -156,7 +156,7 @@ class Chair(SignedIn):
 
     @task(1)
     def readiness(self):
-        self.visit("scoring.readiness", partnership_id=self.partnership_id())
+        self.visit("partnerships.readiness", partnership_id=self.partnership_id())
 
     @task(1)
     def start_page(self):

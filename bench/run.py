@@ -238,7 +238,7 @@ class Cases:
 
     def csv_import(self) -> list[dict]:
         try:
-            from crm.contacts import importing, imports
+            from crm.contacts import import_parsing, import_runs
         except ImportError:
             print("bench: no contacts importer: CSV import skipped")
             return []
@@ -259,11 +259,11 @@ class Cases:
                 from crm.audit.models import actor
 
                 actor.set((None, "bench"))
-                sheet = importing.read_csv(data)
+                sheet = import_parsing.read_csv(data)
                 mapping = {name: i for i, name in enumerate(sheet.headers)}
-                records = list(zip(sheet.line_numbers, importing.apply_mapping(sheet, mapping), strict=True))
-                for start in range(0, len(records), imports.CHUNK):
-                    imports.apply("people", records[start:start + imports.CHUNK])
+                records = list(zip(sheet.line_numbers, import_parsing.apply_mapping(sheet, mapping), strict=True))
+                for start in range(0, len(records), import_runs.CHUNK):
+                    import_runs.apply("people", records[start:start + import_runs.CHUNK])
                     db.session.commit()
                 db.session.remove()
 

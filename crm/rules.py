@@ -33,6 +33,10 @@ BROAD_MEMBERSHIP_HIGH = 80
 #: entrepreneurs") and B.4 ("your two or three chair persons").
 CHAIRS_MIN = 1
 CHAIRS_MAX = 3
+#: Launch readiness's projection: the share of outstanding asks expected to accept (our choice) ...
+DEFAULT_ACCEPT_RATE = 0.5
+#: ... until the partnership has this many answers of its own (our choice).
+MIN_ANSWERS_FOR_OWN_RATE = 5
 
 
 # --- B/C/D. The outreach timeline, in days relative to the launch meeting ----------------

@@ -1,4 +1,5 @@
-"""API endpoints for organisations, people, relationships (ties) and partnership members.
+"""API endpoints for organisations, people and relationships (ties); partnership members are in
+crm/api/partnerships.py.
 
 Same rules as the pages: staff see and change the whole contact base; chairs and viewers see
 people only through their partnerships and change nothing here. Deleting a person or an
@@ -15,45 +16,26 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
-from crm.accounts.access import get_partnership_or_404, get_person_or_404, limit_people
+from crm.accounts.access import get_person_or_404, limit_people
 from crm.api import bp
 from crm.api.spec import ID_SCHEMA, document
-from crm.api.util import ApiError, id_arg, ok, page_of, parse
+from crm.api.util import PAGE_PARAMS, ApiError, Body, id_arg, ok, page_of, parse
 from crm.contacts import queries, services
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
 from crm.ids import MAX_ID, Id
-from crm.partnerships import services as partnership_services
-from crm.partnerships.models import Membership
 
 OrgKind = Literal[vocab.values(vocab.ORG_KINDS)]  # type: ignore[valid-type]
 Side = Literal[vocab.values(vocab.SIDES)]  # type: ignore[valid-type]
 Size = Literal[vocab.values(vocab.SIZES)]  # type: ignore[valid-type]
-Role = Literal[vocab.values(vocab.ROLES)]  # type: ignore[valid-type]
-Stage = Literal[vocab.values(vocab.STAGES)]  # type: ignore[valid-type]
 TieKind = Literal[vocab.values(vocab.TIE_KINDS)]  # type: ignore[valid-type]
 Text = Field(default=None, max_length=20000)
-class Body(BaseModel):
-    """A request body: unknown fields refused, text trimmed, no NUL characters (PostgreSQL
-    refuses them in text)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data):
-        if isinstance(data, dict):
-            for value in data.values():
-                texts = value if isinstance(value, list) else [value]
-                if any(isinstance(t, str) and "\x00" in t for t in texts):
-                    raise ValueError("text may not contain NUL characters")
-        return data
 
 
 def _require_staff() -> None:
@@ -145,9 +127,6 @@ def _get_organisation(org_id: int) -> Organisation:
 
 
 Q_PARAM = {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}
-PAGE_PARAMS = [{"name": n, "in": "query", "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": m}}
-               for n, m in (("page", 10**6), ("per_page", 200))]
 
 
 @bp.get("/organizations")
@@ -448,56 +427,3 @@ def delete_relationship(tie_id: int):
     db.session.delete(tie)
     db.session.commit()
     return "", 204
-
-
-# --- partnership members --------------------------------------------------------------------
-
-class MemberOut(BaseModel):
-    id: int
-    partnership_id: int
-    person_id: int
-    person_name: str
-    role: Role
-    stage: Stage
-
-
-class MemberIn(Body):
-    person_id: Id
-    role: Role = "member"
-    stage: Stage = "candidate"
-
-
-def member_json(m: Membership) -> dict:
-    return {"id": m.id, "partnership_id": m.partnership_id, "person_id": m.person_id,
-            "person_name": m.person.name, "role": m.role, "stage": m.stage}
-
-
-@bp.get("/partnerships/<int:partnership_id>/members")
-@document("get", "/partnerships/{partnership_id}/members", summary="Members of a partnership",
-          response=MemberOut, paginated=True, params=PAGE_PARAMS, tag="partnerships")
-def list_members(partnership_id: int):
-    """Members with role and pipeline stage."""
-    get_partnership_or_404(partnership_id)
-    stmt = (select(Membership).where(Membership.partnership_id == partnership_id)
-            .options(selectinload(Membership.person)).order_by(Membership.id))
-    return ok(page_of(stmt, member_json))
-
-
-@bp.post("/partnerships/<int:partnership_id>/members")
-@document("post", "/partnerships/{partnership_id}/members", summary="Add a member",
-          body=MemberIn, response=MemberOut, status=201, tag="partnerships")
-def add_member(partnership_id: int):
-    """Add a person in a role and stage (conveners of the partnership, admins)."""
-    partnership = get_partnership_or_404(partnership_id)
-    if not current_user.is_staff:
-        raise ApiError(403, "forbidden", "Only conveners and administrators add members.")
-    data = parse(MemberIn)
-    if db.session.get(Person, data.person_id) is None:
-        raise ApiError(400, "invalid", "No such person.", {"person_id": ["no such person"]})
-    try:
-        membership = partnership_services.add_member(partnership, data.person_id, data.role,
-                                                     data.stage, user_id=current_user.id)
-    except partnership_services.PartnershipError as error:
-        raise ApiError(409, "conflict", str(error), {"person_id": [str(error)]}) from None
-    db.session.commit()
-    return ok(member_json(membership), 201)

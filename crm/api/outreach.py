@@ -14,9 +14,8 @@ from sqlalchemy import func, select
 from crm import vocab
 from crm.accounts.access import get_partnership_or_404
 from crm.api import bp
-from crm.api.contacts import PAGE_PARAMS
 from crm.api.spec import document
-from crm.api.util import ApiError, ok, page_of, parse
+from crm.api.util import PAGE_PARAMS, ApiError, ok, page_of, parse
 from crm.contacts.services import clean
 from crm.extensions import db
 from crm.ids import Id

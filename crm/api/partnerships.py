@@ -1,25 +1,31 @@
-"""API endpoints for partnerships."""
+"""API endpoints for partnerships and their members."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm import rules
 from crm.accounts.access import get_partnership_or_404, limit_partnerships
 from crm.api import bp
 from crm.api.spec import document
-from crm.api.util import ApiError, ok, page_of, parse
+from crm.api.util import PAGE_PARAMS, ApiError, Body, ok, page_of, parse
 from crm.config import default_timezone
+from crm.contacts.models import Person
 from crm.contacts.services import clean
 from crm.extensions import db
+from crm.ids import Id
 from crm.partnerships import services
-from crm.partnerships.models import Partnership
+from crm.partnerships.models import Membership, Partnership
 from crm.timeutil import zone
-from crm.vocab import PARTNERSHIP_STAGES, values
+from crm.vocab import PARTNERSHIP_STAGES, ROLES, STAGES, values
 
-Stage = str  # one of vocab.PARTNERSHIP_STAGES; validated below
+Role = Literal[values(ROLES)]  # type: ignore[valid-type]
+Stage = Literal[values(STAGES)]  # type: ignore[valid-type]
 
 
 class PartnershipOut(BaseModel):
@@ -91,3 +97,56 @@ def create_partnership():
 def get_partnership(partnership_id: int):
     """One partnership, if visible."""
     return ok(partnership_json(get_partnership_or_404(partnership_id)))
+
+
+# --- partnership members --------------------------------------------------------------------
+
+class MemberOut(BaseModel):
+    id: int
+    partnership_id: int
+    person_id: int
+    person_name: str
+    role: Role
+    stage: Stage
+
+
+class MemberIn(Body):
+    person_id: Id
+    role: Role = "member"
+    stage: Stage = "candidate"
+
+
+def member_json(m: Membership) -> dict:
+    return {"id": m.id, "partnership_id": m.partnership_id, "person_id": m.person_id,
+            "person_name": m.person.name, "role": m.role, "stage": m.stage}
+
+
+@bp.get("/partnerships/<int:partnership_id>/members")
+@document("get", "/partnerships/{partnership_id}/members", summary="Members of a partnership",
+          response=MemberOut, paginated=True, params=PAGE_PARAMS, tag="partnerships")
+def list_members(partnership_id: int):
+    """Members with role and pipeline stage."""
+    get_partnership_or_404(partnership_id)
+    stmt = (select(Membership).where(Membership.partnership_id == partnership_id)
+            .options(selectinload(Membership.person)).order_by(Membership.id))
+    return ok(page_of(stmt, member_json))
+
+
+@bp.post("/partnerships/<int:partnership_id>/members")
+@document("post", "/partnerships/{partnership_id}/members", summary="Add a member",
+          body=MemberIn, response=MemberOut, status=201, tag="partnerships")
+def add_member(partnership_id: int):
+    """Add a person in a role and stage (conveners of the partnership, admins)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not current_user.is_staff:
+        raise ApiError(403, "forbidden", "Only conveners and administrators add members.")
+    data = parse(MemberIn)
+    if db.session.get(Person, data.person_id) is None:
+        raise ApiError(400, "invalid", "No such person.", {"person_id": ["no such person"]})
+    try:
+        membership = services.add_member(partnership, data.person_id, data.role,
+                                                     data.stage, user_id=current_user.id)
+    except services.PartnershipError as error:
+        raise ApiError(409, "conflict", str(error), {"person_id": [str(error)]}) from None
+    db.session.commit()
+    return ok(member_json(membership), 201)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import abort, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlalchemy import Select
 
 from crm.errors import api_error
@@ -14,6 +14,27 @@ from crm.ids import MAX_ID, parse_id
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PER_PAGE = 200
+#: The query parameters of every paginated list, for the OpenAPI document.
+PAGE_PARAMS = [{"name": n, "in": "query", "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": m}}
+               for n, m in (("page", 10**6), ("per_page", MAX_PER_PAGE))]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields refused, text trimmed, no NUL characters (PostgreSQL
+    refuses them in text)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        if isinstance(data, dict):
+            for value in data.values():
+                texts = value if isinstance(value, list) else [value]
+                if any(isinstance(t, str) and "\x00" in t for t in texts):
+                    raise ValueError("text may not contain NUL characters")
+        return data
 
 
 class ApiError(Exception):

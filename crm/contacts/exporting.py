@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable
 
 from crm.contacts.cells import neutralise
-from crm.contacts.importing import EXPORT_FIELDS
+from crm.contacts.import_parsing import EXPORT_FIELDS
 
 
 def csv_text(kind: str, rows: Iterable[dict]) -> Iterable[str]:

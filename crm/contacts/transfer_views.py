@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.accounts.access import require_staff
-from crm.contacts import exporting, importing, imports, queries
+from crm.contacts import exporting, import_parsing, import_runs, queries
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
@@ -32,9 +32,9 @@ bp = Blueprint("transfer", __name__)
 PREVIEW_LIMIT = 1000
 
 
-def _store() -> imports.UploadStore:
+def _store() -> import_runs.UploadStore:
     folder = current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports"
-    return imports.UploadStore(folder)
+    return import_runs.UploadStore(folder)
 
 
 def _staff_upload(upload_id: str) -> tuple[dict, bytes]:
@@ -55,7 +55,7 @@ def start():
     require_staff()
     errors = {}
     kind = request.form.get("kind", request.args.get("kind", "people"))
-    if kind not in imports.KINDS:
+    if kind not in import_runs.KINDS:
         kind = "people"
     if request.method == "POST":
         upload = request.files.get("file")
@@ -67,18 +67,18 @@ def start():
             try:
                 if is_vcard:
                     if kind != "people":
-                        raise importing.FileError("vCard files hold people: choose People.")
-                    importing.read_vcards(data)
+                        raise import_parsing.FileError("vCard files hold people: choose People.")
+                    import_parsing.read_vcards(data)
                 else:
-                    importing.read_csv(data)
-            except importing.FileError as error:
+                    import_parsing.read_csv(data)
+            except import_parsing.FileError as error:
                 errors["file"] = str(error)
             else:
                 upload_id = _store().save(current_user.id, kind, upload.filename, data)
                 if is_vcard:
                     return redirect(url_for("transfer.preview", upload_id=upload_id))
                 return redirect(url_for("transfer.mapping", upload_id=upload_id))
-    return render_template("imports/start.html", kinds=imports.KINDS, kind=kind, errors=errors), (
+    return render_template("imports/start.html", kinds=import_runs.KINDS, kind=kind, errors=errors), (
         400 if errors else 200)
 
 
@@ -88,9 +88,9 @@ def mapping(upload_id: str):
     info, data = _staff_upload(upload_id)
     if info["format"] == "vcard":  # vCards name their own fields
         return redirect(url_for("transfer.preview", upload_id=upload_id))
-    sheet = importing.read_csv(data)
-    fields = importing.FIELDS[info["kind"]]
-    chosen = info.get("mapping") or importing.guess_mapping(sheet.headers, info["kind"])
+    sheet = import_parsing.read_csv(data)
+    fields = import_parsing.FIELDS[info["kind"]]
+    chosen = info.get("mapping") or import_parsing.guess_mapping(sheet.headers, info["kind"])
     error = None
     if request.method == "POST":
         chosen = {}
@@ -117,13 +117,13 @@ def preview(upload_id: str):
     info, data = _staff_upload(upload_id)
     if info["format"] == "csv" and not info.get("mapping"):
         return redirect(url_for("transfer.mapping", upload_id=upload_id))
-    records = imports.records_of(info, data)
-    plans = imports.plan(info["kind"], records)
+    records = import_runs.records_of(info, data)
+    plans = import_runs.plan(info["kind"], records)
     db.session.rollback()
     show = request.args.get("show", "")
     shown = [p for p in plans if not show or p.action == show]
     return render_template("imports/preview.html", info=info, upload_id=upload_id,
-                           counts=imports.summary(plans), plans=shown[:PREVIEW_LIMIT],
+                           counts=import_runs.summary(plans), plans=shown[:PREVIEW_LIMIT],
                            more=max(0, len(shown) - PREVIEW_LIMIT), total=len(plans), show=show)
 
 
@@ -131,16 +131,16 @@ def preview(upload_id: str):
 def run(upload_id: str):
     """Confirm: import the rows, one chunk per htmx request (a progress bar asks for the next)."""
     info, data = _staff_upload(upload_id)
-    records = imports.records_of(info, data)
+    records = import_runs.records_of(info, data)
     start_at = parse_count(request.args.get("start"), default=0, minimum=0, maximum=10**9)
     done = info.get("done") if start_at else None
     done = done or dict.fromkeys(("create", "update", "skip", "error"), 0)
     stepwise = bool(request.headers.get("HX-Request"))
-    end = min(len(records), start_at + imports.CHUNK) if stepwise else len(records)
-    for offset in range(start_at, end, imports.CHUNK):
-        plans = imports.apply(info["kind"], records[offset:min(end, offset + imports.CHUNK)])
+    end = min(len(records), start_at + import_runs.CHUNK) if stepwise else len(records)
+    for offset in range(start_at, end, import_runs.CHUNK):
+        plans = import_runs.apply(info["kind"], records[offset:min(end, offset + import_runs.CHUNK)])
         db.session.commit()
-        for action, n in imports.summary(plans).items():
+        for action, n in import_runs.summary(plans).items():
             done[action] += n
     info["done"] = done
     _store().update(upload_id, info)
@@ -193,7 +193,7 @@ def export_organisations():
 
     def rows():
         for org in db.session.scalars(stmt.execution_options(yield_per=500)):
-            yield {f: getattr(org, f) for f in importing.FIELDS["organisations"]}
+            yield {f: getattr(org, f) for f in import_parsing.FIELDS["organisations"]}
 
     return _csv_response("organisations", rows())
 
@@ -210,6 +210,6 @@ def export_relationships():
 
     def rows():
         for row in db.session.execute(stmt.execution_options(yield_per=1000)):
-            yield dict(zip(importing.FIELDS["relationships"], row, strict=True))
+            yield dict(zip(import_parsing.FIELDS["relationships"], row, strict=True))
 
     return _csv_response("relationships", rows())

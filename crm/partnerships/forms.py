@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm import rules, vocab
 from crm.config import default_timezone
@@ -42,6 +42,8 @@ class MemberForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField("Stage", choices=dict(vocab.STAGES))
-    role = SelectField("Role", choices=dict(vocab.ROLES))
-    reason = StringField("Reason", validators=[Optional(), Length(max=1000)])
+    """A move along the pipeline; the partnership page also sends a role, the board does not."""
+
+    stage = SelectField("Stage", choices=dict(vocab.STAGES), validators=[InputRequired()])
+    role = SelectField("Role", choices=dict(vocab.ROLES), validators=[Optional()])
+    reason = StringField("Reason", validators=[Optional(), Length(max=2000)])

@@ -71,8 +71,9 @@ def _level(count: int, low: int, high: int, minimum: int) -> tuple[str, str]:
 
 def launch_readiness(members: Iterable[Member], target_low: int = rules.LAUNCH_TARGET_LOW,
                      target_high: int = rules.LAUNCH_TARGET_HIGH,
-                     minimum: int = rules.LAUNCH_MINIMUM, default_accept_rate: float = 0.5,
-                     min_answers_for_own_rate: int = 5) -> Readiness:
+                     minimum: int = rules.LAUNCH_MINIMUM,
+                     default_accept_rate: float = rules.DEFAULT_ACCEPT_RATE,
+                     min_answers_for_own_rate: int = rules.MIN_ANSWERS_FOR_OWN_RATE) -> Readiness:
     """The gauge: accepted employer champions against the target, the employer share of the
     accepted, and a projection from outstanding asks at the partnership's acceptance rate
     (its own once it has `min_answers_for_own_rate` answers, else the default)."""

@@ -1,4 +1,6 @@
-"""Partnership operations: create, add members, move them along the pipeline. Flush only."""
+"""Partnership operations: create, add members, move them along the pipeline (the one stage
+move), and load the launch-readiness gauge (computed by the pure crm.partnerships.readiness).
+Flush only."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ from sqlalchemy import select
 
 from crm import vocab
 from crm.config import default_timezone
-from crm.contacts.models import Person
+from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.partnerships.models import Membership, Partnership, PriorityArea, PriorityChampion, StageChange
+from crm.partnerships.readiness import Member, Readiness, launch_readiness
+from crm.scoring.models import ReviewDecision
 from crm.timeutil import utcnow
 
 
@@ -94,3 +98,20 @@ def add_priority_area(partnership: Partnership, name: str, champion_ids=(), lead
     db.session.add(area)
     db.session.flush()
     return area
+
+
+def readiness(partnership: Partnership) -> Readiness:
+    """The launch-readiness gauge of a partnership, from its pipeline (one query for the
+    members, one for the chairs' "not now" decisions, which are not answers to an ask)."""
+    m, p, o = Membership.__table__.c, Person.__table__.c, Organisation.__table__.c
+    rows = db.session.execute(
+        select(m.person_id, m.stage, m.role, o.side)
+        .select_from(Membership.__table__.join(Person.__table__, p.id == m.person_id)
+                     .outerjoin(Organisation.__table__, o.id == p.organisation_id))
+        .where(m.partnership_id == partnership.id)).all()
+    not_now = set(db.session.scalars(select(ReviewDecision.person_id).where(
+        ReviewDecision.partnership_id == partnership.id, ReviewDecision.decision == "not_now")))
+    members = [Member(stage, side == "employer", role, pid in not_now and stage == "declined")
+               for pid, stage, role, side in rows]
+    return launch_readiness(members, partnership.launch_target_low, partnership.launch_target_high,
+                            partnership.launch_minimum)

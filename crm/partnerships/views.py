@@ -1,4 +1,5 @@
-"""Partnership pages: list, create, the partnership page with its members, member changes."""
+"""Partnership pages: list, create, the partnership page with its members, the pipeline board,
+the one stage move (from the partnership page or the board) and the launch-readiness gauge."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from crm import vocab
 from crm.accounts.access import get_partnership_or_404, limit_partnerships, require_admin, require_staff
 from crm.contacts.models import Person
 from crm.extensions import db
@@ -14,6 +16,7 @@ from crm.ids import parse_count
 from crm.partnerships import services
 from crm.partnerships.forms import MemberForm, PartnershipForm, StageForm
 from crm.partnerships.models import Membership, Partnership
+from crm.scoring.suggestions import decisions_of
 
 bp = Blueprint("partnerships", __name__)
 
@@ -90,20 +93,52 @@ def add_member(partnership_id: int):
     return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
 
 
-@bp.route("/partnerships/<int:partnership_id>/members/<int:membership_id>", methods=["POST"])
-def update_member(partnership_id: int, membership_id: int):
-    """Change a member's role or pipeline stage (the move is recorded)."""
+@bp.route("/partnerships/<int:partnership_id>/members/<int:membership_id>", methods=["POST"],
+          endpoint="update_member")
+@bp.route("/partnerships/<int:partnership_id>/pipeline/<int:membership_id>", methods=["POST"],
+          endpoint="move")
+def move(partnership_id: int, membership_id: int):
+    """Move a member along the pipeline, and change their role if one is sent (the move is
+    recorded). The partnership page and the pipeline board post here; each gets its page back."""
     partnership = get_partnership_or_404(partnership_id, edit=True)
     membership = services.membership_in(partnership, membership_id) or abort(404)
+    on_board = request.endpoint == "partnerships.move"
     form = StageForm()
     if form.validate_on_submit():
         services.move_stage(membership, form.stage.data, user_id=current_user.id,
-                            reason=form.reason.data, role=form.role.data)
+                            reason=form.reason.data, role=form.role.data or None)
         db.session.commit()
-        flash("Member updated.", "success")
+        flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}"
+              + (f", {vocab.label(vocab.ROLES, membership.role)}." if form.role.data else "."), "success")
     else:
-        flash("Choose a valid role and stage.", "error")
-    return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
+        flash("Choose a valid role and stage." if form.role.data else "Choose a stage.", "error")
+    page = "partnerships.pipeline" if on_board else "partnerships.detail"
+    return redirect(url_for(page, partnership_id=partnership.id), 303)
+
+
+@bp.route("/partnerships/<int:partnership_id>/pipeline")
+def pipeline(partnership_id: int):
+    """The pipeline board: the partnership's people by stage, and the launch-readiness gauge."""
+    partnership = get_partnership_or_404(partnership_id)
+    members = db.session.scalars(
+        select(Membership).join(Person).where(Membership.partnership_id == partnership.id)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))
+        .order_by(Person.name_key)).all()
+    columns = {stage: [] for stage, _label in vocab.STAGES}
+    for m in members:
+        columns.setdefault(m.stage, []).append(m)
+    return render_template("partnerships/pipeline.html", partnership=partnership, columns=columns,
+                           gauge=services.readiness(partnership), form=StageForm())
+
+
+@bp.route("/partnerships/<int:partnership_id>/readiness")
+def readiness(partnership_id: int):
+    """The launch-readiness gauge and the latest review decisions (a fragment of the partnership page)."""
+    partnership = get_partnership_or_404(partnership_id)
+    may_review = current_user.is_staff or current_user.role == "chair"
+    decisions = decisions_of(partnership.id, 5) if may_review else []
+    return render_template("partnerships/_readiness.html", partnership=partnership,
+                           gauge=services.readiness(partnership), decisions=decisions)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])

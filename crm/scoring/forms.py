@@ -1,4 +1,4 @@
-"""Forms of the scoring feature: a trait assessment, a review decision, a pipeline move."""
+"""Forms of the scoring feature: a trait assessment, a review decision."""
 
 from __future__ import annotations
 
@@ -27,8 +27,3 @@ class ReviewForm(FlaskForm):
                            validators=[InputRequired(message="Choose a decision.")])
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
     asker_id = IdField("Who should ask", validators=[Optional()], message="Choose who should ask.")
-
-
-class MoveForm(FlaskForm):
-    stage = SelectField("Stage", choices=dict(vocab.STAGES), validators=[InputRequired()])
-    reason = StringField("Reason", validators=[Optional(), Length(max=2000)])

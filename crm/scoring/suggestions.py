@@ -12,6 +12,7 @@ import copy
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm import vocab
 from crm.contacts.models import Person
@@ -286,8 +287,6 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
 
 def decisions_of(partnership_id: int, limit: int = 100) -> list[ReviewDecision]:
     """The partnership's review decisions, newest first."""
-    from sqlalchemy.orm import selectinload
-
     return db.session.scalars(
         select(ReviewDecision).where(ReviewDecision.partnership_id == partnership_id)
         .options(selectinload(ReviewDecision.person).selectinload(Person.organisation),
@@ -301,23 +300,3 @@ def decided_asker(partnership_id: int, person_id: int) -> int | None:
         select(ReviewDecision.asker_id).where(ReviewDecision.partnership_id == partnership_id,
                                               ReviewDecision.person_id == person_id)
         .order_by(ReviewDecision.id.desc()).limit(1))
-
-
-def readiness(partnership: Partnership):
-    """The launch-readiness gauge of a partnership (crm.partnerships.readiness) from its pipeline."""
-    from crm.contacts.models import Organisation
-    from crm.partnerships.readiness import Member, launch_readiness
-
-    m, p, o = Membership.__table__.c, Person.__table__.c, Organisation.__table__.c
-    rows = db.session.execute(
-        select(m.person_id, m.stage, m.role, o.side)
-        .select_from(Membership.__table__.join(Person.__table__, p.id == m.person_id)
-                     .outerjoin(Organisation.__table__, o.id == p.organisation_id))
-        .where(m.partnership_id == partnership.id)).all()
-    not_now = set(db.session.scalars(select(ReviewDecision.person_id).where(
-        ReviewDecision.partnership_id == partnership.id, ReviewDecision.decision == "not_now")))
-    members = [Member(stage, side == "employer", role, pid in not_now and stage == "declined")
-               for pid, stage, role, side in rows]
-    return launch_readiness(members, partnership.launch_target_low, partnership.launch_target_high,
-                            partnership.launch_minimum, weights.DEFAULT_ACCEPT_RATE,
-                            weights.MIN_ANSWERS_FOR_OWN_RATE)

@@ -1,5 +1,5 @@
-"""Scoring pages: a person's trait scores and assessments, the chairs' review of suggested
-invitees, the pipeline board and the launch-readiness gauge of a partnership."""
+"""Scoring pages: a person's trait scores and assessments, and the chairs' review of suggested
+invitees (the pipeline board and readiness are the partnership's: crm/partnerships/views.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from crm.extensions import db
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership
 from crm.scoring import services, suggestions
-from crm.scoring.forms import AssessmentForm, MoveForm, ReviewForm
+from crm.scoring.forms import AssessmentForm, ReviewForm
 
 bp = Blueprint("scoring", __name__)
 
@@ -113,7 +113,7 @@ def review(partnership_id: int):
     return render_template("review/review.html", partnership=partnership, slate=shown, total=total,
                            team=team, names=names, form=ReviewForm(),
                            decisions=suggestions.decisions_of(partnership.id, 50),
-                           gauge=suggestions.readiness(partnership))
+                           gauge=partnerships.readiness(partnership))
 
 
 @bp.route("/partnerships/<int:partnership_id>/review", methods=["POST"])
@@ -145,44 +145,3 @@ def decide(partnership_id: int):
     label = vocab.label(vocab.REVIEW_DECISIONS, form.decision.data)
     flash(f"{label}: {', '.join(decided)}.", "success")
     return back
-
-
-@bp.route("/partnerships/<int:partnership_id>/pipeline")
-def pipeline(partnership_id: int):
-    """The pipeline board: the partnership's people by stage, and the launch-readiness gauge."""
-    partnership = get_partnership_or_404(partnership_id)
-    members = db.session.scalars(
-        select(Membership).join(Person).where(Membership.partnership_id == partnership.id)
-        .options(selectinload(Membership.person).selectinload(Person.organisation))
-        .order_by(Person.name_key)).all()
-    columns = {stage: [] for stage, _label in vocab.STAGES}
-    for m in members:
-        columns.setdefault(m.stage, []).append(m)
-    return render_template("pipeline/board.html", partnership=partnership, columns=columns,
-                           gauge=suggestions.readiness(partnership), form=MoveForm())
-
-
-@bp.route("/partnerships/<int:partnership_id>/pipeline/<int:membership_id>", methods=["POST"])
-def move(partnership_id: int, membership_id: int):
-    """Move one person along the pipeline (the move is recorded)."""
-    partnership = get_partnership_or_404(partnership_id, edit=True)
-    membership = partnerships.membership_in(partnership, membership_id) or abort(404)
-    form = MoveForm()
-    if form.validate_on_submit():
-        partnerships.move_stage(membership, form.stage.data, user_id=current_user.id,
-                                reason=form.reason.data)
-        db.session.commit()
-        flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}.", "success")
-    else:
-        flash("Choose a stage.", "error")
-    return redirect(url_for("scoring.pipeline", partnership_id=partnership.id), 303)
-
-
-@bp.route("/partnerships/<int:partnership_id>/readiness")
-def readiness(partnership_id: int):
-    """The launch-readiness gauge and the latest review decisions (a fragment of the partnership page)."""
-    partnership = get_partnership_or_404(partnership_id)
-    decisions = suggestions.decisions_of(partnership.id, 5) if _may_review() else []
-    return render_template("scoring/_readiness.html", partnership=partnership,
-                           gauge=suggestions.readiness(partnership), decisions=decisions)
-

@@ -84,9 +84,3 @@ REACH_MAX_HOPS = 3
 REACH_HOP_DECAY = 0.8
 #: A path whose asker is not on the employer side is worth this share (asks go employer-to-employer).
 REACH_NON_EMPLOYER_ASKER = 0.5
-
-# --- Launch readiness projection -----------------------------------------------------------
-#: Share of outstanding asks expected to accept, until the partnership has its own history.
-DEFAULT_ACCEPT_RATE = 0.5
-#: Answers needed before the partnership's own acceptance rate replaces the default.
-MIN_ANSWERS_FOR_OWN_RATE = 5

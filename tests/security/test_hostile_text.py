@@ -183,7 +183,7 @@ def test_hostile_text_never_runs_and_shows_as_typed(app, client, live_server, pa
 #: organisations, meetings, tasks and ties are shown, which the admin pass filled with payloads.
 ROLE_PAGES = {
     "main.dashboard", "contacts.people", "contacts.person", "contacts.organisation", "partnerships.detail",
-    "scoring.pipeline", "scoring.review", "outreach.meeting", "outreach.partnership_outreach",
+    "partnerships.pipeline", "scoring.review", "outreach.meeting", "outreach.partnership_outreach",
     "outreach.invitation", "network.map",
 }
 #: hostile people's own pages opened per role (each payload is in a name, title, notes and a tie)

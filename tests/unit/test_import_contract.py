@@ -48,9 +48,6 @@ PENDING_IN_FUNCTION_IMPORTS = {
     ("crm/scoring/services.py", "crm.network"),
     ("crm/scoring/services.py", "crm.network.services"),
     ("crm/scoring/signals.py", "numpy"),
-    ("crm/scoring/suggestions.py", "sqlalchemy.orm"),
-    ("crm/scoring/suggestions.py", "crm.contacts.models"),
-    ("crm/scoring/suggestions.py", "crm.partnerships.readiness"),
 }
 
 

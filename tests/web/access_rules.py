@@ -52,6 +52,9 @@ ACCESS = {
     "partnerships.detail": "partnership",
     "partnerships.add_member": "partnership_staff",
     "partnerships.update_member": "partnership_staff",
+    "partnerships.move": "partnership_staff",
+    "partnerships.pipeline": "partnership",
+    "partnerships.readiness": "partnership",
     "partnerships.edit": "partnership_staff",
 }
 
@@ -141,15 +144,12 @@ ACCESS.update({
 })
 
 ACCESS.update({
-    # --- scoring: trait scores, the chairs' review, the pipeline board, launch readiness ---
+    # --- scoring: trait scores, the chairs' review ---
     "scoring.person_traits": "person",
     "scoring.add_assessment": "staff",
     "scoring.add_partnership_assessment": "partnership_chair",
     "scoring.review": "partnership_chair",
     "scoring.decide": "partnership_chair",
-    "scoring.pipeline": "partnership",
-    "scoring.move": "partnership_staff",
-    "scoring.readiness": "partnership",
     "api.create_assessment": "api",
     "api.list_suggestions": "api",
 })

@@ -112,9 +112,9 @@ def test_windows_1252_comma_file_updates_by_name_and_organisation(client, db, co
 
 
 def test_chunks_run_one_request_each_and_report_progress(client, db, convener, monkeypatch):
-    from crm.contacts import imports
+    from crm.contacts import import_runs
 
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(import_runs, "CHUNK", 2)
     data = ("name,email\n" + "".join(f"P{i},p{i}@x.example\n" for i in range(5))).encode()
     upload_id = _import(client, data)
     first = client.post(f"/imports/{upload_id}/run", headers={"HX-Request": "true"})

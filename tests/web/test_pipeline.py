@@ -36,6 +36,26 @@ def test_a_move_is_recorded_with_who_and_why(client, db):
     assert change.user_id == world.users["convener_a"].id
 
 
+def test_the_board_and_the_partnership_page_share_one_stage_move(client, db):
+    """One move: the board sends a stage, the partnership page a stage and a role; both are
+    recorded the same way and each gets its own page back; a bad role changes nothing."""
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    base = f"/partnerships/{world.a.id}"
+    board = client.post(f"{base}/pipeline/{world.membership_a.id}", data={"stage": "asked"})
+    assert board.headers["Location"].endswith(f"{base}/pipeline")
+    page = client.post(f"{base}/members/{world.membership_a.id}",
+                       data={"stage": "accepted", "role": "champion", "reason": "said yes"})
+    assert page.headers["Location"].endswith(base)
+    changes = db.session.scalars(select(StageChange).where(
+        StageChange.membership_id == world.membership_a.id).order_by(StageChange.id)).all()
+    assert [(c.from_stage, c.to_stage) for c in changes][-2:] == [("suggested", "asked"), ("asked", "accepted")]
+    refused = client.post(f"{base}/members/{world.membership_a.id}", data={"stage": "declined", "role": "king"})
+    assert refused.status_code == 303
+    db.session.refresh(world.membership_a)
+    assert (world.membership_a.stage, world.membership_a.role) == ("accepted", "champion")
+
+
 def test_gauge_counts_accepted_employer_champions_and_projects_outstanding_asks(client, db):
     world = build_world()
     for i in range(3):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from crm import vocab
 from crm.audit.models import actor
-from crm.contacts import importing
+from crm.contacts import import_parsing
 from crm.contacts.models import Organisation, Person, Tag, Tie, name_key, person_tags
 from crm.contacts.services import parse_tags, tags_by_name
 from crm.extensions import db
@@ -50,15 +50,15 @@ def _batches(values):
         yield values[i:i + _BATCH]
 
 
-def _check(kind: str, records: list[tuple[int, dict]]) -> list[importing.RowCheck]:
+def _check(kind: str, records: list[tuple[int, dict]]) -> list[import_parsing.RowCheck]:
     if kind == "people":
-        return [importing.check_person(line, r) for line, r in records]
+        return [import_parsing.check_person(line, r) for line, r in records]
     if kind == "organisations":
-        kinds = {importing._key(v): v for v in vocab.values(vocab.ORG_KINDS)}
-        kinds.update({importing._key(label): v for v, label in vocab.ORG_KINDS})
-        return [importing.check_organisation(line, r, kinds, vocab.values(vocab.SIZES))
+        kinds = {import_parsing._key(v): v for v in vocab.values(vocab.ORG_KINDS)}
+        kinds.update({import_parsing._key(label): v for v, label in vocab.ORG_KINDS})
+        return [import_parsing.check_organisation(line, r, kinds, vocab.values(vocab.SIZES))
                 for line, r in records]
-    return [importing.check_relationship(line, r) for line, r in records]
+    return [import_parsing.check_relationship(line, r) for line, r in records]
 
 
 def plan(kind: str, records: list[tuple[int, dict]]) -> list[Planned]:
@@ -87,7 +87,7 @@ def summary(plans: list[Planned]) -> dict[str, int]:
     return counts
 
 
-def _error(check: importing.RowCheck) -> Planned:
+def _error(check: import_parsing.RowCheck) -> Planned:
     text = "; ".join(f"column {col}: {msg}" for col, msg in check.errors)
     return Planned(check.line, "error", f"row {check.line}: {text}", check.data, check.errors)
 
@@ -445,8 +445,8 @@ class UploadStore:
 def records_of(info: dict, data: bytes) -> list[tuple[int, dict]]:
     """(line, {field: text}) for every data row of an upload, through its mapping."""
     if info["format"] == "vcard":
-        return [(i + 1, row) for i, row in enumerate(importing.read_vcards(data))]
-    sheet = importing.read_csv(data)
+        return [(i + 1, row) for i, row in enumerate(import_parsing.read_vcards(data))]
+    sheet = import_parsing.read_csv(data)
     mapping = {f: int(i) for f, i in (info.get("mapping") or {}).items()}
-    return list(zip(sheet.line_numbers, importing.apply_mapping(sheet, mapping), strict=True))
+    return list(zip(sheet.line_numbers, import_parsing.apply_mapping(sheet, mapping), strict=True))
 
