@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Flask, g, request
+from sqlalchemy import inspect
 
 REQUEST_LOGGER = "crm.request"
 
@@ -53,11 +54,17 @@ def _install(logger: logging.Logger, level: str) -> None:
 
 
 def _user_id():
-    """The signed-in (or token) user's id, if Flask-Login already loaded one (no extra query)."""
+    """The signed-in (or token) user's id, if Flask-Login already loaded one. Read from the
+    object's identity key, never its attributes: no query, and no error when the request
+    committed and ended its session (an erasure does), which leaves the user detached and
+    expired."""
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return getattr(user, "id", None)
+    state = inspect(user, raiseerr=False)
+    if state is None:
+        return getattr(user, "id", None)
+    return state.identity[0] if state.identity else None
 
 
 def init_app(app: Flask) -> None:

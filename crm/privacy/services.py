@@ -1,16 +1,15 @@
-"""Everything held about one person: export it as plain data, or erase it everywhere.
+"""Everything held about one person: export it as plain data, or erase it by key.
 
 Both walk the schema rather than a list of today's tables, so a feature that adds a table
 pointing at `people.id` is exported and erased without an edit here:
 
 - export: the person's row and tags, then every row of every table with a foreign key to
-  `people.id` equal to the person, the outbox messages sent to their email, and the audit
-  entries about them;
+  `people.id` equal to the person, and the audit entries about them;
 - erase: rows that belong to the person (a non-nullable or cascading foreign key, tasks
-  about them, their outbox) are deleted; rows that only point at them (task owner, the
-  user linked to a chair) lose the link; then every text and JSON column of every table is
-  scrubbed of their email, phone and full name, the audit entries about them and about the
-  deleted rows are anonymised, and their user account, if any, is anonymised and disabled.
+  about them, their outbox) are deleted; rows that only point at them (task owner) lose the
+  link; the audit entries about their record and the deleted rows are anonymised; the user
+  account linked to them, and only that one, is anonymised and disabled. Nothing is found by
+  searching text: a phone of "." or a decoy carrying someone else's email touches nobody else.
 
 The service flushes; the caller commits and then calls `purge_free_pages()` so SQLite's
 free pages and WAL keep no copy of the erased bytes.
@@ -19,25 +18,22 @@ free pages and WAL keep no copy of the erased bytes.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, Unicode, UnicodeText, and_, delete, func, or_, select, text, update
+from sqlalchemy import Text, and_, delete, func, or_, select, text, update
 from sqlalchemy import cast as sql_cast
 
-from crm.accounts.models import User, new_secret
+from crm.accounts.models import ApiToken, User, new_secret
 from crm.audit.models import AuditEntry, record
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.timeutil import utcnow
 
-ERASED = "[erased]"
 #: (table, column) pairs whose rows are *about* the person: deleted, not unlinked.
 DELETE_WHEN_POINTING = {("tasks", "person_id"), ("outbox", "to_person_id")}
-#: columns whose text is never scrubbed (keys and hashes, not prose).
-NOT_SCRUBBED = {("users", "password_hash"), ("users", "session_token"), ("alembic_version", "version_num")}
 
 
 class PrivacyError(ValueError):
@@ -124,103 +120,63 @@ def export_json(person_id: int) -> str:
 
 # --- erasure ---------------------------------------------------------------------------------
 
-def _needles(person: Person) -> list[str]:
-    """The strings that must leave no trace: email, phone, and a distinctive full name."""
-    needles = [person.email, person.phone]
-    name = (person.name or "").strip()
-    if len(name) >= 5 and " " in name:  # "Paul" alone would scrub unrelated text
-        needles.append(name)
-    return [n for n in needles if n]
+def linked_users(person_id: int) -> list[User]:
+    """The user accounts linked to a person record (a chair's account): the only accounts
+    an erasure of that person may touch."""
+    return list(db.session.scalars(select(User).where(User.person_id == person_id)))
 
 
-def _scrub_text(value: str, patterns: list[re.Pattern]) -> str:
-    for pattern in patterns:
-        value = pattern.sub(ERASED, value)
-    return value
-
-
-def _scrub_json(value, patterns):
-    if isinstance(value, str):
-        return _scrub_text(value, patterns)
-    if isinstance(value, list):
-        return [_scrub_json(v, patterns) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrub_json(v, patterns) for k, v in value.items()}
-    return value
-
-
-def _is_text(column) -> bool:
-    return isinstance(column.type, String | Text | Unicode | UnicodeText) and not isinstance(column.type, JSON)
-
-
-def _scrub_everywhere(needles: list[str]) -> int:
-    """Replace every mention of the needles in every text and JSON column; returns cells changed."""
-    patterns = [re.compile(re.escape(n), re.IGNORECASE) for n in needles]
-    patterns += [re.compile(re.escape(_json_fragment(n)), re.IGNORECASE) for n in needles
-                 if _json_fragment(n) != n]
-    changed = 0
-    for table in db.metadata.sorted_tables:
-        pk = list(table.primary_key.columns)
-        if not pk:
-            continue
-        for column in table.columns:
-            if (table.name, column.name) in NOT_SCRUBBED or column.primary_key:
-                continue
-            if _is_text(column):
-                where = or_(*[func.lower(column).like(f"%{n.lower()}%") for n in needles])
-            elif isinstance(column.type, JSON):
-                text_of = func.lower(sql_cast(column, Text))
-                where = or_(*[text_of.like(f"%{f.lower()}%") for n in needles
-                              for f in {n, _json_fragment(n)}])
-            else:
-                continue
-            for row in db.session.execute(select(*pk, column).where(where)).all():
-                value = row[-1]
-                new = _scrub_json(value, patterns) if isinstance(column.type, JSON) else _scrub_text(value, patterns)
-                if new != value:
-                    if isinstance(column.type, String) and column.type.length:
-                        new = new[: column.type.length]
-                    key = and_(*[c == row[i] for i, c in enumerate(pk)])
-                    db.session.execute(update(table).where(key).values({column.name: new}))
-                    changed += 1
-    return changed
+def _merged_away(person_id: int) -> list[int]:
+    """Ids of the records merged (directly or through a chain) into this person: the same
+    human's older records, erased with them."""
+    people = Person.__table__
+    found: list[int] = []
+    frontier = [person_id]
+    while frontier:
+        frontier = [r[0] for r in db.session.execute(
+            select(people.c.id).where(people.c.merged_into_id.in_(frontier)))
+            if r[0] not in found and r[0] != person_id]
+        found += frontier
+    return found
 
 
 def _anonymise_audit(entity: str, ids: list[int]) -> None:
     if not ids:
         return
+    audit = AuditEntry.__table__
     db.session.execute(
-        update(AuditEntry.__table__)
-        .where(AuditEntry.__table__.c.entity == entity, AuditEntry.__table__.c.entity_id.in_(ids))
-        .values(before=None, after=None, summary="anonymised: the person was erased")
-    )
+        update(audit).where(audit.c.entity == entity, audit.c.entity_id.in_(ids))
+        .values(before=None, after=None, summary="anonymised: the person was erased"))
 
 
-def _anonymise_users(person: Person) -> None:
-    users = db.session.scalars(select(User).where(or_(
-        User.person_id == person.id,
-        *([func.lower(User.email) == person.email.lower()] if person.email else []),
-    ))).all()
-    for user in users:
-        # Core update: the ORM audit hook would copy the old email into a new audit entry.
-        db.session.execute(update(User.__table__).where(User.__table__.c.id == user.id).values(
-            email=f"erased-user-{user.id}@invalid", name=None, person_id=None, active=False,
-            session_token=new_secret(), ics_token_hash=None))
-        db.session.expire(user)
+def _anonymise_merge_entries(person_ids: set[int]) -> None:
+    """Merge and undo entries of *other* records that name an erased record (as the kept or
+    the merged-away one) carry its name in their summary: found by the ids they hold."""
+    audit = AuditEntry.__table__
+    rows = db.session.execute(select(audit.c.id, audit.c.before).where(
+        audit.c.entity == "people", audit.c.action.in_(("merge", "unmerge")))).all()
+    hits = [row.id for row in rows
+            if {(row.before or {}).get("keep_id"), (row.before or {}).get("drop_id")} & person_ids]
+    if hits:
+        db.session.execute(update(audit).where(audit.c.id.in_(hits)).values(
+            before=None, after=None, summary="anonymised: a merged person was erased"))
 
 
-def erase_person(person_id: int) -> dict:
-    """Erase a person everywhere; returns counts of what went. Flushes; the caller commits."""
-    person = db.session.get(Person, person_id)
-    if person is None:
-        raise PrivacyError(f"No person #{person_id}.")
-    db.session.flush()
-    needles = _needles(person)
-    email = person.email
-    _anonymise_users(person)
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("PRAGMA secure_delete=ON"))
-    counts: dict[str, int] = {}
+def _anonymise_user(user_id: int) -> None:
+    # Core update: the ORM audit hook would copy the old email into a new audit entry.
+    users = User.__table__
+    db.session.execute(update(users).where(users.c.id == user_id).values(
+        email=f"erased-user-{user_id}@invalid", name=None, person_id=None, active=False,
+        session_token=new_secret(), ics_token_hash=None))
+    tokens = ApiToken.__table__
+    db.session.execute(update(tokens).where(tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+    _anonymise_audit("users", [user_id])
+
+
+def _erase_rows_of(person_id: int, counts: dict[str, int]) -> None:
+    """Delete the rows that belong to the person and unlink the rows that only point at
+    them, every one found through a foreign key to `people.id` equal to their id."""
     people = Person.__table__
     for table, column, fk in person_links():
         if table is people:
@@ -229,7 +185,7 @@ def erase_person(person_id: int) -> dict:
         deletes = (not nullable or (fk.ondelete or "").upper() == "CASCADE"
                    or (table.name, column.name) in DELETE_WHEN_POINTING)
         if deletes:
-            pk = [c for c in table.primary_key.columns]
+            pk = list(table.primary_key.columns)
             if len(pk) == 1:
                 ids = [r[0] for r in db.session.execute(select(pk[0]).where(column == person_id))]
                 _anonymise_audit(table.name, ids)
@@ -237,19 +193,46 @@ def erase_person(person_id: int) -> dict:
         else:
             result = db.session.execute(update(table).where(column == person_id).values({column.name: None}))
         if result.rowcount:
-            counts[f"{table.name}.{column.name}"] = result.rowcount
+            key = f"{table.name}.{column.name}"
+            counts[key] = counts.get(key, 0) + result.rowcount
+
+
+def erase_person(person_id: int) -> dict:
+    """Erase a person, by key only; returns counts of what went. Flushes; the caller commits.
+
+    Touched: the person's row and tags; every row with a foreign key to their id (deleted when
+    it belongs to them, unlinked when it only points at them); the outbox messages to them and
+    to their linked user; the audit entries about those rows, their record and their linked
+    user; the linked user account (anonymised, disabled, its tokens revoked); records merged
+    into theirs (the same human), the same way. Nothing is ever matched by text: other records'
+    notes that mention them, other users and other audit entries stay as they are."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise PrivacyError(f"No person #{person_id}.")
+    db.session.flush()
+    erased = [person_id, *_merged_away(person_id)]
+    users = [u.id for pid in erased for u in linked_users(pid)]
+    db.session.expunge_all()  # everything below is plain SQL by key; the session holds nothing stale
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA secure_delete=ON"))
+    counts: dict[str, int] = {}
     outbox = db.metadata.tables.get("outbox")
-    if email and outbox is not None and "to_email" in outbox.c:
-        result = db.session.execute(delete(outbox).where(func.lower(outbox.c.to_email) == email.lower()))
+    if users and outbox is not None:
+        result = db.session.execute(delete(outbox).where(outbox.c.to_user_id.in_(users)))
         if result.rowcount:
-            counts["outbox.to_email"] = result.rowcount
-    # Rows that cascade from the deleted rows in the database (stage changes...) go with them.
-    db.session.execute(update(people).where(people.c.merged_into_id == person_id).values(merged_into_id=None))
-    _anonymise_audit("people", [person_id])
-    db.session.expunge(person)
-    db.session.execute(delete(people).where(people.c.id == person_id))
-    counts["people"] = 1
-    counts["scrubbed_cells"] = _scrub_everywhere(needles) if needles else 0
+            counts["outbox.to_user_id"] = result.rowcount
+    for user_id in users:
+        _anonymise_user(user_id)
+    counts["users"] = len(users)
+    people = Person.__table__
+    # the newest merged-away record first: each still points at the one it was merged into
+    for pid in reversed(erased):
+        _erase_rows_of(pid, counts)
+    _anonymise_audit("people", erased)
+    _anonymise_merge_entries(set(erased))
+    for pid in reversed(erased):
+        db.session.execute(delete(people).where(people.c.id == pid))
+    counts["people"] = len(erased)
     record(db.session, "erase", "people", person_id, summary="person erased on request")
     db.session.flush()
     return counts

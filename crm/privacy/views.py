@@ -1,11 +1,14 @@
 """Pages for a person's data: a JSON export and an erasure behind a confirmation step.
 
 Admins and conveners only (they keep the contact base); the person must be visible to them.
+Erasing a person linked to a user account (a chair's record) is for admins only, since it
+disables that account.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from crm.accounts.access import get_person_or_404, require_staff
 from crm.extensions import db
@@ -15,15 +18,31 @@ from crm.privacy import services
 bp = Blueprint("privacy", __name__)
 
 
+def _page(person, error: str | None = None, status: int = 200):
+    held = services.export_person(person.id)
+    counts = {table: sum(len(rows) for rows in columns.values()) for table, columns in held["related"].items()}
+    linked = services.linked_users(person.id)
+    refusal = _refusal(linked)
+    return render_template("privacy/person.html", person=person, counts=counts,
+                           audit_count=len(held["audit"]), linked=linked, refusal=refusal,
+                           error=error), status
+
+
+def _refusal(linked) -> str | None:
+    """Why the current user may not erase this person, or None."""
+    if linked and not current_user.is_admin:
+        return ("This person is linked to a user account; only an administrator may erase them "
+                "(the account is disabled with them).")
+    if any(user.id == current_user.id for user in linked):
+        return "This person is linked to your own account: another administrator must erase them."
+    return None
+
+
 @bp.route("/people/<int:person_id>/privacy")
 def person(person_id: int):
     """What Convene holds about a person, with the export and erase actions."""
     require_staff()
-    person = get_person_or_404(person_id)
-    held = services.export_person(person.id)
-    counts = {table: sum(len(rows) for rows in columns.values()) for table, columns in held["related"].items()}
-    return render_template("privacy/person.html", person=person, counts=counts,
-                           audit_count=len(held["audit"]), error=None)
+    return _page(get_person_or_404(person_id))
 
 
 @bp.route("/people/<int:person_id>/privacy/export")
@@ -38,18 +57,17 @@ def export(person_id: int):
 
 @bp.route("/people/<int:person_id>/privacy/erase", methods=["POST"])
 def erase(person_id: int):
-    """Erase a person everywhere, once their name is typed to confirm."""
+    """Erase a person (by key: their rows only), once their name is typed to confirm."""
     require_staff()
     person = get_person_or_404(person_id)
+    refusal = _refusal(services.linked_users(person.id))
+    if refusal:
+        return _page(person, error=refusal, status=403)
     typed = " ".join((request.form.get("confirm_name") or "").split())
     if typed.casefold() != " ".join(person.name.split()).casefold():
-        held = services.export_person(person.id)
-        counts = {t: sum(len(r) for r in c.values()) for t, c in held["related"].items()}
-        return render_template("privacy/person.html", person=person, counts=counts,
-                               audit_count=len(held["audit"]),
-                               error="Type the person's full name exactly to confirm the erasure."), 400
+        return _page(person, error="Type the person's full name exactly to confirm the erasure.", status=400)
     services.erase_person(person.id)
     db.session.commit()
     services.purge_free_pages()
-    flash("The person was erased everywhere; the audit log keeps only that an erasure happened.", "success")
+    flash("The person was erased; the audit log keeps only that an erasure happened.", "success")
     return redirect(url_for("contacts.people"))
