@@ -63,7 +63,11 @@ STAGES = (
     ("declined", "Declined"),
     ("attended", "Attended"),
     ("champion", "Champion"),
+    ("not_now", "Not now"),
 )
+#: Stages out of the active pipeline: "not now" (the chairs' review put them aside, never
+#: asked: they may be revisited) and "declined" (asked, said no).
+INACTIVE_STAGES = ("not_now", "declined")
 
 TIE_KINDS = (("knows", "Knows"), ("referred", "Referred"))
 STRENGTHS = ((1, "Acquaintance"), (2, "Works with"), (3, "Close"))
@@ -81,7 +85,7 @@ REVIEW_DECISIONS = (
     ("ill_ask", "I'll ask"),
     ("someone_else", "Someone else should ask"),
 )
-REVIEW_DECISION_STAGES = {"approve": "approved", "not_now": "declined", "ill_ask": "ask_assigned",
+REVIEW_DECISION_STAGES = {"approve": "approved", "not_now": "not_now", "ill_ask": "ask_assigned",
                           "someone_else": "ask_assigned"}
 
 MEETING_KINDS = (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm import rules, vocab
 from crm.config import default_timezone
 from crm.ids import IdField
-from crm.timeutil import zone
+from crm.timeutil import date_in_range, zone
 
 
 class PartnershipForm(FlaskForm):
@@ -47,3 +47,4 @@ class StageForm(FlaskForm):
     stage = SelectField("Stage", choices=dict(vocab.STAGES), validators=[InputRequired()])
     role = SelectField("Role", choices=dict(vocab.ROLES), validators=[Optional()])
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
+    revisit_on = DateField("Revisit on (not now)", validators=[Optional(), date_in_range])

@@ -27,8 +27,6 @@ class Member:
     stage: str
     employer: bool
     role: str = "member"
-    #: declined by the chairs' review ("not now"), never asked: not an answer to an ask.
-    not_now: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def launch_readiness(members: Iterable[Member], target_low: int = rules.LAUNCH_T
                 accepted_employers += 1
         elif m.stage in OUTSTANDING_STAGES and champion_side:
             outstanding += 1
-        elif m.stage == "declined" and champion_side and not m.not_now:
+        elif m.stage == "declined" and champion_side:  # "not_now" was never asked: no answer
             declined += 1
     answers = accepted_employers + declined
     own = answers >= min_answers_for_own_rate

@@ -4,6 +4,8 @@ Flush only."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from crm import vocab
@@ -12,7 +14,6 @@ from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.partnerships.models import Membership, Partnership, PriorityArea, PriorityChampion, StageChange
 from crm.partnerships.readiness import Member, Readiness, launch_readiness
-from crm.scoring.models import ReviewDecision
 from crm.timeutil import utcnow
 
 
@@ -71,9 +72,11 @@ def membership_in(partnership: Partnership, membership_id: int) -> Membership | 
 
 
 def move_stage(membership: Membership, stage: str, user_id: int | None = None,
-               reason: str | None = None, role: str | None = None) -> Membership:
+               reason: str | None = None, role: str | None = None,
+               revisit_on: date | None = None) -> Membership:
     """Move a member along the pipeline (and give them a new role, if one is given); every
-    move of stage is recorded, with the reason if there is one."""
+    move of stage is recorded, with the reason if there is one. "Not now" needs a reason
+    and may carry a date to revisit; leaving it clears the date."""
     if stage not in vocab.values(vocab.STAGES):
         raise PartnershipError(f"Unknown stage {stage!r}.")
     if role is not None:
@@ -81,6 +84,9 @@ def move_stage(membership: Membership, stage: str, user_id: int | None = None,
             raise PartnershipError(f"Unknown role {role!r}.")
         membership.role = role
     reason = reason or None
+    if stage == "not_now" and not reason:
+        raise PartnershipError("Say why not now (a few words are enough).")
+    membership.revisit_on = revisit_on if stage == "not_now" else None
     if stage == membership.stage:
         return membership
     db.session.add(StageChange(membership_id=membership.id, from_stage=membership.stage,
@@ -101,17 +107,14 @@ def add_priority_area(partnership: Partnership, name: str, champion_ids=(), lead
 
 
 def readiness(partnership: Partnership) -> Readiness:
-    """The launch-readiness gauge of a partnership, from its pipeline (one query for the
-    members, one for the chairs' "not now" decisions, which are not answers to an ask)."""
+    """The launch-readiness gauge of a partnership, from its pipeline (one query; "not now" is a
+    stage of its own, never an answer to an ask)."""
     m, p, o = Membership.__table__.c, Person.__table__.c, Organisation.__table__.c
     rows = db.session.execute(
-        select(m.person_id, m.stage, m.role, o.side)
+        select(m.stage, m.role, o.side)
         .select_from(Membership.__table__.join(Person.__table__, p.id == m.person_id)
                      .outerjoin(Organisation.__table__, o.id == p.organisation_id))
         .where(m.partnership_id == partnership.id)).all()
-    not_now = set(db.session.scalars(select(ReviewDecision.person_id).where(
-        ReviewDecision.partnership_id == partnership.id, ReviewDecision.decision == "not_now")))
-    members = [Member(stage, side == "employer", role, pid in not_now and stage == "declined")
-               for pid, stage, role, side in rows]
+    members = [Member(stage, side == "employer", role) for stage, role, side in rows]
     return launch_readiness(members, partnership.launch_target_low, partnership.launch_target_high,
                             partnership.launch_minimum)

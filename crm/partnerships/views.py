@@ -105,11 +105,17 @@ def move(partnership_id: int, membership_id: int):
     on_board = request.endpoint == "partnerships.move"
     form = StageForm()
     if form.validate_on_submit():
-        services.move_stage(membership, form.stage.data, user_id=current_user.id,
-                            reason=form.reason.data, role=form.role.data or None)
-        db.session.commit()
-        flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}"
-              + (f", {vocab.label(vocab.ROLES, membership.role)}." if form.role.data else "."), "success")
+        try:
+            services.move_stage(membership, form.stage.data, user_id=current_user.id,
+                                reason=form.reason.data, role=form.role.data or None,
+                                revisit_on=form.revisit_on.data)
+        except services.PartnershipError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{membership.person.name}: {vocab.label(vocab.STAGES, membership.stage)}"
+                  + (f", {vocab.label(vocab.ROLES, membership.role)}." if form.role.data else "."), "success")
     else:
         flash("Choose a valid role and stage." if form.role.data else "Choose a stage.", "error")
     page = "partnerships.pipeline" if on_board else "partnerships.detail"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from crm import vocab
 from crm.ids import IdField, coerce_id
+from crm.timeutil import date_in_range
 
 
 class AssessmentForm(FlaskForm):
@@ -27,3 +28,4 @@ class ReviewForm(FlaskForm):
                            validators=[InputRequired(message="Choose a decision.")])
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
     asker_id = IdField("Who should ask", validators=[Optional()], message="Choose who should ask.")
+    revisit_on = DateField("Revisit on", validators=[Optional(), date_in_range])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -103,7 +104,7 @@ class Slate:
                  counties: list[str], ties=knows_ties):
         self.snap, self.members, self._ties = snap, members, ties
         askers = {pid for pid, (role, stage) in members.items()
-                  if role in vocab.ASKER_ROLES and stage != "declined" and snap.side(pid) == "employer"}
+                  if role in vocab.ASKER_ROLES and stage not in vocab.INACTIVE_STAGES and snap.side(pid) == "employer"}
         eligible = {pid for pid in snap.people if self._eligible(pid)}
         # the askers' neighbourhood, two ties deep: all reachability needs
         adj: dict[int, list[tuple[int, int]]] = {}
@@ -243,7 +244,8 @@ def suggestions(partnership: Partnership, limit: int | None = None) -> list[Sugg
 # --- the chairs' decisions ------------------------------------------------------------------
 
 def decide(partnership: Partnership, person_id: int, decision: str, user, reason: str | None = None,
-           asker_id: int | None = None, score: float | None = None) -> ReviewDecision:
+           asker_id: int | None = None, score: float | None = None,
+           revisit_on: date | None = None) -> ReviewDecision:
     """Record a review decision and move the person's pipeline stage (adding them as a member)."""
     if decision not in vocab.values(vocab.REVIEW_DECISIONS):
         raise ScoringError("Choose approve, not now, I'll ask or someone else should ask.", "decision")
@@ -277,7 +279,8 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
         membership = partnerships.add_member(partnership, person_id, "member", "suggested",
                                              user_id=user_id)
     partnerships.move_stage(membership, stage, user_id=user_id,
-                            reason=reason or vocab.label(vocab.REVIEW_DECISIONS, decision))
+                            reason=reason or vocab.label(vocab.REVIEW_DECISIONS, decision),
+                            revisit_on=revisit_on if decision == "not_now" else None)
     row = ReviewDecision(partnership_id=partnership.id, person_id=person_id, decision=decision,
                          reason=reason, asker_id=asker_id, score=score, user_id=user_id)
     db.session.add(row)

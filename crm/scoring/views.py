@@ -135,7 +135,8 @@ def decide(partnership_id: int):
     try:
         for person_id in dict.fromkeys(form.person_id.data):
             row = suggestions.decide(partnership, person_id, form.decision.data, current_user,
-                                     form.reason.data, form.asker_id.data, scores.get(person_id))
+                                     form.reason.data, form.asker_id.data, scores.get(person_id),
+                                     form.revisit_on.data)
             decided.append(row.person.name)
     except services.ScoringError as error:
         db.session.rollback()

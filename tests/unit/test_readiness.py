@@ -9,7 +9,7 @@ from crm.partnerships.readiness import Member, launch_readiness
 def _members(accepted=0, community_accepted=0, asks=0, declined=0, not_now=0):
     return ([Member("accepted", True)] * accepted + [Member("attended", False, "community_partner")]
             * community_accepted + [Member("asked", True)] * asks + [Member("declined", True)] * declined
-            + [Member("declined", True, not_now=True)] * not_now)
+            + [Member("not_now", True)] * not_now)
 
 
 def test_two_accepted_means_just_have_a_conversation():

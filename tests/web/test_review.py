@@ -3,13 +3,15 @@ the pipeline; batch actions; chairs never see partnerships they do not chair."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.partnerships.models import Membership, StageChange
-from crm.partnerships.services import membership_of
+from crm.partnerships.services import add_member, membership_of
 from crm.scoring import services as scoring
 from crm.scoring.models import ReviewDecision
 from tests.helpers import text_of
@@ -31,6 +33,12 @@ def world(world, db):
     world.extra["leaders"] = people
     scoring.clear_cache()
     return world
+
+
+def add_member_row(db, partnership, person, stage):
+    membership = add_member(partnership, person.id, "member", stage)
+    db.session.commit()
+    return membership
 
 
 def _decisions(db, partnership_id):
@@ -75,8 +83,35 @@ def test_not_now_needs_a_reason_and_changes_nothing_without_one(client, db, worl
     assert membership_of(world.a.id, leader.id) is None and _decisions(db, world.a.id) == []
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": leader.id, "decision": "not_now",
                                                             "reason": "Selling the company this spring"})
-    assert membership_of(world.a.id, leader.id).stage == "declined"
+    assert membership_of(world.a.id, leader.id).stage == "not_now"
     assert _decisions(db, world.a.id)[0].reason == "Selling the company this spring"
+
+
+def test_not_now_is_its_own_stage_with_a_revisit_date_not_a_declined_ask(client, db, world):
+    leader = world.extra["leaders"][1]
+    sign_in(client, world.users["chair_a"])
+    client.post(f"/partnerships/{world.a.id}/review", data={
+        "person_id": leader.id, "decision": "not_now", "reason": "Busy until summer", "revisit_on": "2027-06-01"})
+    membership = membership_of(world.a.id, leader.id)
+    assert (membership.stage, membership.revisit_on) == ("not_now", date(2027, 6, 1))
+    assert f'data-person-id="{leader.id}"' not in client.get(f"/partnerships/{world.a.id}/review").get_data(as_text=True)
+    board = client.get(f"/partnerships/{world.a.id}/pipeline").get_data(as_text=True)
+    declined = board.split('aria-label="Declined"')[1].split("</section>")[0]
+    not_now = board.split('aria-label="Not now"')[1].split("</section>")[0]
+    assert leader.name not in declined and leader.name in not_now and "revisit 01 Jun 2027" in not_now
+
+
+def test_moving_to_not_now_on_the_board_needs_a_reason(client, db, world):
+    leader = world.extra["leaders"][1]
+    membership = add_member_row(db, world.a, leader, "approved")
+    sign_in(client, world.users["convener_a"])
+    url = f"/partnerships/{world.a.id}/pipeline/{membership.id}"
+    page = client.post(url, data={"stage": "not_now"}, follow_redirects=True)
+    assert "Say why not now" in text_of(page) and membership_of(world.a.id, leader.id).stage == "approved"
+    client.post(url, data={"stage": "not_now", "reason": "Retiring", "revisit_on": "2027-01-10"})
+    assert membership_of(world.a.id, leader.id).revisit_on == date(2027, 1, 10)
+    client.post(url, data={"stage": "approved"})
+    assert membership_of(world.a.id, leader.id).revisit_on is None
 
 
 def test_someone_else_should_ask_names_a_team_member(client, db, world):
