@@ -9,6 +9,8 @@ literal of its own.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -47,6 +49,11 @@ DEFAULTS = {
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
     "SMTP_STARTTLS": True,
+    #: names this installation in the identifiers it hands to other programs (calendar event
+    #: UIDs, vCard UIDs), so two installations never collide and one item keeps its identity.
+    #: None: derived from SECRET_KEY (stable while the key is; set it, e.g. to the host name,
+    #: to keep the identities through a key rotation).
+    "INSTALLATION_ID": None,
 }
 
 #: environment variable -> config key (and how to parse it)
@@ -62,6 +69,7 @@ ENVIRONMENT = {
     "CRM_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "CRM_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "CRM_DEFAULT_TIMEZONE": ("PARTNERSHIP_DEFAULT_TIMEZONE", str),
+    "CRM_INSTALLATION_ID": ("INSTALLATION_ID", str),
 }
 
 #: old environment variable -> the one that replaced it (still read, with a warning)
@@ -108,6 +116,17 @@ def default_timezone() -> str:
     if has_app_context():
         return current_app.config["PARTNERSHIP_DEFAULT_TIMEZONE"]
     return DEFAULTS["PARTNERSHIP_DEFAULT_TIMEZONE"]
+
+
+def installation_id() -> str:
+    """INSTALLATION_ID of the running app, else one derived from its SECRET_KEY: the same on
+    every app server of one installation, different between installations. It ends calendar
+    UIDs (`meeting-5@...`) and seeds vCard UIDs."""
+    configured = current_app.config.get("INSTALLATION_ID")
+    if configured:
+        return str(configured)
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return "convene-" + hmac.new(key, b"installation id", hashlib.sha256).hexdigest()[:16]
 
 
 def _database(app: Flask) -> None:

@@ -29,10 +29,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, fields: dict | None = None):
+def api_error(status: int, code: str, message: str, fields: dict | None = None,
+              headers: dict | None = None):
     """The API's error shape: {"error": {"code", "message", "fields"}}."""
     body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
+    response = jsonify(body)
+    response.headers.update(headers or {})
+    return response, status
 
 
 #: submitted fields never shown back: the form's old CSRF token (a fresh one is issued) and passwords
@@ -81,10 +84,13 @@ def init_app(app: Flask) -> None:
         if status == 413:
             limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             message = f"That upload is too large: the limit is {limit} MB. Split the file and try again."
+        # the exception's own headers stay: Allow on a 405, Retry-After, WWW-Authenticate
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return api_error(status, code, error.description if status == 400 else message)
-        return render_template("errors/error.html", status=status, message=message), status
+            body, _ = api_error(status, code, error.description if status == 400 else message)
+            return body, status, headers
+        return render_template("errors/error.html", status=status, message=message), status, headers
 
     @app.errorhandler(StaleDataError)
     def _stale(_error):

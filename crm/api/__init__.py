@@ -26,16 +26,20 @@ def _api_error(error: ApiError):
     return error.response()
 
 PUBLIC = {"api.openapi"}
+REALM = "Convene API"
 
 
 @bp.before_request
 def _require_token():
     if request.endpoint in PUBLIC:
         return None
+    # RFC 6750: a 401 names the scheme it wants, and says when the token sent was the problem
     if not request.headers.get("Authorization", "").startswith("Bearer "):
-        return api_error(401, "unauthorized", "Send a personal API token: Authorization: Bearer TOKEN.")
+        return api_error(401, "unauthorized", "Send a personal API token: Authorization: Bearer TOKEN.",
+                         headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'})
     if not current_user.is_authenticated:
-        return api_error(401, "unauthorized", "That API token is not valid (revoked or unknown).")
+        return api_error(401, "unauthorized", "That API token is not valid (revoked or unknown).",
+                         headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'})
     g.api_user = current_user._get_current_object()
     return None
 

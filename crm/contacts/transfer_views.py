@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.accounts.access import require_staff
+from crm.conditional import conditional
+from crm.config import installation_id
 from crm.contacts import exporting, import_parsing, import_runs, queries
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
@@ -154,7 +156,7 @@ def run(upload_id: str):
 
 def _csv_response(kind: str, rows) -> Response:
     body = "".join(exporting.csv_text(kind, rows))  # built whole: 20,000 people is ~2 MB
-    return Response(body, mimetype="text/csv", headers={
+    return conditional(body, "text/csv", headers={
         "Content-Disposition": attachment(f"convene-{kind}.csv")})
 
 
@@ -165,7 +167,7 @@ def _people_rows(args: SearchArgs):
         yield {"name": person.name, "title": person.title,
                "organisation": person.organisation.name if person.organisation else None,
                "email": person.email, "phone": person.phone, "tags": ", ".join(person.tag_names),
-               "notes": person.notes}
+               "notes": person.notes, "id": person.id, "rev": person.updated_at}
 
 
 @bp.route("/export/people.csv")
@@ -179,8 +181,10 @@ def export_people():
 def export_vcards():
     """The people of the list page (same filters) as vCard 4.0."""
     require_staff()
-    body = "".join(exporting.vcard_text(_people_rows(SearchArgs(request.args))))
-    return Response(body, mimetype="text/vcard", headers={
+    installation = installation_id()
+    rows = ({**row, "uid": exporting.vcard_uid(installation, row["id"])}
+            for row in _people_rows(SearchArgs(request.args)))
+    return conditional("".join(exporting.vcard_text(rows)), "text/vcard", headers={
         "Content-Disposition": attachment("convene-people.vcf")})
 
 

@@ -70,6 +70,8 @@ class Task(db.Model):
     asker_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the last change (its calendar event's DTSTAMP and LAST-MODIFIED, crm/outreach/ics.py)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,6 +19,8 @@ from crm.accounts.access import (
     visible_partnership_ids,
 )
 from crm.accounts.models import User, new_secret, token_digest
+from crm.conditional import conditional
+from crm.config import installation_id
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.headers import attachment
@@ -203,12 +205,16 @@ def move_meeting(meeting_id: int):
 def meeting_ics(meeting_id: int):
     """The meeting as an ICS file."""
     meeting = get_meeting_or_404(meeting_id)
-    return _ics(ics.calendar_of(meeting.partnership.name, meetings=[meeting]), f"meeting-{meeting.id}.ics")
+    return _ics(ics.calendar_of(meeting.partnership.name, installation_id(), meetings=[meeting]),
+                f"meeting-{meeting.id}.ics")
 
 
-def _ics(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="text/calendar",
-                    headers={"Content-Disposition": attachment(filename)})
+def _ics(calendar: tuple[bytes, object], filename: str, dated: bool = True) -> Response:
+    """An ICS answer with an ETag (304 when unchanged); `dated`: with Last-Modified too, where
+    the newest event's change is the file's (a feed also changes when an event leaves it)."""
+    data, changed = calendar
+    return conditional(data, "text/calendar", last_modified=changed if dated else None,
+                       headers={"Content-Disposition": attachment(filename)})
 
 
 # --- tasks ---------------------------------------------------------------------------------------
@@ -267,7 +273,7 @@ def update_task(task_id: int):
 def task_ics(task_id: int):
     """The task as an ICS file (an all-day event on its due date)."""
     task = get_task_or_404(task_id)
-    return _ics(ics.calendar_of("Convene task", tasks=[task]), f"task-{task.id}.ics")
+    return _ics(ics.calendar_of("Convene task", installation_id(), tasks=[task]), f"task-{task.id}.ics")
 
 
 # --- invitations -----------------------------------------------------------------------------------
@@ -363,15 +369,19 @@ def feed(feed_token: str):
     user = db.session.scalar(select(User).where(User.ics_token_hash == token_digest(feed_token),
                                                 User.active.is_(True)))
     if user is None:
-        abort(404)
+        # Gone, in words a calendar program shows: only token hashes are kept, so a rotated,
+        # revoked or never-issued token look alike here (which tells a guesser nothing)
+        return Response("This calendar feed was turned off or replaced. Subscribe again with the "
+                        "URL from your Convene tasks page.\n", status=410, mimetype="text/plain")
     tasks = []
     if user.person_id:
         tasks = db.session.scalars(services.tasks_query(visible_partnership_ids(user), owner_id=user.person_id)
                                    .limit(2000)).all()
     meetings = db.session.scalars(limit_partnerships(
         select(Meeting).where(Meeting.starts_at >= utcnow() - timedelta(days=90)), Meeting.partnership_id, user)
-        .join(Partnership, Partnership.id == Meeting.partnership_id).order_by(Meeting.starts_at)).all()
-    return _ics(ics.calendar_of("Convene", meetings=meetings, tasks=tasks), "convene.ics")
+        .join(Partnership, Partnership.id == Meeting.partnership_id).order_by(Meeting.starts_at, Meeting.id)).all()
+    return _ics(ics.calendar_of("Convene", installation_id(), meetings=meetings, tasks=tasks),
+                "convene.ics", dated=False)
 
 
 @bp.post("/calendar/feed")

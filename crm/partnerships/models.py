@@ -191,6 +191,8 @@ class Meeting(db.Model):
     )
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the last change (its calendar event's DTSTAMP and LAST-MODIFIED, crm/outreach/ics.py)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     partnership: Mapped[Partnership] = relationship()

@@ -25,14 +25,14 @@ def test_private_feed_by_token_can_be_rotated_and_revoked(client, db):
     world = build_world()
     feed = client.get("/calendar/world-feed-token.ics")
     assert feed.status_code == 200 and b"BEGIN:VCALENDAR" in feed.data
-    assert client.get("/calendar/wrong.ics").status_code == 404
+    assert client.get("/calendar/wrong.ics").status_code == 410  # Gone: unknown and revoked alike
     sign_in(client, world.users["convener_a"])
     response = client.post("/calendar/feed", follow_redirects=True)
     token = re.search(r"/calendar/([A-Za-z0-9_-]+)\.ics", response.get_data(as_text=True)).group(1)
-    assert client.get("/calendar/world-feed-token.ics").status_code == 404
+    assert client.get("/calendar/world-feed-token.ics").status_code == 410
     assert client.get(f"/calendar/{token}.ics").status_code == 200
     client.post("/calendar/feed/revoke")
-    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert client.get(f"/calendar/{token}.ics").status_code == 410
 
 
 def test_a_chairs_feed_lists_the_tasks_they_own(client, db):
