@@ -1,7 +1,7 @@
 """meetings and tasks remember their last change (calendar DTSTAMP / LAST-MODIFIED)
 
 Revision ID: c3a81f0d9e27
-Revises: b5d2c9e4f1a3
+Revises: c3a9d7e2f5b1
 Create Date: 2026-11-29 19:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a81f0d9e27'
-down_revision = 'b5d2c9e4f1a3'
+down_revision = 'c3a9d7e2f5b1'
 branch_labels = None
 depends_on = None
 
