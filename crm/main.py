@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
-from crm.accounts.access import limit_partnerships
+from crm import dashboard as dashboard_view
 from crm.extensions import db
 from crm.outreach.models import SchedulerLease
-from crm.partnerships.models import Membership, Partnership
 from crm.timeutil import as_utc, utcnow
 
 bp = Blueprint("main", __name__)
@@ -17,20 +16,8 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def dashboard():
-    """The signed-in user's start page: their partnerships at a glance."""
-    stmt = limit_partnerships(
-        select(Partnership).where(Partnership.archived_at.is_(None)).order_by(Partnership.name),
-        Partnership.id, current_user,
-    )
-    partnerships = db.session.scalars(stmt).all()
-    counts = dict(
-        db.session.execute(
-            select(Membership.partnership_id, func.count(Membership.id))
-            .where(Membership.partnership_id.in_([p.id for p in partnerships] or [-1]))
-            .group_by(Membership.partnership_id)
-        ).all()
-    )
-    return render_template("main/dashboard.html", partnerships=partnerships, counts=counts)
+    """The signed-in user's start page: what to do next in their role (crm/dashboard.py)."""
+    return render_template("main/dashboard.html", **dashboard_view.for_user(current_user))
 
 
 @bp.route("/healthz")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm import vocab
 from crm.config import default_timezone
@@ -107,14 +107,25 @@ def add_priority_area(partnership: Partnership, name: str, champion_ids=(), lead
 
 
 def readiness(partnership: Partnership) -> Readiness:
-    """The launch-readiness gauge of a partnership, from its pipeline (one query; "not now" is a
-    stage of its own, never an answer to an ask)."""
+    """The launch-readiness gauge of a partnership, from its pipeline ("not now" is a stage of
+    its own, never an answer to an ask)."""
+    return readiness_of([partnership])[partnership.id]
+
+
+def readiness_of(partnerships) -> dict[int, Readiness]:
+    """The gauge of each partnership, from one query however many partnerships and members
+    (the dashboard shows every partnership's): members counted by stage, role and side."""
     m, p, o = Membership.__table__.c, Person.__table__.c, Organisation.__table__.c
+    by_id = {partnership.id: partnership for partnership in partnerships}
     rows = db.session.execute(
-        select(m.stage, m.role, o.side)
+        select(m.partnership_id, m.stage, m.role, o.side, func.count())
         .select_from(Membership.__table__.join(Person.__table__, p.id == m.person_id)
                      .outerjoin(Organisation.__table__, o.id == p.organisation_id))
-        .where(m.partnership_id == partnership.id)).all()
-    members = [Member(stage, side == "employer", role) for stage, role, side in rows]
-    return launch_readiness(members, partnership.launch_target_low, partnership.launch_target_high,
-                            partnership.launch_minimum)
+        .where(m.partnership_id.in_(list(by_id) or [-1]))
+        .group_by(m.partnership_id, m.stage, m.role, o.side)).all()
+    members: dict[int, list[Member]] = {pid: [] for pid in by_id}
+    for pid, stage, role, side, count in rows:
+        members[pid].extend([Member(stage, side == "employer", role)] * count)
+    return {pid: launch_readiness(members[pid], partnership.launch_target_low,
+                                  partnership.launch_target_high, partnership.launch_minimum)
+            for pid, partnership in by_id.items()}
