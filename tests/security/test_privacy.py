@@ -254,6 +254,7 @@ def _not_theirs(before: dict, after: dict, people: set[int], users: set[int]) ->
             if name == "graph_version":
                 continue
             links = set(_people_columns(table))
+            changed -= {"updated_at"}  # bookkeeping: the row did change (it lost its link)
             if changed <= links and all(row[c] in people and new[name][key][c] is None for c in changed):
                 continue
             problems.append(f"{name} row {key} changed {sorted(changed)}: {row} -> {new[name][key]}")
