@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.setup",
     "accounts.setup_demo",
+    "accounts.reset_password",  # the one-time reset link in its URL is the credential
     "main.healthz",
     "outreach.feed",  # a private calendar feed: the revocable token in its URL is the credential
 }

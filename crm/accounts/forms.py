@@ -40,3 +40,21 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=dict(vocab.USER_ROLES), default="viewer")
     partnerships = SelectMultipleField("Partnerships", coerce=int, validate_choice=True)
     person_id = SelectField("Linked person (chairs)", coerce=int, validate_choice=True)
+
+
+class UserEditForm(FlaskForm):
+    """What an administrator changes of an existing account."""
+
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=dict(vocab.USER_ROLES))
+    partnerships = SelectMultipleField("Partnerships", coerce=int, validate_choice=True)
+    person_id = SelectField("Linked person (chairs)", coerce=int, validate_choice=True)
+
+
+class ResetLinkForm(FlaskForm):
+    send = BooleanField("Also email the link to the user (through the outbox)")
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    confirm = PasswordField("Repeat new password", validators=[EqualTo("password", "Passwords differ.")])

@@ -7,10 +7,19 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from crm import demo
-from crm.accounts import services, throttle
+from crm.accounts import administration, services, throttle
 from crm.accounts.access import require_admin
-from crm.accounts.forms import FirstAccountForm, LoginForm, PasswordForm, UserForm
+from crm.accounts.forms import (
+    FirstAccountForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordForm,
+    ResetLinkForm,
+    UserEditForm,
+    UserForm,
+)
 from crm.accounts.models import ApiToken, User
+from crm.audit.models import AuditEntry
 from crm.contacts.models import Person
 from crm.extensions import db, limiter
 from crm.partnerships.models import Partnership
@@ -143,7 +152,7 @@ def revoke_token(token_id: int):
     return redirect(url_for("accounts.account"))
 
 
-def _user_form(form: UserForm) -> UserForm:
+def _user_form(form):
     form.partnerships.choices = [
         (p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))
     ]
@@ -172,3 +181,125 @@ def users():
             return redirect(url_for("accounts.users"))
     rows = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("accounts/users.html", form=form, users=rows)
+
+
+def _user_or_404(user_id: int) -> User:
+    require_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_page(user: User, form: UserEditForm | None = None, reset_link=None, status: int = 200):
+    if form is None:
+        form = _user_form(UserEditForm(obj=user))
+        form.partnerships.data = sorted(user.partnership_ids)
+        form.person_id.data = user.person_id or 0
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.entity_id == user.id)
+        .order_by(AuditEntry.id.desc()).limit(20)).all()
+    actors = {u.id: u.email for u in db.session.scalars(
+        select(User).where(User.id.in_({e.user_id for e in history if e.user_id} or {-1})))}
+    return render_template("accounts/user.html", user=user, form=form, reset_form=ResetLinkForm(),
+                           reset_link=reset_link, history=history, actors=actors), status
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Administrators: one account: role, partnerships, linked person, status, reset link."""
+    user = _user_or_404(user_id)
+    if request.method == "GET":
+        return _user_page(user)
+    form = _user_form(UserEditForm())
+    if form.validate_on_submit():
+        try:
+            administration.update_user(user, role=form.role.data, partnership_ids=form.partnerships.data,
+                                       name=form.name.data, person_id=form.person_id.data or None)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Saved {user.email}.", "success")
+            if not current_user.is_admin:  # they demoted themselves: this page is not theirs now
+                return redirect(url_for("main.dashboard"))
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return _user_page(db.session.get(User, user_id), form)
+
+
+def _admin_action(user_id: int, action, done: str):
+    user = _user_or_404(user_id)
+    try:
+        action(user)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done.format(email=user.email), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/disable", methods=["POST"])
+def disable_user(user_id: int):
+    """Administrators: disable an account; its sessions and API tokens end at once."""
+    return _admin_action(user_id, administration.disable_user,
+                         "{email} is disabled: signed out everywhere, API tokens revoked.")
+
+
+@bp.route("/admin/users/<int:user_id>/enable", methods=["POST"])
+def enable_user(user_id: int):
+    """Administrators: re-enable a disabled account."""
+    return _admin_action(user_id, administration.enable_user,
+                         "{email} is enabled again: they sign in with their password (old API "
+                         "tokens stay revoked).")
+
+
+def _reset_url(token: str) -> str:
+    return url_for("accounts.reset_password", reset_token=token, _external=True)
+
+
+@bp.route("/admin/users/<int:user_id>/reset-link", methods=["POST"])
+def start_reset(user_id: int):
+    """Administrators: start a one-time password reset link, shown once (and emailed if asked)."""
+    user = _user_or_404(user_id)
+    form = ResetLinkForm()
+    if not form.validate_on_submit():
+        flash("The form expired: try again.", "error")
+        return redirect(url_for("accounts.edit_user", user_id=user_id))
+    try:
+        link = administration.start_password_reset(user, started_by=current_user, link_for=_reset_url,
+                                                   send=form.send.data)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.edit_user", user_id=user_id))
+    db.session.commit()
+    # shown on this answer only, never put in the (signed, not encrypted) session cookie
+    return _user_page(db.session.get(User, user_id),
+                      reset_link={"url": _reset_url(link.token), "expires_at": link.expires_at,
+                                  "emailed": link.emailed})
+
+
+@bp.route("/reset/<reset_token>", methods=["GET", "POST"])
+def reset_password(reset_token: str):
+    """Anyone holding a reset link: choose a new password (the link works once)."""
+    token = reset_token
+    reset = administration.reset_for_token(token)
+    if reset is None:
+        return render_template("accounts/reset.html", form=None), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        email = reset.user.email
+        try:
+            administration.complete_password_reset(token, form.password.data)
+        except services.AccountError:  # used or replaced since this request read it
+            db.session.rollback()
+            return render_template("accounts/reset.html", form=None), 410
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(f"Your password is set. Sign in as {email} with it.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, email=reset.user.email)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 TEXT_TYPES = {"text", "email", "search", "url", "tel", "", None}
 #: forms that end the session or destroy data whatever their text: never filled automatically
-SKIP_ACTIONS = ("/logout", "/privacy/erase", "/archive", "/delete", "/revoke", "/setup/demo")
+SKIP_ACTIONS = ("/logout", "/privacy/erase", "/archive", "/delete", "/revoke", "/setup/demo", "/disable")
 
 
 @dataclass

@@ -31,6 +31,11 @@ ACCESS = {
     "accounts.create_token": "login",
     "accounts.revoke_token": "own",
     "accounts.users": "admin",
+    "accounts.edit_user": "admin",
+    "accounts.disable_user": "admin",
+    "accounts.enable_user": "admin",
+    "accounts.start_reset": "admin",
+    "accounts.reset_password": "public",
     # --- contacts ---
     "contacts.people": "login",
     "contacts.new_person": "staff",

@@ -99,6 +99,8 @@ def url_values(world: World) -> dict:
         "filename": "css/app.css",
         "upload_id": "expired-or-unknown-upload",  # an import upload: unknown ids redirect to start
         "merge_id": 1,  # not a merge: the merge pages redirect to the duplicates list
+        "user_id": world.users["viewer_a"].id,
+        "reset_token": "unknown-or-used-reset-token",  # a password-reset link that works no more (410)
     }
     values.update(world.extra)
     return values
