@@ -2,7 +2,7 @@
 is stored)
 
 Revision ID: c3a9d7e2b1f4
-Revises: c3a9d7e2f5b1
+Revises: c3a81f0d9e27
 Create Date: 2026-11-29 19:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'c3a9d7e2b1f4'
-down_revision = 'c3a9d7e2f5b1'
+down_revision = 'c3a81f0d9e27'
 branch_labels = None
 depends_on = None
 
