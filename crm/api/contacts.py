@@ -21,7 +21,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
-from crm.accounts.access import get_person_or_404, limit_people
+from crm.accounts.access import (
+    get_person_or_404,
+    limit_people,
+    visible_organisation,
+    visible_partnership,
+    visible_person,
+    visible_tie,
+)
 from crm.api import bp
 from crm.api.spec import ID_SCHEMA, document
 from crm.api.util import PAGE_PARAMS, ApiError, Body, id_arg, ok, page_of, parse
@@ -115,14 +122,9 @@ def _organisation_values(data: OrganisationPatch, org: Organisation | None) -> d
 
 
 def _get_organisation(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
+    org = visible_organisation(current_user, org_id)
     if org is None:
         raise ApiError(404, "not_found", "No such organisation (or not visible to you).")
-    if not current_user.is_staff:
-        visible = limit_people(select(Person.id).where(Person.organisation_id == org_id),
-                               Person.id, current_user)
-        if db.session.scalar(visible.limit(1)) is None:
-            raise ApiError(404, "not_found", "No such organisation (or not visible to you).")
     return org
 
 
@@ -267,7 +269,7 @@ def _person_values(data: PersonPatch) -> dict:
             fields[name] = ["may not be null"]
     if values.get("name") is not None and not values["name"].strip():
         fields["name"] = ["may not be blank"]
-    if values.get("organisation_id") and db.session.get(Organisation, values["organisation_id"]) is None:
+    if values.get("organisation_id") and visible_organisation(current_user, values["organisation_id"]) is None:
         fields["organisation_id"] = ["no such organisation"]
     if values.get("tags"):
         values["tags"] = services.parse_tags(",".join(t.replace(",", " ") for t in values["tags"]))
@@ -294,6 +296,8 @@ PEOPLE_PARAMS = [Q_PARAM] + [
 def list_people():
     """People matching q, side, kind, sector, county, tag, partnership, stage; sorted; paged."""
     args = SearchArgs(request.args)
+    if args.partnership and visible_partnership(current_user, args.partnership) is None:
+        raise ApiError(404, "not_found", "No such partnership (or not visible to you).")
     stmt = queries.people_query(args, current_user).options(
         selectinload(Person.organisation), selectinload(Person.tags))
     return ok(page_of(stmt, person_json))
@@ -404,7 +408,7 @@ def create_relationship():
         raise ApiError(400, "invalid", "A person cannot be tied to themselves.",
                        {"target_id": ["same as source_id"]})
     for name in ("source_id", "target_id"):
-        if db.session.get(Person, getattr(data, name)) is None:
+        if visible_person(current_user, getattr(data, name)) is None:
             raise ApiError(400, "invalid", "No such person.", {name: ["no such person"]})
     try:
         tie = services.add_tie(data.kind, data.source_id, data.target_id, data.strength, data.note,
@@ -421,7 +425,7 @@ def create_relationship():
 def delete_relationship(tie_id: int):
     """Delete a tie."""
     _require_staff()
-    tie = db.session.get(Tie, tie_id)
+    tie = visible_tie(current_user, tie_id)
     if tie is None:
         raise ApiError(404, "not_found", "No such relationship.")
     db.session.delete(tie)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from crm import vocab
-from crm.accounts.access import get_partnership_or_404
+from crm.accounts.access import get_partnership_or_404, visible_organisation, visible_people, visible_person
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import PAGE_PARAMS, ApiError, ok, page_of, parse
@@ -129,6 +129,11 @@ def create_meeting(partnership_id: int):
     partnership = get_partnership_or_404(partnership_id, edit=True)
     data = parse(MeetingIn)
     try:
+        if visible_people(current_user, data.chair_ids) is None:
+            raise services.OutreachError(services.NO_SUCH_CHAIR, "chair_ids")
+        host = data.host_organisation_id
+        if host is not None and visible_organisation(current_user, host) is None:
+            raise services.OutreachError(services.NO_SUCH_HOST, "host_organisation_id")
         meeting = services.create_meeting(partnership, **data.model_dump())
     except services.OutreachError as error:
         _refuse(error)
@@ -194,7 +199,12 @@ def update_task(task_id: int):
     sent = data.model_fields_set
     try:
         if "owner_id" in sent:
+            if data.owner_id is not None and visible_person(current_user, data.owner_id) is None:
+                raise services.OutreachError(services.NO_SUCH_OWNER, "owner_id")
             services.assign_owner(task, data.owner_id, data.asker_reason, current_user.id)
+        organisation_id = data.referred.organisation_id if data.referred else None
+        if organisation_id is not None and visible_organisation(current_user, organisation_id) is None:
+            raise services.OutreachError(services.NO_SUCH_ORGANISATION, "referred.organisation_id")
         if "status" in sent or "outcome" in sent:
             services.complete_task(task, data.status or task.status, data.outcome, data.notes,
                                    data.referred.model_dump() if data.referred else None, current_user.id)

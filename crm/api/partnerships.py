@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm import rules
-from crm.accounts.access import get_partnership_or_404, limit_partnerships
+from crm.accounts.access import get_partnership_or_404, limit_partnerships, visible_person
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import PAGE_PARAMS, ApiError, Body, ok, page_of, parse
@@ -141,7 +141,7 @@ def add_member(partnership_id: int):
     if not current_user.is_staff:
         raise ApiError(403, "forbidden", "Only conveners and administrators add members.")
     data = parse(MemberIn)
-    if db.session.get(Person, data.person_id) is None:
+    if visible_person(current_user, data.person_id) is None:  # missing or not visible: one answer
         raise ApiError(400, "invalid", "No such person.", {"person_id": ["no such person"]})
     try:
         membership = services.add_member(partnership, data.person_id, data.role,

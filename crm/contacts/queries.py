@@ -52,7 +52,8 @@ def people_query(args: SearchArgs, user) -> Select:
                                          person_tags.c.tag_id == Tag.id,
                                          func.lower(Tag.name) == args.tag.lower()))
     if args.partnership or args.stage:
-        member = select(Membership.person_id)
+        # only memberships of partnerships the user may see: a stage elsewhere is not theirs
+        member = limit_partnerships(select(Membership.person_id), Membership.partnership_id, user)
         if args.partnership:
             member = member.where(Membership.partnership_id == args.partnership)
         if args.stage:

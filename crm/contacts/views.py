@@ -7,10 +7,19 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from crm import vocab
-from crm.accounts.access import get_person_or_404, limit_partnerships, require_staff
+from crm.accounts.access import (
+    get_organisation_or_404,
+    get_person_or_404,
+    limit_partnerships,
+    require_staff,
+    visible_partnership,
+    visible_person,
+    visible_person_ids,
+    visible_tie,
+)
 from crm.contacts import queries, services
 from crm.contacts.forms import OrganisationForm, PersonForm, SearchArgs, TieForm
-from crm.contacts.models import Organisation, Person, Tie
+from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.ids import parse_count, parse_id, parse_ids
 from crm.partnerships.models import Partnership
@@ -24,6 +33,8 @@ bp = Blueprint("contacts", __name__)
 def people():
     """List people with search, filters, sorting and pagination."""
     args = SearchArgs(request.args)
+    if args.partnership and visible_partnership(current_user, args.partnership) is None:
+        abort(404)  # a partnership the user may not see answers as a missing one
     rows, has_next = queries.page_of_people(args, current_user, current_app.config["PAGE_SIZE"])
     partnerships = db.session.scalars(
         limit_partnerships(select(Partnership).order_by(Partnership.name), Partnership.id, current_user)
@@ -132,7 +143,10 @@ def add_tie(person_id: int):
     message = None
     if form.validate_on_submit():
         try:
-            ends = (person.id, form.other_id.data)
+            other = visible_person(current_user, form.other_id.data)
+            if other is None:  # missing or not visible: one answer
+                raise services.ContactError(f"No person #{form.other_id.data}.")
+            ends = (person.id, other.id)
             if form.kind.data == "referred" and request.form.get("direction") == "in":
                 ends = ends[::-1]  # the other person referred this one
             tie = services.add_tie(form.kind.data, *ends, form.strength.data, form.context.data,
@@ -171,7 +185,7 @@ def bulk_ties():
     report = None
     if request.method == "POST" and knower is not None:
         strength = parse_count(request.form.get("strength"), default=1, maximum=3)
-        ids = parse_ids(request.form.getlist("known"), limit=500)
+        ids = visible_person_ids(current_user, parse_ids(request.form.getlist("known"), limit=500))
         report = services.add_ties_bulk(knower.id, ids, strength,
                                         request.form.get("context"), created_by_id=current_user.id)
         db.session.commit()
@@ -185,9 +199,7 @@ def bulk_ties():
 def delete_tie(tie_id: int):
     """Remove a tie (the audit log keeps what it was)."""
     require_staff()
-    tie = db.session.get(Tie, tie_id)
-    if tie is None:
-        abort(404)
+    tie = visible_tie(current_user, tie_id) or abort(404)
     back = parse_id(request.form.get("person_id")) or tie.source_id
     db.session.delete(tie)
     db.session.commit()
@@ -251,22 +263,10 @@ def new_organisation():
     return render_template("organisations/form.html", form=form, org=None)
 
 
-def _get_organisation_or_404(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    if not current_user.is_staff:
-        visible = queries.limit_people(
-            select(Person.id).where(Person.organisation_id == org_id), Person.id, current_user)
-        if db.session.scalar(visible.limit(1)) is None:
-            abort(404)
-    return org
-
-
 @bp.route("/organisations/<int:org_id>")
 def organisation(org_id: int):
     """One organisation and its people."""
-    org = _get_organisation_or_404(org_id)
+    org = get_organisation_or_404(org_id)
     people_stmt = queries.limit_people(
         select(Person).where(Person.organisation_id == org.id).order_by(Person.name_key),
         Person.id, current_user,
@@ -279,7 +279,7 @@ def organisation(org_id: int):
 def edit_organisation(org_id: int):
     """Edit an organisation, refusing to overwrite a newer save."""
     require_staff()
-    org = _get_organisation_or_404(org_id)
+    org = get_organisation_or_404(org_id)
     form = OrganisationForm(obj=org)
     if request.method == "GET":
         form.version.data = str(org.version)
@@ -305,7 +305,7 @@ def edit_organisation(org_id: int):
 def archive_organisation(org_id: int):
     """Archive an organisation; its people and history are kept."""
     require_staff()
-    org = _get_organisation_or_404(org_id)
+    org = get_organisation_or_404(org_id)
     services.archive_organisation(org)
     db.session.commit()
     flash(f"{org.name} archived.", "success")

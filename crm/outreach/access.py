@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from crm.accounts.access import can_edit_partnership, can_see_partnership
-from crm.extensions import db
+from crm.accounts.access import can_edit_partnership, can_see_partnership, visible_meeting, visible_task
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
 
@@ -19,8 +18,8 @@ def can_act_on_tasks(user, partnership_id: int) -> bool:
 
 def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
     """The meeting if its partnership is visible (and editable, if asked: else 403)."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not can_see_partnership(current_user, meeting.partnership_id):
+    meeting = visible_meeting(current_user, meeting_id)
+    if meeting is None:
         abort(404)
     if edit and not can_edit_partnership(current_user, meeting.partnership_id):
         abort(403)
@@ -29,8 +28,8 @@ def get_meeting_or_404(meeting_id: int, edit: bool = False) -> Meeting:
 
 def get_task_or_404(task_id: int, act: bool = False) -> Task:
     """The task if its partnership is visible (and the user may work on it, if asked: else 403)."""
-    task = db.session.get(Task, task_id)
-    if task is None or not can_see_partnership(current_user, task.partnership_id):
+    task = visible_task(current_user, task_id)
+    if task is None:
         abort(404)
     if act and not can_act_on_tasks(current_user, task.partnership_id):
         abort(403)

@@ -152,9 +152,9 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
         raise OutreachError("The meeting must end after it starts.", "ends_at")
     chairs = [db.session.get(Person, pid) for pid in chair_ids]
     if any(c is None for c in chairs):
-        raise OutreachError("A chosen chair does not exist.", "chair_ids")
+        raise OutreachError(NO_SUCH_CHAIR, "chair_ids")
     if host_organisation_id is not None and db.session.get(Organisation, host_organisation_id) is None:
-        raise OutreachError("The chosen host organisation does not exist.", "host_organisation_id")
+        raise OutreachError(NO_SUCH_HOST, "host_organisation_id")
     meeting = Meeting(partnership_id=partnership.id, kind=kind, starts_at=as_utc(starts_at),
                       ends_at=as_utc(ends_at) if ends_at else None, title=contacts.clean(title),
                       location=contacts.clean(location), host_organisation_id=host_organisation_id,
@@ -201,12 +201,19 @@ def create_task(partnership: Partnership, kind: str, due: date, person_id: int |
     return task
 
 
+#: the answers to an id that names nothing the user may see (missing or not visible alike)
+NO_SUCH_OWNER = "No such person to own the task."
+NO_SUCH_ORGANISATION = "No such organisation."
+NO_SUCH_CHAIR = "A chosen chair does not exist."
+NO_SUCH_HOST = "The chosen host organisation does not exist."
+
+
 def assign_owner(task: Task, owner_id: int | None, reason: str | None = None,
                  user_id: int | None = None) -> Task:
     """Give a task to a person; a non-employer asking an employer needs a recorded reason."""
     owner = db.session.get(Person, owner_id) if owner_id else None
     if owner_id and owner is None:
-        raise OutreachError("No such person to own the task.", "owner_id")
+        raise OutreachError(NO_SUCH_OWNER, "owner_id")
     target = db.session.get(Person, task.person_id) if task.person_id else None
     reason = contacts.clean(reason)
     if task.kind == "ask" and needs_reason(target, owner):
@@ -254,6 +261,8 @@ def complete_task(task: Task, status: str = "done", outcome: str | None = None,
 def refer(task: Task, data: dict, user_id: int | None = None) -> Person:
     """Create the referred person, the 'referred' tie from the referrer, and a membership."""
     referrer_id = task.person_id or task.owner_id
+    if data.get("organisation_id") and db.session.get(Organisation, data["organisation_id"]) is None:
+        raise OutreachError(NO_SUCH_ORGANISATION, "referred.organisation_id")
     person = contacts.save_person(None, {k: data.get(k) for k in ("name", "email", "title",
                                                                   "organisation_id") if k in data})
     if referrer_id:

@@ -17,6 +17,7 @@ from crm.accounts.access import (
     limit_partnerships,
     require_staff,
     visible_partnership_ids,
+    visible_person,
 )
 from crm.accounts.models import User, new_secret, token_digest
 from crm.conditional import conditional
@@ -248,6 +249,8 @@ def update_task(task_id: int):
             form = AssignForm()
             if not form.validate_on_submit():
                 raise services.OutreachError("Choose an asker.")
+            if form.owner_id.data and visible_person(current_user, form.owner_id.data) is None:
+                raise services.OutreachError(services.NO_SUCH_OWNER, "owner_id")
             services.assign_owner(task, form.owner_id.data, form.asker_reason.data, current_user.id)
             message = "Asker assigned."
         else:

@@ -42,6 +42,10 @@ def membership_of(partnership_id: int, person_id: int) -> Membership | None:
         Membership.partnership_id == partnership_id, Membership.person_id == person_id))
 
 
+#: the answer to a person id naming no one the user may add (missing, archived or not visible)
+NO_SUCH_PERSON = "No such person (or they are archived)."
+
+
 def add_member(partnership: Partnership, person_id: int, role: str = "member",
                stage: str = "candidate", user_id: int | None = None) -> Membership:
     """Add a person to a partnership in a role and pipeline stage."""
@@ -51,7 +55,7 @@ def add_member(partnership: Partnership, person_id: int, role: str = "member",
         raise PartnershipError(f"Unknown stage {stage!r}.")
     person = db.session.get(Person, person_id)
     if person is None or person.archived_at is not None:
-        raise PartnershipError("No such person (or they are archived).")
+        raise PartnershipError(NO_SUCH_PERSON)
     if membership_of(partnership.id, person_id) is not None:
         raise PartnershipError(f"{person.name} is already in {partnership.name}.")
     membership = Membership(partnership_id=partnership.id, person_id=person_id, role=role, stage=stage)

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
-from crm.accounts.access import get_partnership_or_404, limit_partnerships, require_admin, require_staff
+from crm.accounts.access import (
+    get_partnership_or_404,
+    limit_partnerships,
+    require_admin,
+    require_staff,
+    visible_person,
+)
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.ids import parse_count
@@ -78,6 +84,8 @@ def add_member(partnership_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
+            if visible_person(current_user, form.person_id.data) is None:  # missing or not visible
+                raise services.PartnershipError(services.NO_SUCH_PERSON)
             services.add_member(partnership, form.person_id.data, form.role.data, form.stage.data,
                                 user_id=current_user.id)
         except services.PartnershipError as error:

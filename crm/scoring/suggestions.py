@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
+from crm.accounts.access import can_see_person
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.memory import gc_paused
@@ -243,6 +244,16 @@ def suggestions(partnership: Partnership, limit: int | None = None) -> list[Sugg
 
 # --- the chairs' decisions ------------------------------------------------------------------
 
+#: the answer to a person id that names no one the user may decide on (missing or not visible)
+NO_SUCH_PERSON = "No such person."
+
+
+def reviewable(partnership: Partnership, user, person_id: int) -> bool:
+    """Whether `user` may decide on the person in the partnership's review: someone they may
+    see, or one of the partnership's suggested invitees (the review shows those to its chairs)."""
+    return can_see_person(user, person_id) or person_id in slate_of(partnership).values
+
+
 def decide(partnership: Partnership, person_id: int, decision: str, user, reason: str | None = None,
            asker_id: int | None = None, score: float | None = None,
            revisit_on: date | None = None) -> ReviewDecision:
@@ -254,7 +265,7 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
         raise ScoringError("Say why not now (a few words are enough).", "reason")
     person = db.session.get(Person, person_id)
     if person is None or person.archived_at is not None or person.merged_into_id is not None:
-        raise ScoringError("No such person.", "person_id")
+        raise ScoringError(NO_SUCH_PERSON, "person_id")
     membership = partnerships.membership_of(partnership.id, person_id)
     if membership is not None and membership.stage not in OPEN_STAGES:
         raise ScoringError(f"{person.name} was already decided on ({vocab.label(vocab.STAGES, membership.stage)}).",

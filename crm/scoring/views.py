@@ -134,6 +134,8 @@ def decide(partnership_id: int):
     decided = []
     try:
         for person_id in dict.fromkeys(form.person_id.data):
+            if not suggestions.reviewable(partnership, current_user, person_id):
+                raise services.ScoringError(suggestions.NO_SUCH_PERSON, "person_id")
             row = suggestions.decide(partnership, person_id, form.decision.data, current_user,
                                      form.reason.data, form.asker_id.data, scores.get(person_id),
                                      form.revisit_on.data)

@@ -15,7 +15,8 @@ SKIP_ACTIONS = ("/logout", "/privacy/erase", "/archive", "/delete", "/revoke", "
 @dataclass
 class Field:
     name: str
-    kind: str  # text, textarea, select, hidden, number, date, checkbox, file, password
+    kind: str  # text, textarea, select, hidden, number, date, checkbox, file, password, button
+    # (a named submit button: the value it sends when it is the one pressed)
     options: list[str] = field(default_factory=list)
     value: str = ""
     multiple: bool = False
@@ -70,6 +71,8 @@ class _Parser(HTMLParser):
         elif tag == "select":
             self._select = Field(a["name"], "select", multiple="multiple" in a)
             self._form.fields.append(self._select)
+        elif tag == "button" and (a.get("type") or "submit").lower() == "submit":
+            self._form.fields.append(Field(a["name"], "button", value=a.get("value") or ""))
 
     def handle_endtag(self, tag):
         if tag == "form":

@@ -18,7 +18,6 @@ import re
 import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import DateField, DateTimeField, DateTimeLocalField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.core import UnboundField
@@ -32,7 +31,7 @@ from crm.timeutil import date_in_range
 from tests.conftest import IsolatedClient, app_context_then_empty, base_config
 from tests.security.figures import add
 from tests.security.forms import forms_of
-from tests.security.helpers import fetch, route_urls
+from tests.security.helpers import fetch, keys_read, route_urls, send
 from tests.web.world import build_world, dump, restore, sign_in, url_values
 
 #: what a client may send where a number is expected
@@ -47,32 +46,6 @@ DATE_LIKE = re.compile(r"date|due|_at$|^starts|^ends|revisit|when", re.IGNORECAS
 HOSTILE_PATH = ("99999999999999999999", "2147483648", "-1", "0", "1e3", "007")
 #: routes never replayed: they end the session used by the test, or need a file upload
 SKIP = {"static", "accounts.logout", "transfer.start"}
-
-
-class RecordingMultiDict(ImmutableMultiDict):
-    """An ImmutableMultiDict that notes every key looked up (get, [], getlist, in)."""
-
-    seen: set[str] = set()
-
-    def _note(self, key):
-        if isinstance(key, str):
-            RecordingMultiDict.seen.add(key)
-
-    def __getitem__(self, key):
-        self._note(key)
-        return super().__getitem__(key)
-
-    def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's signature)
-        self._note(key)
-        return super().get(key, default, type)
-
-    def getlist(self, key, type=None):  # noqa: A002
-        self._note(key)
-        return super().getlist(key, type)
-
-    def __contains__(self, key):
-        self._note(key)
-        return super().__contains__(key)
 
 
 def _rules():
@@ -121,25 +94,6 @@ def _known_values(world, values) -> dict:
     return {k: str(v) for k, v in ids.items()}
 
 
-def _send(client, method, url, params: dict):
-    if method == "GET":
-        return fetch(client, url, query_string=params)
-    return fetch(client, url, method=method, data=params)
-
-
-def _keys_read(app, client, method, url, params: dict) -> set[str]:
-    RecordingMultiDict.seen = set()
-    original = app.request_class.parameter_storage_class
-    app.request_class.parameter_storage_class = RecordingMultiDict
-    try:
-        # the request's cached args/form are built from parameter_storage_class
-        response = _send(client, method, url, params)
-    finally:
-        app.request_class.parameter_storage_class = original
-    assert response.status_code < 500, f"{method} {url} {params!r}: {response.status_code}"
-    return set(RecordingMultiDict.seen) - {"csrf_token"}
-
-
 def _forms_by_action(app, world, values) -> dict[str, list[dict]]:
     """Every POST form the app's pages render for an administrator, by the address it posts
     to: {action: [{field: value}, ...]} (a task's page has several forms posting to one address,
@@ -172,16 +126,16 @@ def test_no_parameter_value_makes_a_route_answer_500(world_app, endpoint, rule, 
     client = _client(app, world)
     try:
         for base in forms.get(url, [{}]) if method == "POST" else [{}]:
-            keys = _keys_read(app, client, method, url, base)
+            keys = keys_read(app, client, method, url, base)
             restore(rows)
             filled = {**base, **{k: known[k] for k in keys if k in known}}
-            keys |= _keys_read(app, client, method, url, filled) | set(base)
+            keys |= keys_read(app, client, method, url, filled) | set(base)
             restore(rows)
             filled = {**base, **{k: known[k] for k in keys if k in known}}
             for key in sorted(keys):
                 for value in HOSTILE + (DATES if DATE_LIKE.search(key) else ()):
                     client = _client(app, world)
-                    response = _send(client, method, url, {**filled, key: value})
+                    response = send(client, method, url, {**filled, key: value})
                     add("input", "route x parameter x value requests")
                     assert response.status_code < 500, (
                         f"{method} {url} with {key}={value!r}: {response.status_code}")
