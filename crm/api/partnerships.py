@@ -15,7 +15,6 @@ from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import PAGE_PARAMS, ApiError, Body, ok, page_of, parse
 from crm.config import default_timezone
-from crm.contacts.models import Person
 from crm.contacts.services import clean
 from crm.extensions import db
 from crm.ids import Id
