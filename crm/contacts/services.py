@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from crm.contacts.duplicates import NAME_SIMILARITY, similar_names
 from crm.contacts.models import Organisation, Person, Tag, Tie, name_key
 from crm.extensions import db
 from crm.ids import parse_id
@@ -133,6 +134,27 @@ def save_person(person: Person | None, data: dict, expected_version=None) -> Per
             person.tags = tags_by_name(tags)
     db.session.flush()
     return person
+
+
+def possible_duplicates(name: str | None, email: str | None, organisation_id: int | None,
+                        limit: int = 5) -> list[tuple[Person, str]]:
+    """People already recorded who may be the one about to be added by hand: the same email,
+    or a similar name (crm/contacts/duplicates.py's measure) at the same organisation."""
+    found: dict[int, tuple[Person, str]] = {}
+    email = (email or "").strip().lower()
+    live = (Person.merged_into_id.is_(None), Person.archived_at.is_(None))
+    if email:
+        for p in db.session.scalars(select(Person).where(func.lower(Person.email) == email, *live)
+                                    .order_by(Person.id).limit(limit)):
+            found[p.id] = (p, f"same email {email}")
+    key = name_key(name)
+    if key and organisation_id:
+        for p in db.session.scalars(select(Person).where(Person.organisation_id == organisation_id,
+                                                         *live).order_by(Person.id)):
+            if p.id not in found and similar_names(key, p.name_key) >= NAME_SIMILARITY:
+                found[p.id] = (p, "same name at the same organisation" if p.name_key == key
+                               else "a similar name at the same organisation")
+    return list(found.values())[:limit]
 
 
 def archive_person(person: Person) -> None:

@@ -68,12 +68,18 @@ def new_person():
     organisation_id = parse_id(request.args.get("organisation"))
     if request.method == "GET" and organisation_id:
         form.organisation_id.data = organisation_id
+    duplicates = []
     if form.validate_on_submit():
-        person = services.save_person(None, _person_data(form))
-        db.session.commit()
-        flash(f"{person.name} added.", "success")
-        return redirect(url_for("contacts.person", person_id=person.id))
-    return render_template("people/form.html", form=form, person=None)
+        data = _person_data(form)
+        if request.form.get("not_a_duplicate") != "1":
+            duplicates = services.possible_duplicates(data["name"], data["email"],
+                                                      data["organisation_id"])
+        if not duplicates:
+            person = services.save_person(None, data)
+            db.session.commit()
+            flash(f"{person.name} added.", "success")
+            return redirect(url_for("contacts.person", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None, duplicates=duplicates)
 
 
 @bp.route("/people/<int:person_id>")

@@ -110,3 +110,37 @@ def test_audit_log_records_who_changed_what(client, auth, make_user, make_person
     assert entry.before == {"name": "Tom", "name_key": "tom"}
     assert entry.after["name"] == "Tom Reinhardt"
     assert entry.user_id is not None
+
+
+def test_adding_someone_already_at_the_organisation_offers_the_existing_record(client, auth, make_user,
+                                                                                make_org, make_person, db):
+    _staff(auth, make_user)
+    org = make_org("Acme Tools")
+    existing = make_person("Karen Álvarez", org=org, email="karen@acme.example")
+    typed = {"name": "karen alvarez", "title": "CEO", "organisation_id": org.id, "notes": "met at Rotary"}
+    response = client.post("/people/new", data=typed)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'href="/people/{existing.id}"' in body
+    assert "same name at the same organisation" in body and "met at Rotary" in body
+    assert db.session.query(Person).count() == 1
+    response = client.post("/people/new", data={**typed, "not_a_duplicate": "1"})
+    assert response.status_code == 302 and db.session.query(Person).count() == 2
+
+
+def test_adding_an_existing_email_offers_that_record_wherever_they_work(client, auth, make_user,
+                                                                          make_person, db):
+    _staff(auth, make_user)
+    existing = make_person("K. Alvarez", email="karen@acme.example")
+    response = client.post("/people/new", data={"name": "Karen Smith", "organisation_id": 0,
+                                                "email": "KAREN@acme.example"})
+    assert f'href="/people/{existing.id}"' in response.get_data(as_text=True)
+    assert db.session.query(Person).count() == 1
+
+
+def test_a_namesake_at_another_organisation_is_added_without_a_question(client, auth, make_user,
+                                                                         make_org, make_person, db):
+    _staff(auth, make_user)
+    make_person("Karen Alvarez", org=make_org("Acme Tools"))
+    other = make_org("Beta Works")
+    response = client.post("/people/new", data={"name": "Karen Alvarez", "organisation_id": other.id})
+    assert response.status_code == 302 and db.session.query(Person).count() == 2
