@@ -119,6 +119,15 @@ def mapping_for(fmt: str, headers: list[str]) -> dict[str, int]:
     return mapping
 
 
+def alternatives(fmt: str, headers: list[str]) -> dict[str, list[int]]:
+    """Field -> every column of a known program that may hold it, best first (Outlook's
+    Mobile, then Business Phone): an empty cell in the first is filled from the next."""
+    keys = [key(h) for h in headers]
+    found = {fld: [keys.index(s) for s in spellings if s in keys]
+             for fld, spellings in COLUMNS.get(fmt, {}).items()}
+    return {fld: cols for fld, cols in found.items() if len(cols) > 1}
+
+
 # --- one cell at a time ----------------------------------------------------------------------
 
 #: Google joins several values of one cell with this.

@@ -1,8 +1,11 @@
 """Reading contact files as people write them: pure parsing, no Flask, no database.
 
 CSV in UTF-8 (with or without BOM) or Windows-1252, `,` `;` or tab separated (sniffed);
-vCard 3.0/4.0 as phones, Google and Outlook export. The output is plain rows of text keyed
-by the importer's field names, plus per-row errors that name the row and the column.
+vCard 2.1/3.0/4.0 as phones, Google and Outlook export. What each program writes (LinkedIn's
+preamble, Google's labels, `tel:` URIs) is known to crm/contacts/formats.py. The output is plain
+rows of text keyed by the importer's field names, numbered as a spreadsheet numbers them, plus
+per-field problems: a bad field is left out with a warning; only a person with no usable name
+is skipped.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from dataclasses import dataclass, field
 
 import vobject
 
-from crm.contacts.cells import unneutralise
+from crm.contacts import formats
+from crm.contacts.cells import formula_like, unneutralise
 
 #: The fields each kind of import reads, in the order exports write them.
 FIELDS = {
     "people": ("name", "first_name", "last_name", "title", "organisation", "email", "phone",
-               "tags", "notes"),
+               "tags", "notes", "since"),
     "organisations": ("name", "kind", "sector", "naics", "county", "city", "size", "website",
                       "notes"),
     "relationships": ("kind", "source_name", "source_email", "target_name", "target_email",
@@ -46,6 +50,7 @@ SYNONYMS = {
               "work phone", "business phone"},
     "tags": {"tags", "labels", "groups", "categories", "tag"},
     "notes": {"notes", "note", "comments", "comment", "description"},
+    "since": {"since", "known since", "connected on", "connected"},
     "kind": {"kind", "type", "organisation kind", "organization type", "relationship", "tie"},
     "sector": {"sector", "industry"},
     "naics": {"naics", "naics code"},
@@ -62,7 +67,6 @@ SYNONYMS = {
 }
 
 MAX_ROWS = 50_000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class FileError(ValueError):
@@ -77,8 +81,13 @@ class Sheet:
     rows: list[list[str]]
     encoding: str
     delimiter: str
-    #: line number in the file of each row (the header is line 1)
+    #: the row number a spreadsheet shows for each row (the file's first record is row 1, a
+    #: preamble and blank rows count, a cell with line breaks is one row)
     line_numbers: list[int] = field(default_factory=list)
+    #: the program that wrote it (formats.FORMATS), from the header
+    format: str = "generic"
+    #: the spreadsheet row of the header (after a preamble such as LinkedIn's "Notes:")
+    header_row: int = 1
 
 
 def _key(text: str) -> str:
@@ -125,28 +134,33 @@ def read_csv(data: bytes) -> Sheet:
     try:
         records = []
         for record in reader:
-            records.append((reader.line_num, record))
-            if len(records) > MAX_ROWS + 1:
+            records.append(record)
+            if len(records) > MAX_ROWS + formats.PREAMBLE_MAX:
                 raise FileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
     except csv.Error as error:
         raise FileError(f"The file could not be read as CSV: {error}.") from None
-    records = [(n, r) for n, r in records if any(c.strip() for c in r)]
-    if not records:
-        raise FileError("The file is empty.")
-    (_, headers), body = records[0], records[1:]
-    headers = [h.strip() for h in headers]
+    at = formats.find_header(records)
+    headers = [h.strip() for h in records[at]]
     if not any(headers):
         raise FileError("The first line must name the columns.")
+    body = [(n, r) for n, r in enumerate(records[at + 1:], start=at + 2) if any(c.strip() for c in r)]
+    if len(body) > MAX_ROWS:
+        raise FileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
     return Sheet(headers=headers, rows=[r for _, r in body], encoding=encoding, delimiter=delimiter,
-                 line_numbers=[n for n, _ in body])
+                 line_numbers=[n for n, _ in body], format=formats.detect(headers), header_row=at + 1)
 
 
 def guess_mapping(headers: list[str], kind: str) -> dict[str, int]:
-    """Field name -> column index, from the header spellings (each column used once)."""
+    """Field name -> column index: a known program's own columns (formats.py), else the header
+    spellings (each column used once)."""
     mapping: dict[str, int] = {}
-    used: set[int] = set()
+    if kind == "people":
+        mapping = formats.mapping_for(formats.detect(headers), headers)
+    used: set[int] = set(mapping.values())
     keys = [_key(h) for h in headers]
     for fld in FIELDS[kind]:
+        if fld in mapping:
+            continue
         names = SYNONYMS.get(fld, set()) | {_key(fld)}
         for index, key in enumerate(keys):
             if index not in used and key in names:
@@ -156,14 +170,39 @@ def guess_mapping(headers: list[str], kind: str) -> dict[str, int]:
     return mapping
 
 
+def missing_columns(kind: str, mapping: dict[str, int]) -> list[str]:
+    """What the mapping step says plainly: the columns no import can go without (a name), and
+    for people the ones that let a re-import match (an email)."""
+    missing = []
+    if kind == "people":
+        if not {"name", "first_name", "last_name"} & set(mapping):
+            missing.append("No column holds the name: choose Name, or First name and Last name.")
+        if "email" not in mapping:
+            missing.append("No column holds the email: people will be matched by name and "
+                           "organisation only.")
+    elif kind == "organisations" and "name" not in mapping:
+        missing.append("No column holds the organisation's name.")
+    elif kind == "relationships" and not {"source_name", "source_email"} & set(mapping):
+        missing.append("No column holds the source person's name or email.")
+    return missing
+
+
 def apply_mapping(sheet: Sheet, mapping: dict[str, int]) -> list[dict[str, str]]:
     """Rows as {field: text} through the mapping (missing cells are blank)."""
+    others = {fld: cols[1:] for fld, cols in formats.alternatives(sheet.format, sheet.headers).items()
+              if mapping.get(fld) == cols[0]}  # the program's own first choice was kept
+
+    def cell(row: list[str], index: int) -> str:
+        return row[index].strip() if 0 <= index < len(row) else ""
+
     out = []
     for row in sheet.rows:
         record = {}
         for fld, index in mapping.items():
-            value = row[index] if 0 <= index < len(row) else ""
-            record[fld] = unneutralise(value.strip())
+            value = cell(row, index)
+            for other in others.get(fld, ()) if not value else ():
+                value = value or cell(row, other)
+            record[fld] = unneutralise(value)
         out.append(record)
     return out
 
@@ -177,6 +216,8 @@ class RowCheck:
     line: int
     data: dict
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    #: fields left out or worth a look, the row still imported: (column, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -194,25 +235,53 @@ def _lengths(data: dict, errors: list) -> None:
             errors.append((fld, f"longer than {limit} characters"))
 
 
+#: how a person's fields are cleaned: each returns (value or None, why it cannot be used)
+_PERSON_CLEANERS = {"email": formats.clean_email, "phone": formats.clean_phone}
+
+
 def check_person(line: int, record: dict) -> RowCheck:
+    """One person row: each bad field is left out with a warning that says why; the row is
+    refused (an error) only when no usable name remains."""
     data = {k: v for k, v in record.items() if v}
     errors: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
     if not data.get("name"):
-        joined = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        joined = formats.join_name(data.get("first_name"), data.get("last_name"))
         if joined:
             data["name"] = joined
     data.pop("first_name", None)
     data.pop("last_name", None)
-    if not data.get("name"):
-        errors.append(("name", "a person needs a name"))
-    if data.get("email"):
-        data["email"] = data["email"].lower()
-        if not _EMAIL.match(data["email"]):
-            errors.append(("email", f"{data['email']!r} is not an email address"))
-    if data.get("phone") and not re.match(r"^[0-9+().\-\s/xext]*$", data["phone"]):
-        errors.append(("phone", "digits, spaces and + ( ) - . only"))
-    _lengths(data, errors)
-    return RowCheck(line, data, errors)
+    name = data.get("name", "")
+    if not re.search(r"\w", name):
+        errors.append(("name", "no usable name" + (f" ({name!r})" if name else "")))
+    elif len(name) > LIMITS["name"]:
+        errors.append(("name", f"longer than {LIMITS['name']} characters"))
+    elif formula_like(name):
+        warnings.append(("name", "starts like a spreadsheet formula: check it is a name"))
+    for fld, cleaner in _PERSON_CLEANERS.items():
+        if data.get(fld):
+            value, problem = cleaner(data[fld])
+            if problem:
+                warnings.append((fld, problem + "; imported without it"))
+                del data[fld]
+            else:
+                data[fld] = value
+    if data.get("tags"):
+        data["tags"] = formats.clean_tags(data["tags"])
+        if not data["tags"]:
+            del data["tags"]
+    if data.get("since"):
+        since, problem = formats.clean_date(data["since"])
+        if problem:
+            warnings.append(("since", problem + "; imported without it"))
+            del data["since"]
+        else:
+            data["since"] = since.isoformat()
+    for fld, limit in LIMITS.items():
+        if fld != "name" and data.get(fld) and len(data[fld]) > limit:
+            warnings.append((fld, f"longer than {limit} characters; imported without it"))
+            del data[fld]
+    return RowCheck(line, data, errors, warnings)
 
 
 def check_organisation(line: int, record: dict, kinds: dict[str, str], sizes: tuple) -> RowCheck:
@@ -269,7 +338,7 @@ def check_relationship(line: int, record: dict) -> RowCheck:
 
 def read_vcards(data: bytes) -> list[dict[str, str]]:
     """People rows from a .vcf file (vCard 3.0 or 4.0, one or many cards)."""
-    text, _ = decode(data)
+    text, _ = decode(formats.unfold_vcard(data))
     if "BEGIN:VCARD" not in text.upper():
         raise FileError("This is not a vCard file (no BEGIN:VCARD).")
     rows = []
@@ -287,16 +356,28 @@ def read_vcards(data: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _value(card, name: str) -> str:
-    items = card.contents.get(name.lower()) or []
-    if not items:
-        return ""
-    preferred = [i for i in items if "PREF" in str(i.params.get("TYPE", "")).upper()
-                 or i.params.get("PREF")]
-    value = (preferred or items)[0].value
+def _text(item) -> str:
+    value = item.value
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
     return str(value).strip()
+
+
+def _preferred(item) -> bool:
+    """TYPE=pref (3.0), PREF=1 (4.0) or a bare PREF (2.1)."""
+    return ("PREF" in str(item.params.get("TYPE", "")).upper() or bool(item.params.get("PREF"))
+            or "PREF" in (p.upper() for p in getattr(item, "singletonparams", ())))
+
+
+def _value(card, name: str, cleaner=None) -> str:
+    """The card's preferred value of a property (the first usable one when a cleaner says)."""
+    items = card.contents.get(name.lower()) or []
+    values = [_text(i) for i in sorted(items, key=lambda i: not _preferred(i))]
+    values = [v for v in values if v]
+    if cleaner is not None:
+        usable = [v for v in values if cleaner(v)[1] is None]
+        values = usable or values
+    return values[0] if values else ""
 
 
 def _card_row(card) -> dict[str, str]:
@@ -313,5 +394,6 @@ def _card_row(card) -> dict[str, str]:
         value = card.categories.value
         categories = ", ".join(value) if isinstance(value, list) else str(value)
     return {"name": name, "title": _value(card, "title"), "organisation": org,
-            "email": _value(card, "email"), "phone": _value(card, "tel"),
+            "email": _value(card, "email", formats.clean_email),
+            "phone": _value(card, "tel", formats.clean_phone),
             "tags": categories, "notes": _value(card, "note")}

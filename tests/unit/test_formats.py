@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.contacts import formats, sides
+from crm.contacts import formats, import_parsing, sides
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -148,3 +148,68 @@ def test_new_organisations_get_a_guessed_kind_and_side(name, domains, kind):
 def test_a_dot_org_address_is_only_a_weak_hint():
     assert "weak" in sides.guess("Poudre Health Partners", ("x@y.org",)).reason
     assert sides.guess("Poudre Health Partners", ("x@y.org", "z@w.gov")).kind == "government"
+
+
+# --- the whole file, through the importer's reading -----------------------------------------
+
+
+
+def _people(name: str) -> list[tuple[int, import_parsing.RowCheck]]:
+    data = (SAMPLES / name).read_bytes()
+    if name.endswith(".vcf"):
+        rows = list(enumerate(import_parsing.read_vcards(data), start=1))
+    else:
+        sheet = import_parsing.read_csv(data)
+        mapping = import_parsing.guess_mapping(sheet.headers, "people")
+        assert import_parsing.missing_columns("people", mapping) == []
+        rows = list(zip(sheet.line_numbers, import_parsing.apply_mapping(sheet, mapping), strict=True))
+    return [import_parsing.check_person(line, r) for line, r in rows]
+
+
+def test_linkedin_file_imports_with_spreadsheet_rows_and_since_dates():
+    sheet = import_parsing.read_csv((SAMPLES / "linkedin_connections.csv").read_bytes())
+    assert (sheet.format, sheet.header_row, sheet.line_numbers) == ("linkedin", 4, [5, 6, 7, 8, 9])
+    checks = _people("linkedin_connections.csv")
+    assert [c.data["name"] for c in checks] == ["Renée Okafor", "José Núñez", "Priya Raman",
+                                                "Tom O'Brien", "Zoë Lindqvist"]
+    assert checks[1].data == {"name": "José Núñez", "email": "jose.nunez@loveland-castings.example",
+                              "organisation": "Loveland Castings", "title": "President, Owner",
+                              "since": "2019-11-03"}
+    assert all(c.ok and not c.warnings for c in checks)
+
+
+def test_google_file_imports_title_first_email_and_cleaned_labels():
+    sheet = import_parsing.read_csv((SAMPLES / "google_contacts.csv").read_bytes())
+    assert sheet.line_numbers == [2, 3, 4]  # the address with a line break is one row
+    mariana, dwayne, siobhan = _people("google_contacts.csv")
+    assert mariana.data == {"name": "Mariana Álvarez", "organisation": "Poudre Valley Plastics",
+                            "title": "Chief Executive Officer", "email": "mariana@pvplastics.example",
+                            "phone": "+1 970-555-0134", "tags": "Manufacturing, Chairs",
+                            "notes": "Met at the NoCo manufacturing breakfast"}
+    assert dwayne.data["tags"] == "Government" and dwayne.data["email"] == "dwhitfield@weld.example.gov"
+    assert siobhan.ok and "email" not in siobhan.data and siobhan.data["phone"] == "+353 87 555 0199"
+    assert siobhan.warnings == [("email", "'not-an-address' is not an email address; imported without it")]
+
+
+def test_outlook_file_in_windows_1252_imports_job_titles_and_categories():
+    francoise, ken = _people("outlook_contacts.csv")
+    assert francoise.data == {"name": "Françoise Dubé", "title": "Owner", "organisation": "Berthoud Metal Works",
+                              "email": "fdube@berthoud-metal.example", "phone": "(970) 555-0177",
+                              "tags": "Chairs, Manufacturing", "notes": "Prefers calls, not email"}
+    assert ken.data["phone"] == "970.555.0188"
+
+
+def test_iphone_vcards_import_without_their_photo_and_keep_the_preferred_values():
+    ingrid, wei = _people("iphone.vcf")
+    assert ingrid.data == {"name": "Ingrid Håkansson", "title": "President & CEO",
+                           "organisation": "Fort Collins Area Chamber of Commerce",
+                           "email": "ingrid@fcchamber.example.org", "phone": "(970) 555-0121"}
+    assert wei.ok and "email" not in wei.data and wei.warnings[0][0] == "email"
+    assert wei.data["notes"] == "Met at the launch, wants to host"
+
+
+def test_android_vcards_2_1_and_4_import_names_and_tel_uris():
+    lucia, sam = _people("android.vcf")
+    assert lucia.data == {"name": "Lucía Gómez", "title": "Plant Manager", "organisation": "Estes Valley Fabrication",
+                          "email": "lucia@estes-valley-fab.example", "phone": "+19705550163"}
+    assert sam.data["phone"] == "+1-970-555-0112 x12" and not sam.warnings

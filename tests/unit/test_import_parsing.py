@@ -55,9 +55,29 @@ def test_person_row_joins_first_and_last_name_and_lowercases_email():
     assert check.ok and check.data == {"name": "Ann Lee", "email": "ann@x.example"}
 
 
-def test_person_row_errors_name_the_column():
+def test_person_row_problems_name_the_column_and_only_a_missing_name_refuses_the_row():
     check = import_parsing.check_person(7, {"name": "", "email": "not-an-email", "phone": "call me"})
-    assert {c for c, _ in check.errors} == {"name", "email", "phone"}
+    assert {c for c, _ in check.errors} == {"name"}
+    assert {c for c, _ in check.warnings} == {"email", "phone"}
+
+
+def test_one_bad_field_leaves_the_person_in_without_it():
+    check = import_parsing.check_person(3, {"name": "Ann Lee", "email": "ann@", "phone": "tel:+1-970-555-0112",
+                                       "title": "x" * 201, "since": "someday"})
+    assert check.ok and check.data == {"name": "Ann Lee", "phone": "+1-970-555-0112"}
+    assert [c for c, _ in check.warnings] == ["email", "since", "title"]
+    assert all("imported without it" in m for _, m in check.warnings)
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x.example\")", "+1 Ann", "@Ann"])
+def test_formula_looking_names_are_flagged_not_dropped(name):
+    check = import_parsing.check_person(2, {"name": name})
+    assert check.ok and check.warnings[0][0] == "name" and "formula" in check.warnings[0][1]
+
+
+@pytest.mark.parametrize("name", ["", "  ", "---", "."])
+def test_a_person_with_no_usable_name_is_refused(name):
+    assert not import_parsing.check_person(2, {"name": name, "email": "a@x.example"}).ok
 
 
 def test_organisation_kind_accepts_labels_and_values():
