@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from crm import vocab
 from crm.audit.models import actor
-from crm.contacts import import_parsing
+from crm.contacts import import_parsing, sides
 from crm.contacts.models import Organisation, Person, Tag, Tie, name_key, person_tags
 from crm.contacts.services import parse_tags, tags_by_name
 from crm.extensions import db
@@ -41,7 +41,36 @@ class Planned:
     data: dict = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
     target_id: int | None = None
+    #: field -> new value (people: field -> (old, new), the old shown beside the new)
     changes: dict = field(default_factory=dict)
+    #: fields left out or worth a look; the row is imported all the same
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    #: people: the existing person's name, when the row matches one
+    matched: str | None = None
+
+
+@dataclass
+class Options:
+    """What the user chose on the preview, kept with the upload and applied by every chunk."""
+
+    #: spreadsheet row -> fields whose existing value is kept on an update
+    keep: dict[int, set[str]] = field(default_factory=dict)
+    #: a new organisation's name key -> the kind chosen for it (the side follows)
+    org_kinds: dict[str, str] = field(default_factory=dict)
+    #: sector and county given to every new organisation
+    sector: str | None = None
+    county: str | None = None
+
+    @classmethod
+    def from_info(cls, info: dict) -> Options:
+        saved = info.get("options") or {}
+        return cls(keep={int(k): set(v) for k, v in (saved.get("keep") or {}).items()},
+                   org_kinds=dict(saved.get("org_kinds") or {}),
+                   sector=saved.get("sector") or None, county=saved.get("county") or None)
+
+    def to_info(self) -> dict:
+        return {"keep": {str(k): sorted(v) for k, v in self.keep.items() if v},
+                "org_kinds": self.org_kinds, "sector": self.sector, "county": self.county}
 
 
 def _batches(values):
@@ -61,21 +90,24 @@ def _check(kind: str, records: list[tuple[int, dict]]) -> list[import_parsing.Ro
     return [import_parsing.check_relationship(line, r) for line, r in records]
 
 
-def plan(kind: str, records: list[tuple[int, dict]]) -> list[Planned]:
+def plan(kind: str, records: list[tuple[int, dict]], options: Options | None = None) -> list[Planned]:
     """Per row: create, update, skip or error, with the reason. Writes nothing."""
     checks = _check(kind, records)
     if kind == "people":
-        return _plan_people(checks)
+        return _plan_people(checks, options or Options())
     if kind == "organisations":
         return _plan_organisations(checks)
     return _plan_relationships(checks)
 
 
-def apply(kind: str, records: list[tuple[int, dict]]) -> list[Planned]:
+def apply(kind: str, records: list[tuple[int, dict]], options: Options | None = None) -> list[Planned]:
     """Plan the rows again against the database as it is now, and write creates and updates."""
-    plans = plan(kind, records)
-    {"people": _apply_people, "organisations": _apply_organisations,
-     "relationships": _apply_relationships}[kind](plans)
+    options = options or Options()
+    plans = plan(kind, records, options)
+    if kind == "people":
+        _apply_people(plans, options)
+    else:
+        {"organisations": _apply_organisations, "relationships": _apply_relationships}[kind](plans)
     db.session.flush()
     return plans
 
@@ -187,23 +219,27 @@ def _people_lookups(checks):
             by_email[p.email.lower()] = p
         by_name[(p.name_key, org_key_of.get(p.organisation_id, ""))] = p
     orgs = _orgs_by_key(name_key(c.data.get("organisation")) for c in checks if c.ok)
-    return by_email, by_name, tags, orgs
+    org_names = dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                        .where(Organisation.id.in_(org_ids or [-1]))).all())
+    return by_email, by_name, tags, orgs, org_names
 
 
-def _plan_people(checks) -> list[Planned]:
-    by_email, by_name, tags, orgs = _people_lookups(checks)
+def _plan_people(checks, options: Options) -> list[Planned]:
+    by_email, by_name, tags, orgs, org_names = _people_lookups(checks)
     seen: dict[object, int] = {}
     plans = []
     for c in checks:
         if not c.ok:
-            plans.append(_error(c))
+            why = "; ".join(f"{col}: {msg}" for col, msg in c.errors)
+            plans.append(Planned(c.line, "skip", f"left out: {why}", c.data, c.errors,
+                                 warnings=c.warnings))
             continue
         d = c.data
         email, org_key = d.get("email"), name_key(d.get("organisation"))
         keys = ([("email", email)] if email else []) + [("name", name_key(d["name"]), org_key)]
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
-            plans.append(Planned(c.line, "skip", f"same person as row {first}", d))
+            plans.append(Planned(c.line, "skip", f"same person as row {first}", d, warnings=c.warnings))
             continue
         for k in keys:
             seen[k] = c.line
@@ -216,36 +252,81 @@ def _plan_people(checks) -> list[Planned]:
         new_org = bool(org_key) and org is None
         if person is None:
             reason = "new person" + (f", and new organisation {d['organisation']}" if new_org else "")
-            plans.append(Planned(c.line, "create", reason, d))
+            plans.append(Planned(c.line, "create", reason, d, warnings=c.warnings))
             continue
-        changes = {f: d[f] for f in PERSON_FIELDS if d.get(f) and d[f] != getattr(person, f)}
+        changes = {f: (getattr(person, f), d[f]) for f in PERSON_FIELDS
+                   if d.get(f) and d[f] != getattr(person, f)}
         if d["name"] != person.name and name_key(d["name"]) == person.name_key:
             pass  # same name written differently: keep ours
         elif d["name"] != person.name:
-            changes["name"] = d["name"]
+            changes["name"] = (person.name, d["name"])
         if org_key and (org is None or org.id != person.organisation_id):
-            changes["organisation"] = d["organisation"]
+            changes["organisation"] = (org_names.get(person.organisation_id), d["organisation"])
         new_tags = [t for t in parse_tags(d.get("tags")) if t.casefold() not in tags[person.id]]
         if new_tags:
-            changes["tags"] = ", ".join(new_tags)
+            changes["tags"] = (None, ", ".join(new_tags))
+        kept = options.keep.get(c.line, set()) & set(changes)
+        changes = {f: v for f, v in changes.items() if f not in kept}
         how = "by email" if email and person.email == email else "by name and organisation"
         if changes:
-            plans.append(Planned(c.line, "update", f"matches #{person.id} {how}; changes "
-                                 + ", ".join(changes), d, target_id=person.id, changes=changes))
+            plans.append(Planned(c.line, "update", f"matches {person.name} {how}; changes "
+                                 + ", ".join(changes), d, target_id=person.id, changes=changes,
+                                 warnings=c.warnings, matched=person.name))
         else:
-            plans.append(Planned(c.line, "skip", f"matches #{person.id} {how}; nothing new", d,
-                                 target_id=person.id))
+            plans.append(Planned(c.line, "skip", f"matches {person.name} {how}; nothing new"
+                                 + (" (existing values kept)" if kept else ""), d,
+                                 target_id=person.id, warnings=c.warnings, matched=person.name))
     return plans
 
 
-def _apply_people(plans: list[Planned]) -> None:
+@dataclass
+class NewOrganisation:
+    """An organisation a people import would create, with its proposed kind (and side)."""
+
+    key: str
+    name: str
+    guess: sides.Guess
+    kind: str  # the user's choice, else the guess
+    rows: int = 0
+
+    @property
+    def side(self) -> str:
+        return "employer" if self.kind == "employer" else "community"
+
+
+def new_organisations(plans: list[Planned], options: Options | None = None) -> list[NewOrganisation]:
+    """The organisations the people rows would create, each with the kind guessed from its name
+    and its people's email domains (crm/contacts/sides.py), or the one the user chose."""
+    options = options or Options()
+    names: dict[str, str] = {}
+    domains: dict[str, list[str]] = {}
+    rows: dict[str, int] = {}
+    for p in plans:
+        if p.action in ("create", "update") and p.data.get("organisation"):
+            key = name_key(p.data["organisation"])
+            names.setdefault(key, p.data["organisation"])
+            rows[key] = rows.get(key, 0) + 1
+            if p.data.get("email"):
+                domains.setdefault(key, []).append(p.data["email"])
+    existing = _orgs_by_key(names)
+    found = []
+    for key, name in names.items():
+        if key in existing:
+            continue
+        guess = sides.guess(name, domains.get(key, ()))
+        kind = options.org_kinds.get(key)
+        found.append(NewOrganisation(key, name, guess, kind if kind in vocab.values(vocab.ORG_KINDS)
+                                     else guess.kind, rows[key]))
+    return found
+
+
+def _apply_people(plans: list[Planned], options: Options) -> None:
     active = [p for p in plans if p.action in ("create", "update")]
-    org_names = {name_key(p.data["organisation"]): p.data["organisation"]
-                 for p in active if p.data.get("organisation")}
-    orgs = _orgs_by_key(org_names)
-    for key, name in org_names.items():
-        if key not in orgs:
-            orgs[key] = _new_organisation(name)
+    orgs = _orgs_by_key(name_key(p.data["organisation"]) for p in active if p.data.get("organisation"))
+    for new in new_organisations(plans, options):
+        orgs[new.key] = _new_organisation(new.name, {"kind": new.kind, "sector": options.sector,
+                                                     "county": options.county})
+    org_names = bool(orgs)
     all_tags = sorted({t for p in active for t in parse_tags(p.data.get("tags"))})
     existing_tags = {t.name.casefold(): t for t in db.session.scalars(select(Tag))} if all_tags else {}
     with db.session.no_autoflush:
@@ -256,6 +337,7 @@ def _apply_people(plans: list[Planned]) -> None:
         db.session.flush()
     targets = {p.id: p for p in db.session.scalars(select(Person).where(
         Person.id.in_([p.target_id for p in active if p.action == "update"] or [-1])))}
+    created: list[tuple[Planned, Person]] = []
     with db.session.no_autoflush:
         for p in active:
             d = p.data
@@ -266,17 +348,21 @@ def _apply_people(plans: list[Planned]) -> None:
                                 organisation_id=org.id if org else None)
                 person.tags = [existing_tags[t.casefold()] for t in parse_tags(d.get("tags"))]
                 db.session.add(person)
+                created.append((p, person))
                 continue
             person = targets[p.target_id]
             for f in ("name", *PERSON_FIELDS):
                 if f in p.changes:
-                    setattr(person, f, p.changes[f])
+                    setattr(person, f, p.changes[f][1])
             person.name_key = name_key(person.name)
             if "organisation" in p.changes and org is not None:
                 person.organisation_id = org.id
             if "tags" in p.changes:
                 person.tags = list(person.tags) + [existing_tags[t.casefold()]
-                                                   for t in parse_tags(p.changes["tags"])]
+                                                   for t in parse_tags(p.changes["tags"][1])]
+    db.session.flush()
+    for p, person in created:
+        p.target_id = person.id
 
 
 # --- relationships --------------------------------------------------------------------------

@@ -19,15 +19,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
-from crm.accounts.access import require_staff
+from crm import vocab
+from crm.accounts.access import can_edit_partnership, get_partnership_or_404, limit_partnerships, require_staff
 from crm.conditional import conditional
 from crm.config import installation_id
-from crm.contacts import exporting, import_parsing, import_runs, queries
+from crm.contacts import exporting, formats, import_parsing, import_runs, queries
 from crm.contacts.forms import SearchArgs
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
 from crm.headers import attachment
-from crm.ids import parse_count
+from crm.ids import parse_count, parse_id
+from crm.partnerships import services as partnership_services
+from crm.partnerships.models import Membership, Partnership
 
 bp = Blueprint("transfer", __name__)
 
@@ -56,6 +59,8 @@ def start():
     """Upload a CSV or vCard file to import people, organisations or relationships."""
     require_staff()
     errors = {}
+    partnership_id = parse_id(request.values.get("partnership"))
+    partnership = get_partnership_or_404(partnership_id) if partnership_id else None
     kind = request.form.get("kind", request.args.get("kind", "people"))
     if kind not in import_runs.KINDS:
         kind = "people"
@@ -77,11 +82,15 @@ def start():
                 errors["file"] = str(error)
             else:
                 upload_id = _store().save(current_user.id, kind, upload.filename, data)
+                if partnership is not None:
+                    info, _ = _store().load(upload_id, current_user.id)
+                    info["partnership_id"] = partnership.id
+                    _store().update(upload_id, info)
                 if is_vcard:
                     return redirect(url_for("transfer.preview", upload_id=upload_id))
                 return redirect(url_for("transfer.mapping", upload_id=upload_id))
-    return render_template("imports/start.html", kinds=import_runs.KINDS, kind=kind, errors=errors), (
-        400 if errors else 200)
+    return render_template("imports/start.html", kinds=import_runs.KINDS, kind=kind, errors=errors,
+                           partnership=partnership), (400 if errors else 200)
 
 
 @bp.route("/imports/<upload_id>/mapping", methods=["GET", "POST"])
@@ -110,7 +119,8 @@ def mapping(upload_id: str):
             return redirect(url_for("transfer.preview", upload_id=upload_id))
     return render_template("imports/mapping.html", info=info, sheet=sheet, fields=fields,
                            chosen=chosen, sample=sheet.rows[:3], upload_id=upload_id,
-                           error=error), (400 if error else 200)
+                           error=error, missing=import_parsing.missing_columns(info["kind"], chosen),
+                           program=formats.FORMATS[sheet.format]), (400 if error else 200)
 
 
 @bp.route("/imports/<upload_id>/preview")
@@ -120,13 +130,47 @@ def preview(upload_id: str):
     if info["format"] == "csv" and not info.get("mapping"):
         return redirect(url_for("transfer.mapping", upload_id=upload_id))
     records = import_runs.records_of(info, data)
-    plans = import_runs.plan(info["kind"], records)
+    options = import_runs.Options.from_info(info)
+    plans = import_runs.plan(info["kind"], records, options)
+    new_orgs = import_runs.new_organisations(plans, options) if info["kind"] == "people" else []
     db.session.rollback()
     show = request.args.get("show", "")
-    shown = [p for p in plans if not show or p.action == show]
+    shown = [p for p in plans if not show or p.action == show or (show == "warning" and p.warnings)]
+    partnership = _partnership_of(info)
+    counties = partnership.counties if partnership else []
+    defaults = {"sector": options.sector or (partnership.sector if partnership else ""),
+                "county": options.county or (counties[0] if len(counties) == 1 else "")}
     return render_template("imports/preview.html", info=info, upload_id=upload_id,
                            counts=import_runs.summary(plans), plans=shown[:PREVIEW_LIMIT],
-                           more=max(0, len(shown) - PREVIEW_LIMIT), total=len(plans), show=show)
+                           more=max(0, len(shown) - PREVIEW_LIMIT), total=len(plans), show=show,
+                           warned=sum(1 for p in plans if p.warnings), new_orgs=new_orgs,
+                           org_kinds=vocab.ORG_KINDS, defaults=defaults, counties=counties,
+                           partnership=partnership)
+
+
+def _partnership_of(info: dict) -> Partnership | None:
+    """The partnership an import was started from, if the user may still see it."""
+    pid = info.get("partnership_id")
+    return get_partnership_or_404(pid) if pid else None
+
+
+def _options_from_form(info: dict, plans) -> import_runs.Options:
+    """The preview's choices: fields to keep per row, each new organisation's kind, and the
+    sector and county for all of them (every new organisation's kind is fixed now, so every
+    chunk creates it the same way)."""
+    options = import_runs.Options()
+    for raw in request.form.getlist("keep"):
+        row, _, fld = raw.partition(":")
+        if row.isascii() and row.isdigit() and fld in ("name", "organisation", "tags",
+                                                       *import_runs.PERSON_FIELDS):
+            options.keep.setdefault(int(row), set()).add(fld)
+    kinds = vocab.values(vocab.ORG_KINDS)
+    for new in import_runs.new_organisations(plans, options):
+        chosen = request.form.get(f"kind-{new.key}")
+        options.org_kinds[new.key] = chosen if chosen in kinds else new.kind
+    options.sector = (request.form.get("sector") or "").strip()[:120] or None
+    options.county = (request.form.get("county") or "").strip()[:120] or None
+    return options
 
 
 @bp.route("/imports/<upload_id>/run", methods=["POST"])
@@ -135,21 +179,87 @@ def run(upload_id: str):
     info, data = _staff_upload(upload_id)
     records = import_runs.records_of(info, data)
     start_at = parse_count(request.args.get("start"), default=0, minimum=0, maximum=10**9)
+    if not start_at:  # the confirm button: the preview's choices hold for every chunk
+        options = _options_from_form(info, import_runs.plan(info["kind"], records,
+                                                            import_runs.Options.from_info(info)))
+        db.session.rollback()
+        info["options"] = options.to_info()
+        info["outcome"] = []
+    options = import_runs.Options.from_info(info)
     done = info.get("done") if start_at else None
     done = done or dict.fromkeys(("create", "update", "skip", "error"), 0)
     stepwise = bool(request.headers.get("HX-Request"))
     end = min(len(records), start_at + import_runs.CHUNK) if stepwise else len(records)
     for offset in range(start_at, end, import_runs.CHUNK):
-        plans = import_runs.apply(info["kind"], records[offset:min(end, offset + import_runs.CHUNK)])
+        plans = import_runs.apply(info["kind"], records[offset:min(end, offset + import_runs.CHUNK)],
+                                  options)
         db.session.commit()
         for action, n in import_runs.summary(plans).items():
             done[action] += n
+        info.setdefault("outcome", []).extend(
+            [p.line, p.action, p.reason, p.target_id, p.data.get("name") or ""] for p in plans)
     info["done"] = done
     _store().update(upload_id, info)
-    context = dict(info=info, upload_id=upload_id, done=done, total=len(records), position=end)
-    if stepwise:
-        return render_template("imports/_progress.html", **context)
-    return render_template("imports/done.html", **context)
+    if end >= len(records):
+        if stepwise:  # a page of its own, titled for what happened (not the preview's)
+            return "", 204, {"HX-Redirect": url_for("transfer.done", upload_id=upload_id)}
+        return redirect(url_for("transfer.done", upload_id=upload_id), 303)
+    return render_template("imports/_progress.html", info=info, upload_id=upload_id, done=done,
+                           total=len(records), position=end)
+
+
+def _outcome(info: dict) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {a: [] for a in ("create", "update", "skip", "error")}
+    for line, action, reason, target_id, name in info.get("outcome") or []:
+        rows[action].append({"row": line, "reason": reason, "id": target_id, "name": name})
+    return rows
+
+
+def _people_ids(info: dict) -> list[int]:
+    """The people of an import: those created, updated or found already there."""
+    if info["kind"] != "people":
+        return []
+    ids = [r[3] for r in info.get("outcome") or [] if r[3] and r[1] in ("create", "update", "skip")]
+    return list(dict.fromkeys(ids))
+
+
+def _editable_partnerships() -> list[Partnership]:
+    stmt = limit_partnerships(select(Partnership).order_by(Partnership.name), Partnership.id, current_user)
+    return [p for p in db.session.scalars(stmt) if can_edit_partnership(current_user, p.id)]
+
+
+@bp.route("/imports/<upload_id>/done")
+def done(upload_id: str):
+    """What the import did: created, updated, skipped and why, with links."""
+    info, _ = _staff_upload(upload_id)
+    if not info.get("done"):
+        return redirect(url_for("transfer.preview", upload_id=upload_id))
+    partnership = _partnership_of(info)
+    return render_template("imports/done.html", info=info, upload_id=upload_id, done=info["done"],
+                           rows=_outcome(info), people=len(_people_ids(info)),
+                           partnerships=_editable_partnerships(), partnership=partnership)
+
+
+@bp.route("/imports/<upload_id>/candidates", methods=["POST"])
+def add_candidates(upload_id: str):
+    """Add the import's people to a partnership as candidates (those already in it stay as they are)."""
+    info, _ = _staff_upload(upload_id)
+    partnership = get_partnership_or_404(parse_id(request.form.get("partnership")) or 0, edit=True)
+    ids = _people_ids(info)
+    members = set(db.session.scalars(select(Membership.person_id).where(
+        Membership.partnership_id == partnership.id)))
+    live = set(db.session.scalars(select(Person.id).where(
+        Person.id.in_(ids or [-1]), Person.archived_at.is_(None), Person.merged_into_id.is_(None))))
+    added = 0
+    for person_id in ids:
+        if person_id in live and person_id not in members:
+            partnership_services.add_member(partnership, person_id, role="member", stage="candidate",
+                                            user_id=current_user.id)
+            added += 1
+    db.session.commit()
+    flash(f"{added} added to {partnership.name} as candidates"
+          + (f"; {len(ids) - added} were already there." if len(ids) - added else "."), "success")
+    return redirect(url_for("transfer.done", upload_id=upload_id))
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -112,6 +112,8 @@ ACCESS.update({
     "transfer.mapping": "staff",
     "transfer.preview": "staff",
     "transfer.run": "staff",
+    "transfer.done": "staff",
+    "transfer.add_candidates": "staff",
     "transfer.export_people": "staff",
     "transfer.export_vcards": "staff",
     "transfer.export_organisations": "staff",

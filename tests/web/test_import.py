@@ -65,20 +65,21 @@ def test_preview_shows_each_row_and_writes_nothing_until_confirmed(client, db, c
     preview = client.get(f"/imports/{upload_id}/preview")
     text = shown_text(preview)
     assert preview.status_code == 200
-    assert "2 to create" in text and "2 with errors" in text and "1 to skip" in text
-    assert "row 4: column name: a person needs a name" in text
-    assert "row 5: column email: 'not-an-email' is not an email address" in text
+    assert "3 to create" in text and "0 with errors" in text and "2 to skip" in text
+    assert "left out: name: no usable name" in text
+    assert "email : 'not-an-email' is not an email address; imported without it" in text
     assert "same person as row 2" in text
     assert _count(db, Person) == 0 and _count(db, Organisation) == 0
 
-    done = client.post(f"/imports/{upload_id}/run")
-    assert "2 created" in shown_text(done)
+    done = client.post(f"/imports/{upload_id}/run", follow_redirects=True)
+    assert "3 created" in shown_text(done) and "Preview" not in shown_text(done)
     people = {p.name: p for p in db.session.scalars(select(Person))}
-    assert set(people) == {"José Núñez", "Ann Lee"}
+    assert set(people) == {"José Núñez", "Ann Lee", "Bo Park"}
+    assert people["Bo Park"].email is None
     assert people["José Núñez"].email == "jose@acme.example"
     assert people["José Núñez"].organisation.name == "Acme Tools"
     assert set(people["José Núñez"].tag_names) == {"board", "Rotary"}
-    assert _count(db, Organisation) == 1
+    assert _count(db, Organisation) == 2
 
 
 def test_importing_the_same_file_twice_changes_nothing(client, db, convener):
@@ -95,7 +96,8 @@ def test_fixed_rows_are_added_without_duplicating_the_others(client, db, convene
     fixed = MESSY.replace(b";Nobody Inc;", b"Nora Body;Nobody Inc;").replace(b"not-an-email", b"bo@beta.example")
     upload_id = _import(client, fixed)
     text = shown_text(client.get(f"/imports/{upload_id}/preview"))
-    assert "2 to create" in text and "0 with errors" in text
+    assert "1 to create" in text and "1 to update" in text and "0 with errors" in text
+    assert "email — → bo@beta.example" in text
     client.post(f"/imports/{upload_id}/run")
     assert _count(db, Person) == 4
 
@@ -106,7 +108,9 @@ def test_windows_1252_comma_file_updates_by_name_and_organisation(client, db, co
     ann = make_person("Ann Lee", org=acme)
     data = "Name,Organisation,Title\nAnn Lee,ACME tools,Président\n".encode("cp1252")
     upload_id = _import(client, data)
-    assert "by name and organisation; changes title" in shown_text(client.get(f"/imports/{upload_id}/preview"))
+    text = shown_text(client.get(f"/imports/{upload_id}/preview"))
+    assert "matches Ann Lee by name and organisation; changes title" in text
+    assert "title — → Président" in text and f"#{ann.id}" not in text
     client.post(f"/imports/{upload_id}/run")
     assert ann.title == "Président" and _count(db, Person) == 1
 
@@ -123,7 +127,9 @@ def test_chunks_run_one_request_each_and_report_progress(client, db, convener, m
     assert _count(db, Person) == 2
     client.post(f"/imports/{upload_id}/run?start=2", headers={"HX-Request": "true"})
     last = client.post(f"/imports/{upload_id}/run?start=4", headers={"HX-Request": "true"})
-    assert "Import finished" in shown_text(last) and "5 created" in shown_text(last)
+    assert last.headers["HX-Redirect"] == f"/imports/{upload_id}/done"
+    done = shown_text(client.get(last.headers["HX-Redirect"]))
+    assert "Import finished" in done and "5 created" in done and "Nothing has been saved" not in done
     assert _count(db, Person) == 5
 
 
