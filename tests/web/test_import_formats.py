@@ -81,7 +81,8 @@ def test_linkedin_mapping_says_it_was_recognised_and_where_the_header_is(client,
 
 
 def test_mapping_without_email_says_so_plainly(client, convener):
-    response = client.post("/imports", data={"kind": "people", "file": (io.BytesIO(b"Name,Company\nAnn,Acme\n"), "x.csv")},
+    upload = (io.BytesIO(b"Name,Company\nAnn,Acme\n"), "x.csv")
+    response = client.post("/imports", data={"kind": "people", "file": upload},
                            content_type="multipart/form-data")
     text = shown_text(client.get(response.headers["Location"]))
     assert "No column holds the email" in text
@@ -108,8 +109,8 @@ def test_updates_show_old_and_new_and_the_user_may_keep_the_existing_value(clien
 
 
 def test_new_organisations_get_a_guessed_side_and_the_sector_and_county_given(client, db, convener):
-    data = ("Name,Company,Email\nPriya Raman,Larimer County Workforce Center,priya@larimer.example.gov\n"
-            "Ann Lee,Front Range Precision,ann@frp.example\nBo Park,Poudre Partners,bo@pp.example.org\n").encode()
+    data = (b"Name,Company,Email\nPriya Raman,Larimer County Workforce Center,priya@larimer.example.gov\n"
+            b"Ann Lee,Front Range Precision,ann@frp.example\nBo Park,Poudre Partners,bo@pp.example.org\n")
     upload_id = _upload(client, data, "x.csv")
     page = client.get(f"/imports/{upload_id}/preview").get_data(as_text=True)
     assert "3 new organisations" in page
