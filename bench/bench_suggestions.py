@@ -30,7 +30,7 @@ def run(args) -> list[dict]:
     from sqlalchemy import create_engine, text
 
     from crm.extensions import db
-    from crm.network import cache as network_cache
+    from crm.network import services as network_services
     from crm.partnerships.models import Partnership
     from crm.scoring import services, suggestions
 
@@ -52,7 +52,7 @@ def run(args) -> list[dict]:
 
     def api_cold():
         services.clear_cache()
-        network_cache.clear()
+        network_services.clear_caches()
         api()
 
     def in_process(cold: bool, limit: int | None = 50):

@@ -25,10 +25,12 @@ from crm.contacts.transfer_views import bp as transfer_bp
 from crm.contacts.views import bp as contacts_bp
 from crm.extensions import csrf, db, limiter, login_manager, migrate
 from crm.main import bp as main_bp
+from crm.network import services as network_services
 from crm.network.views import bp as network_bp
 from crm.outreach.views import bp as outreach_bp
 from crm.partnerships.views import bp as partnerships_bp
 from crm.privacy.views import bp as privacy_bp
+from crm.scoring import services as scoring_services
 from crm.scoring.views import bp as scoring_bp
 from crm.sqlite import use_immediate_writes
 
@@ -49,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security(app)
     register_url_converters(app)
     register_blueprints(app)
+    register_feature_links(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -99,6 +102,12 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def register_feature_links(app: Flask) -> None:
+    """What one feature lends another without importing it: the map (crm.network, which never
+    imports crm.scoring) shows the overall scores crm.scoring computes."""
+    app.extensions[network_services.SCORES_EXTENSION] = scoring_services.overall_scores
 
 
 def register_errorhandlers(app: Flask) -> None:

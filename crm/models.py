@@ -2,8 +2,9 @@
 
 from crm.accounts.models import ApiToken, PartnershipAccess, User
 from crm.audit.models import AuditEntry
+from crm.changes import tracking  # noqa: F401  (the flush hooks that log every tracked change)
+from crm.changes.models import GraphChange, GraphVersion  # noqa: F401
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
-from crm.network.models import GraphChange, GraphVersion  # noqa: F401  (also registers the change log)
 from crm.outreach.models import OutboxMessage, SchedulerLease, Task
 from crm.partnerships.models import (
     Invitation,

@@ -28,10 +28,10 @@ from sqlalchemy import func, insert, select, text
 
 from crm import vocab
 from crm.accounts.models import _hasher, new_secret
+from crm.changes.models import rebuild_everything
 from crm.config import default_timezone
 from crm.contacts.models import name_key
 from crm.extensions import db
-from crm.network.models import FULL_REBUILD, log_changes
 from crm.partnerships.models import Partnership
 
 SECTORS = [
@@ -451,7 +451,7 @@ def synth_command(people, ties, tasks, partnerships, seed, as_of):
     generated = time.monotonic() - started
     counts = load_rows(rows, _hasher.hash(PASSWORD))
     # Core inserts skip the ORM's hooks: every process's graph cache rebuilds
-    log_changes(db.session, [(FULL_REBUILD, None, None)])
+    rebuild_everything(db.session)
     db.session.commit()
     click.echo(", ".join(f"{n} {t}" for t, n in counts.items() if n))
     click.echo(f"Generated in {generated:.1f}s, loaded in {time.monotonic() - started - generated:.1f}s.")

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import vocab
+from crm.changes.tracking import Tracked
 from crm.extensions import db
 from crm.timeutil import utcnow
 
@@ -47,6 +48,8 @@ class Organisation(db.Model):
 
     __tablename__ = "organisations"
     __audited__ = True
+    #: the network shows name, side and sector; fit (suggestions) also reads the county
+    __tracked__ = Tracked(graph=("name", "side", "sector"), facts=("county",))
     __table_args__ = (
         CheckConstraint(vocab.check("side", vocab.SIDES), name="side"),
         CheckConstraint(vocab.check("kind", vocab.ORG_KINDS), name="kind"),
@@ -91,6 +94,8 @@ class Tag(db.Model):
     """A free label on people (civic roles, interests, sources)."""
 
     __tablename__ = "tags"
+    #: a renamed tag changes the civic roles read from it (scores reload, nobody is named)
+    __tracked__ = Tracked(facts=("name",))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
@@ -104,6 +109,8 @@ class Person(db.Model):
 
     __tablename__ = "people"
     __audited__ = True
+    __tracked__ = Tracked(graph=("name", "organisation_id", "merged_into_id", "archived_at"),
+                          facts=("title", "tags"), person="id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -151,6 +158,7 @@ class Tie(db.Model):
 
     __tablename__ = "ties"
     __audited__ = True
+    __tracked__ = Tracked(graph=("kind", "source_id", "target_id", "strength"), keys=("source_id", "target_id"))
     __table_args__ = (
         CheckConstraint(vocab.check("kind", vocab.TIE_KINDS), name="kind"),
         CheckConstraint("source_id <> target_id", name="not_self"),

@@ -1,8 +1,6 @@
-"""Per-process caches of the network.
+"""Per-process caches of what is derived from the network (the region network itself is a
+`CatchUpCache`, `services.REGION`, kept current from the change log: crm/changes/cache.py).
 
-- The region network: kept with the graph version and change-log position it was built at.
-  When the version in the database moves on, the owner (`services.region_network`) applies the
-  logged changes to it rather than rebuilding; only this one entry lives across versions.
 - Derived values (a partnership's sub-network, map summaries): keyed by (scope, graph version);
   only those of the latest version are kept.
 - Lasting values (keystones, map layouts): keyed by a fingerprint of what they are computed
@@ -20,11 +18,9 @@ from typing import Any
 LASTING_SIZE = 128
 
 _lock = threading.Lock()
-region_lock = threading.Lock()  # one rebuild or catch-up at a time per process
 _version: int | None = None
 _entries: dict[Any, Any] = {}
 _lasting: OrderedDict = OrderedDict()
-_region: tuple | None = None  # (version, change id, its token, network)
 
 
 def get(key, version: int, build: Callable[[], Any]):
@@ -63,24 +59,13 @@ def peek_lasting(key):
         return _lasting.get(key)
 
 
-def region() -> tuple | None:
-    """(version, change id, its token, network) of the region network this process holds."""
-    return _region
-
-
-def set_region(version: int, seq: int, token: int, network) -> None:
-    global _region
-    _region = (version, seq, token, network)
-
-
 def clear() -> None:
     """Forget everything (tests, benchmarks)."""
-    global _version, _region
+    global _version
     with _lock:
         _entries.clear()
         _lasting.clear()
         _version = None
-        _region = None
 
 
 def discard(key) -> None:

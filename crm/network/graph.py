@@ -7,7 +7,6 @@ Pure: no Flask, no SQLAlchemy. `build_network` takes plain rows (tuples) and ret
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +26,28 @@ class Node:
     organisation: str | None = None
     side: str | None = None  # "employer" / "community" / None (no organisation)
     sector: str | None = None
-    score: float | None = None  # trait score, when assessed
+
+
+class SharedGraph(nx.Graph):
+    """A networkx graph over neighbour dictionaries we already hold, handed over through
+    networkx's documented factory hooks (`adjlist_outer_dict_factory`, `node_dict_factory`)
+    rather than by writing its private attributes: how a network is built without copying
+    200,000 ties, and how a caught-up network shares every unchanged neighbour dictionary with
+    the one before it. Without `neighbours` it is a plain `nx.Graph` (copies, subgraphs)."""
+
+    def __init__(self, incoming_graph_data=None, *, neighbours: dict | None = None, **attr):
+        if neighbours is not None:
+            self.adjlist_outer_dict_factory = lambda: neighbours
+            self.node_dict_factory = lambda: {pid: {} for pid in neighbours}
+        super().__init__(incoming_graph_data, **attr)
+        #: person id -> {person they know: {"strength": 1-3}}: the dictionaries given (read only)
+        self.neighbours = neighbours
+
+
+def shared_neighbours(graph: nx.Graph) -> dict[int, dict]:
+    """The neighbour dictionaries of a SharedGraph (a plain graph's, copied)."""
+    held = getattr(graph, "neighbours", None)
+    return held if held is not None else {pid: dict(graph.adj[pid]) for pid in graph}
 
 
 @dataclass
@@ -41,6 +61,13 @@ class Network:
     members: dict[int, dict[int, tuple[str, str]]] = field(default_factory=dict)
     #: organisation id -> (id, name, side, sector): what a node shows of its organisation
     orgs: dict[int, tuple] = field(default_factory=dict)
+
+    def knows_ties(self, person_ids, among=None) -> list[tuple[int, int, int]]:
+        """Knows ties (a, b, strength) of `person_ids`, in both directions (a is always one of
+        them), with b in `among` if given."""
+        adj = self.knows.adj
+        return [(a, b, data["strength"]) for a in person_ids if a in adj for b, data in adj[a].items()
+                if among is None or b in among]
 
     def side(self, person_id: int) -> str | None:
         node = self.nodes.get(person_id)
@@ -74,7 +101,6 @@ def build_network(
     organisations: Iterable[tuple],
     ties: Iterable[tuple] = (),
     memberships: Iterable[tuple] = (),
-    scores: dict[int, float] | None = None,
     *,
     knows: list[tuple] | None = None,
     referrals: list[tuple] | None = None,
@@ -83,26 +109,25 @@ def build_network(
 
     people: (id, name, organisation_id); organisations: (id, name, side, sector);
     ties: (kind, source_id, target_id, strength) with kind "knows" or "referred";
-    memberships: (partnership_id, person_id, role, stage); scores: person id -> score.
+    memberships: (partnership_id, person_id, role, stage).
     At scale, pass `knows` as (source_id, target_id, strength) rows and `referrals` as
     (source_id, target_id) rows instead of `ties`: they go to networkx without a Python loop.
     Ties to people not in `people` (archived, merged) are dropped.
     """
     with gc_paused():  # ~1.5 million new objects (crm/memory.py)
-        return _build(people, organisations, ties, memberships, scores or {}, knows, referrals)
+        return _build(people, organisations, ties, memberships, knows, referrals)
 
 
-def _node(pid: int, name: str, org_id: int | None, orgs: Mapping[int, tuple], score) -> Node:
+def _node(pid: int, name: str, org_id: int | None, orgs: Mapping[int, tuple]) -> Node:
     org = orgs.get(org_id)
     return Node(pid, name, org_id, org[1] if org else None, org[2] if org else None,
-                org[3] if org else None, score)
+                org[3] if org else None)
 
 
-def _build(people, organisations, ties, memberships, scores, knows, referrals) -> Network:
+def _build(people, organisations, ties, memberships, knows, referrals) -> Network:
     orgs = {row[0]: tuple(row) for row in organisations}
-    nodes = {pid: _node(pid, name, org_id, orgs, scores.get(pid)) for pid, name, org_id in people}
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
+    nodes = {pid: _node(pid, name, org_id, orgs) for pid, name, org_id in people}
+    adj: dict[int, dict] = {pid: {} for pid in nodes}
     referred = nx.DiGraph()
     knows_edges, referral_edges = list(knows or ()), list(referrals or ())
     for kind, source, target, strength in ties:
@@ -110,10 +135,9 @@ def _build(people, organisations, ties, memberships, scores, knows, referrals) -
             knows_edges.append((source, target, strength))
         else:
             referral_edges.append((source, target))
-    # networkx's own dict-of-dicts, filled directly: add_weighted_edges_from copies every
-    # attribute dict and takes twice as long at 200k ties. Ties to people who are not nodes
-    # (archived, merged) are dropped here.
-    adj = graph._adj
+    # the dict-of-dicts the graph is made over (SharedGraph), filled directly:
+    # add_weighted_edges_from copies every attribute dict and takes twice as long at 200k ties.
+    # Ties to people who are not nodes (archived, merged) are dropped here.
     for source, target, strength in knows_edges:
         if source in adj and target in adj and source != target:
             row = adj[source]
@@ -128,7 +152,7 @@ def _build(people, organisations, ties, memberships, scores, knows, referrals) -
     for partnership_id, person_id, role, stage in memberships:
         if person_id in nodes:
             members.setdefault(partnership_id, {})[person_id] = (role, stage)
-    return Network(nodes, graph, referred, members, orgs)
+    return Network(nodes, SharedGraph(neighbours=adj), referred, members, orgs)
 
 
 @dataclass
@@ -138,15 +162,13 @@ class Changes:
     people: id -> (name, organisation_id), or None when gone (archived, merged, erased);
     organisations: id -> (id, name, side, sector), or None when gone;
     pairs: (a, b) with a < b -> every tie row between them now, (kind, source, target, strength);
-    memberships: (partnership_id, person_id) -> (role, stage), or None when gone;
-    scores: person id -> score (None when no assessment is left).
+    memberships: (partnership_id, person_id) -> (role, stage), or None when gone.
     """
 
     people: dict[int, tuple | None] = field(default_factory=dict)
     organisations: dict[int, tuple | None] = field(default_factory=dict)
     pairs: dict[tuple[int, int], list[tuple]] = field(default_factory=dict)
     memberships: dict[tuple[int, int], tuple | None] = field(default_factory=dict)
-    scores: dict[int, float | None] = field(default_factory=dict)
 
 
 def apply_changes(network: Network, changes: Changes) -> Network:
@@ -160,8 +182,7 @@ def apply_changes(network: Network, changes: Changes) -> Network:
     nodes = dict(network.nodes)
     orgs = dict(network.orgs)
     knows = network.knows
-    adj: dict[int, dict] = dict(knows._adj)
-    node_attrs = dict(knows._node)
+    adj: dict[int, dict] = dict(shared_neighbours(knows))
     owned: set[int] = set()
 
     def neighbours(pid: int) -> dict:  # pid's own copy of its neighbour dictionary
@@ -195,7 +216,7 @@ def apply_changes(network: Network, changes: Changes) -> Network:
     if changes.organisations:
         for pid, node in network.nodes.items():
             if node.organisation_id in changes.organisations:
-                nodes[pid] = _node(pid, node.name, node.organisation_id, orgs, node.score)
+                nodes[pid] = _node(pid, node.name, node.organisation_id, orgs)
 
     for pid, row in changes.people.items():
         if row is None:
@@ -204,7 +225,6 @@ def apply_changes(network: Network, changes: Changes) -> Network:
                 for other in adj.get(pid, {}):
                     neighbours(other).pop(pid, None)
                 adj.pop(pid, None)
-                node_attrs.pop(pid, None)
                 if pid in referred:
                     own_referred().remove_node(pid)
                 for partnership_id, people in network.members.items():
@@ -213,16 +233,10 @@ def apply_changes(network: Network, changes: Changes) -> Network:
             continue
         name, org_id = row
         old = nodes.get(pid)
-        nodes[pid] = _node(pid, name, org_id, orgs, old.score if old else changes.scores.get(pid))
+        nodes[pid] = _node(pid, name, org_id, orgs)
         if old is None:
             adj[pid] = {}
             owned.add(pid)
-            node_attrs[pid] = {}
-
-    for pid, score in changes.scores.items():
-        node = nodes.get(pid)
-        if node is not None and node.score != score:
-            nodes[pid] = dataclasses.replace(node, score=score)
 
     for (a, b), rows in changes.pairs.items():
         if a not in nodes or b not in nodes or a == b:
@@ -252,10 +266,7 @@ def apply_changes(network: Network, changes: Changes) -> Network:
         elif pid in nodes:
             own_members(partnership_id)[pid] = tuple(row)
 
-    graph = nx.Graph()
-    graph._node = node_attrs
-    graph._adj = adj
-    return Network(nodes, graph, referred_copy[0] if referred_copy else referred,
+    return Network(nodes, SharedGraph(neighbours=adj), referred_copy[0] if referred_copy else referred,
                    {k: v for k, v in members.items() if v}, orgs)
 
 
@@ -266,7 +277,7 @@ def fingerprint(network: Network, people: Iterable[int] | None = None) -> str:
     elsewhere in the region."""
     ids = sorted(network.nodes if people is None else {p for p in people if p in network.nodes})
     inside = set(ids)
-    adj, referred = network.knows._adj, network.referred
+    adj, referred = network.knows.adj, network.referred
     digest = hashlib.blake2b(digest_size=16)
     for pid in ids:
         node = network.nodes[pid]

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from io import BytesIO
 
 import networkx as nx
 import numpy as np
+from pyvis.options import Options
 
 from crm.network.graph import Network
 
@@ -155,8 +157,6 @@ def _pull_in_stragglers(pos: np.ndarray) -> np.ndarray:
 
 def vis_options(physics: bool) -> dict:
     """vis-network options, built with pyvis's options object (its defaults and names)."""
-    from pyvis.options import Options
-
     options = Options()
     options.interaction.hideEdgesOnDrag = True
     options.edges.smooth.enabled = False  # straight edges draw much faster at scale
@@ -172,8 +172,11 @@ def vis_options(physics: bool) -> dict:
 
 
 def person_nodes(network: Network, partnership_id: int, person_ids, partnerships_of: dict,
-                 positions: dict | None = None) -> list[dict]:
-    """One plain dict per person: what the map draws and filters on."""
+                 positions: dict | None = None, scores: Mapping[int, float | None] | None = None
+                 ) -> list[dict]:
+    """One plain dict per person: what the map draws and filters on (`scores`: each person's
+    overall score, 0-100, as the person page shows it; None where not enough is known)."""
+    scores = scores or {}
     members = network.members.get(partnership_id, {})
     graph = network.knows
     n = max(graph.number_of_nodes() - 1, 1)
@@ -185,7 +188,7 @@ def person_nodes(network: Network, partnership_id: int, person_ids, partnerships
             "id": pid, "name": node.name, "organisation": node.organisation or "",
             "organisation_id": node.organisation_id, "side": node.side or "none",
             "sector": node.sector or "", "role": role, "stage": stage,
-            "score": node.score, "centrality": round(graph.degree(pid) / n, 4) if pid in graph else 0,
+            "score": scores.get(pid), "centrality": round(graph.degree(pid) / n, 4) if pid in graph else 0,
             "partnerships": partnerships_of.get(pid, []), "member": pid in members,
         }
         if positions and pid in positions:
@@ -196,12 +199,14 @@ def person_nodes(network: Network, partnership_id: int, person_ids, partnerships
 
 def ties_among(graph: nx.Graph, person_ids) -> list[tuple[int, int, dict]]:
     """The edges of `graph` among the given people, each once, as (a, b, data), in the order
-    of `person_ids`. Reads networkx's adjacency dicts directly (`_adj` / `_succ`, as
-    crm/network/graph.py does): a subgraph view filters every neighbour lookup through the node
-    set and the public views go through Mapping wrappers, several times slower at 2,000 people."""
+    of `person_ids`. Reads the plain neighbour dictionaries a SharedGraph (crm/network/graph.py)
+    is made over when it has them: a subgraph view filters every neighbour lookup through the
+    node set and the public views go through Mapping wrappers, several times slower at 2,000
+    people. Otherwise (referrals, copies: a few edges) networkx's public views."""
     ids = set(person_ids)
     directed = graph.is_directed()
-    adjacency = graph._succ if directed else graph._adj
+    held = getattr(graph, "neighbours", None)
+    adjacency = held if held is not None else (graph.succ if directed else graph.adj)
     out = []
     for a in dict.fromkeys(person_ids):
         for b, data in adjacency.get(a, {}).items():
@@ -220,11 +225,11 @@ def person_edges(network: Network, person_ids) -> list[dict]:
 
 
 def people_map(network: Network, partnership_id: int, person_ids: list[int], partnerships_of: dict,
-               positions: dict | None = None) -> dict:
+               positions: dict | None = None, scores: Mapping[int, float | None] | None = None) -> dict:
     """The map of the given people: nodes, edges, options."""
     physics = len(person_ids) <= PHYSICS_LIMIT and not positions
     return {"mode": "people", "physics": physics, "options": vis_options(physics),
-            "nodes": person_nodes(network, partnership_id, person_ids, partnerships_of, positions),
+            "nodes": person_nodes(network, partnership_id, person_ids, partnerships_of, positions, scores),
             "edges": person_edges(network, person_ids)}
 
 
@@ -272,8 +277,11 @@ def summary_map(network: Network, partnership_id: int) -> dict:
             "nodes": nodes, "edges": edges}
 
 
-def graphml(network: Network, partnership_id: int, person_ids) -> bytes:
-    """The partnership's graph as GraphML (people with attributes, knows and referral ties)."""
+def graphml(network: Network, partnership_id: int, person_ids,
+            scores: Mapping[int, float | None] | None = None) -> bytes:
+    """The partnership's graph as GraphML (people with attributes, knows and referral ties;
+    score -1 where not enough is known)."""
+    scores = scores or {}
     graph = nx.MultiDiGraph()
     members = network.members.get(partnership_id, {})
     for pid in person_ids:
@@ -281,7 +289,7 @@ def graphml(network: Network, partnership_id: int, person_ids) -> bytes:
         role, stage = members.get(pid, ("", ""))
         graph.add_node(pid, name=node.name, organisation=node.organisation or "",
                        side=node.side or "", sector=node.sector or "", role=role, stage=stage,
-                       score=float(node.score) if node.score is not None else -1.0)
+                       score=float(scores[pid]) if scores.get(pid) is not None else -1.0)
     for edge in person_edges(network, person_ids):
         graph.add_edge(edge["from"], edge["to"], kind=edge["kind"], strength=edge["strength"])
     buffer = BytesIO()

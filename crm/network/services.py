@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
-from sqlalchemy import func, select, tuple_
+from flask import current_app
+from sqlalchemy import select, tuple_
 
 from crm import vocab
-from crm.contacts.models import Person
+from crm.accounts.access import limit_partnerships, limit_people, visible_partnership_ids
+from crm.changes import models as changes
+from crm.changes.cache import CatchUpCache
+from crm.changes.tracking import graph_tables
+from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
-from crm.network import cache
-from crm.network import models as graph_log
+from crm.network import cache, mapdata
+from crm.network import keystones as pure_keystones
 from crm.network import paths as pure_paths
 from crm.network.graph import Changes, Network, apply_changes, build_network, fingerprint
 from crm.network.paths import IntroPath
-from crm.scoring.models import TraitAssessment
-from crm.sqlite import committed_session
+from crm.partnerships.models import Membership, Partnership
 
 __all__ = ["IntroPath", "intro_paths", "best_asker", "graph_version", "region_network",
            "partnership_network"]
@@ -30,24 +33,9 @@ __all__ = ["IntroPath", "intro_paths", "best_asker", "graph_version", "region_ne
 log = logging.getLogger(__name__)
 #: Above this many logged changes since a process's copy, it rebuilds instead of catching up.
 MAX_CATCH_UP = 5_000
-
-
-def graph_version() -> int:
-    """Changes whenever people, organisations, ties or memberships change (any process)."""
-    return graph_log.current(db.session)
-
-
-def _load_scores(person_ids=None, session=None) -> dict[int, float]:
-    """A person's trait score: the sum over the three traits of the mean rating (0-9)."""
-    stmt = (select(TraitAssessment.person_id, TraitAssessment.trait, func.avg(TraitAssessment.rating))
-            .group_by(TraitAssessment.person_id, TraitAssessment.trait))
-    if person_ids is not None:
-        stmt = stmt.where(TraitAssessment.person_id.in_(list(person_ids) or [-1]))
-    rows = (session or db.session).execute(stmt).all()
-    scores: dict[int, float] = {}
-    for person_id, _trait, mean in rows:
-        scores[person_id] = round(scores.get(person_id, 0.0) + float(mean or 0), 2)
-    return scores
+#: Where the app keeps the function giving people's overall scores, 0-100 (crm/app.py puts
+#: crm.scoring's there; the network shows them on the map but never computes them).
+SCORES_EXTENSION = "convene.person_scores"
 
 
 def _rows(sql: str, session=None) -> list[tuple]:
@@ -68,8 +56,23 @@ def load_network(session=None) -> Network:
     knows = _rows("SELECT source_id, target_id, strength FROM ties WHERE kind = 'knows'", session)
     referrals = _rows("SELECT source_id, target_id FROM ties WHERE kind = 'referred'", session)
     memberships = _rows("SELECT partnership_id, person_id, role, stage FROM memberships", session)
-    return build_network(people, organisations, (), memberships, _load_scores(None, session),
-                         knows=knows, referrals=referrals)
+    return build_network(people, organisations, (), memberships, knows=knows, referrals=referrals)
+
+
+def _catch_up(session, network: Network, rows: list[tuple]) -> Network | None:
+    """The held network with the logged changes applied (None: rebuild)."""
+    if not rows:
+        return None  # the version moved without a logged change (a restore, a test)
+    return apply_changes(network, load_changes(session, rows, network))
+
+
+#: The whole region's network, per process, brought up to date from the change log.
+REGION = CatchUpCache("region network", changes.GRAPH, graph_tables, load_network, _catch_up, MAX_CATCH_UP)
+
+
+def graph_version() -> int:
+    """Changes whenever people, organisations, ties or memberships change (any process)."""
+    return REGION.version()
 
 
 def region_network(version: int | None = None) -> Network:
@@ -77,47 +80,26 @@ def region_network(version: int | None = None) -> Network:
 
     Kept per process. When another version is current, the changes logged since this
     process's copy are applied to it (milliseconds); a full rebuild happens only on first use,
-    after a bulk change, or when the copy is too far behind."""
-    held = cache.region()
-    if version is None:
-        version = graph_version()
-    if held is not None and held[0] == version:
-        return held[-1]
-    with cache.region_lock, committed_session() as session:
-        current, seq, token = graph_log.state(session)
-        held = cache.region()
-        if held is not None and held[0] == current:
-            return held[-1]
-        started = time.perf_counter()
-        network, how = _catch_up(session, held, seq) if held is not None else (None, "first use")
-        if network is None:
-            network = load_network(session)
-            how = f"rebuilt ({how})"
-        cache.set_region(current, seq, token, network)
-        log.log(logging.INFO if how.startswith("rebuilt") else logging.DEBUG,
-                "region network %s in %.0f ms", how, (time.perf_counter() - started) * 1000)
-        return network
+    after a bulk change, or when the copy is too far behind (crm/changes/cache.py)."""
+    return REGION.get(version)
 
 
-def _catch_up(session, held: tuple, seq: int) -> tuple[Network | None, str]:
-    """The held network with the logged changes applied, or (None, why not)."""
-    _version, held_seq, token, network = held
-    rows = graph_log.changes_since(session, token, held_seq, seq)
-    if rows is None:
-        return None, "the change log does not reach back to this copy"
-    if any(kind == graph_log.FULL_REBUILD for kind, _a, _b in rows):
-        return None, "bulk change"
-    rows = [row for row in rows if row[0] in graph_log.GRAPH_TABLES]
-    if not rows:
-        return None, "changed without a logged change"
-    if len(rows) > MAX_CATCH_UP:
-        return None, f"{len(rows)} changes"
-    return apply_changes(network, load_changes(session, rows, network)), f"caught up on {len(rows)} changes"
+def person_scores(person_ids) -> dict[int, float | None]:
+    """People's overall scores, 0-100 (None: not enough known), from the scorer the app put in
+    `SCORES_EXTENSION` (crm/app.py: crm.scoring's); none without one."""
+    scorer = current_app.extensions.get(SCORES_EXTENSION)
+    return scorer(person_ids) if scorer is not None else {}
+
+
+def clear_caches() -> None:
+    """Forget the region network and everything derived from it (tests, benchmarks)."""
+    REGION.clear()
+    cache.clear()
 
 
 def load_changes(session, rows: list[tuple], network: Network) -> Changes:
     """The current rows of what the logged changes name (plain tuples for the pure module)."""
-    wanted: dict[str, set] = {name: set() for name in graph_log.GRAPH_TABLES}
+    wanted: dict[str, set] = {name: set() for name in ("people", "organisations", "ties", "memberships")}
     for kind, a, b in rows:
         wanted[kind].add((a, b))
     p = Person.__table__.c
@@ -128,16 +110,11 @@ def load_changes(session, rows: list[tuple], network: Network) -> Changes:
     changes.people = {pid: present.get(pid) for pid in people}
     arrived = {pid for pid in present if pid not in network.nodes}
     if wanted["organisations"]:
-        from crm.contacts.models import Organisation
-
         o = Organisation.__table__.c
         ids = {a for a, _b in wanted["organisations"]}
         found = {row[0]: tuple(row) for row in session.execute(
             select(o.id, o.name, o.side, o.sector).where(o.id.in_(ids)))}
         changes.organisations = {oid: found.get(oid) for oid in ids}
-
-    from crm.contacts.models import Tie
-    from crm.partnerships.models import Membership
 
     t, m = Tie.__table__.c, Membership.__table__.c
     pairs = {(min(a, b), max(a, b)) for a, b in wanted["ties"] if a is not None and b is not None}
@@ -169,11 +146,6 @@ def load_changes(session, rows: list[tuple], network: Network) -> Changes:
         for row in session.execute(select(m.partnership_id, m.person_id, m.role, m.stage)
                                    .where(m.person_id.in_(sorted(arrived)))):
             changes.memberships[(row[0], row[1])] = (row[2], row[3])
-
-    scored = {a for a, _b in wanted["trait_assessments"]} | arrived
-    if scored:
-        found = _load_scores(scored, session)
-        changes.scores = {pid: found.get(pid) for pid in scored}
     return changes
 
 
@@ -217,8 +189,6 @@ def keystones(partnership_id: int) -> dict:
     under a second at a few hundred people). Above that it is computed in a background thread
     of this process; meanwhile the answer is the previous one marked `stale`, or, the first
     time, a `pending` preliminary one (size, cut points, referrals)."""
-    from crm.network import keystones as pure_keystones
-
     network = partnership_network(partnership_id)
     key = ("keystones", partnership_id, fingerprint(network))
     done = cache.peek_lasting(key)
@@ -268,8 +238,6 @@ def _in_background(key, build) -> None:
 
 def visible_people(user, person_ids) -> set[int]:
     """Those of `person_ids` the user may see (everyone for staff)."""
-    from crm.accounts.access import limit_people
-
     ids = set(person_ids)
     if user.is_staff or not ids:
         return ids
@@ -288,9 +256,6 @@ def intro_paths_for(user, partnership_id: int, target_id: int, limit: int = 5) -
 
 
 def _visible_partnerships(user) -> dict[int, str]:
-    from crm.accounts.access import limit_partnerships
-    from crm.partnerships.models import Partnership
-
     stmt = limit_partnerships(select(Partnership.id, Partnership.name).order_by(Partnership.name),
                               Partnership.id, user)
     return dict(db.session.execute(stmt).all())
@@ -322,8 +287,6 @@ def map_people(partnership_id: int, user, path: list[int] | None = None,
 def map_data(partnership_id: int, user, path: list[int] | None = None,
              organisation_id: int | None = None, summarise: bool | None = None) -> dict:
     """Everything the map page draws, as plain data (cached layout per graph version)."""
-    from crm.network import mapdata
-
     version = graph_version()
     network = region_network(version)
     people, valid_path = map_people(partnership_id, user, path, organisation_id)
@@ -340,7 +303,8 @@ def map_data(partnership_id: int, user, path: list[int] | None = None,
                                   lambda: mapdata.layout_for(network, people))
         partnerships_of = {pid: [p for p in sorted(network_partnerships(network, pid)) if p in visible]
                            for pid in people}
-        data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions)
+        data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions,
+                                  person_scores(people))
     data.update({"partnership_id": partnership_id, "path": valid_path,
                  "organisation_id": organisation_id,
                  "partnerships": [{"id": k, "name": v} for k, v in visible.items()],
@@ -356,17 +320,14 @@ def network_partnerships(network: Network, person_id: int) -> list[int]:
 
 def graphml(partnership_id: int) -> bytes:
     """The partnership's members and ties as GraphML."""
-    from crm.network import mapdata
-
     network = region_network()
-    return mapdata.graphml(network, partnership_id, sorted(network.members.get(partnership_id, {})))
+    people = sorted(network.members.get(partnership_id, {}))
+    return mapdata.graphml(network, partnership_id, people, person_scores(people))
 
 
 def person_intro_panel(user, person_id: int) -> list[dict]:
     """For each partnership the person is in that the user may see: the ranked intro paths,
     with names, for the person page."""
-    from crm.accounts.access import visible_partnership_ids
-
     network = region_network()
     allowed = visible_partnership_ids(user)
     sections = []

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import vocab
+from crm.changes.tracking import Tracked
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.timeutil import utcnow
@@ -33,6 +34,8 @@ class Task(db.Model):
 
     __tablename__ = "tasks"
     __audited__ = True
+    #: commitments kept (tasks done as owner) are a trait signal
+    __tracked__ = Tracked(facts=("owner_id", "status"), person="owner_id")
     __table_args__ = (
         CheckConstraint(vocab.check("kind", vocab.TASK_KINDS), name="kind"),
         CheckConstraint(vocab.check("status", vocab.TASK_STATUSES), name="status"),

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import rules, vocab
+from crm.changes.tracking import Tracked
 from crm.config import default_timezone
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
@@ -68,6 +69,9 @@ class Membership(db.Model):
 
     __tablename__ = "memberships"
     __audited__ = True
+    #: the network shows who is in which partnership; a membership re-ranks, never re-scores
+    __tracked__ = Tracked(graph=("partnership_id", "person_id", "role", "stage"),
+                          keys=("partnership_id", "person_id"), scores=False)
     __table_args__ = (
         UniqueConstraint("partnership_id", "person_id", name="uq_memberships_partnership_person"),
         CheckConstraint(vocab.check("role", vocab.ROLES), name="role"),
@@ -143,6 +147,7 @@ class PriorityChampion(db.Model):
     """A champion who put their name on a priority area (lead champion if `lead`)."""
 
     __tablename__ = "priority_champions"
+    __tracked__ = Tracked(facts=("person_id", "lead"), person="person_id")
     __table_args__ = (UniqueConstraint("priority_area_id", "person_id", name="uq_priority_champion"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,6 +218,7 @@ class Invitation(db.Model):
 
     __tablename__ = "invitations"
     __audited__ = True
+    __tracked__ = Tracked(facts=("person_id", "attended"), person="person_id")
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id", name="uq_invitations_meeting_person"),
         CheckConstraint(

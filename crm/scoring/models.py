@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import vocab
+from crm.changes.tracking import Tracked
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.timeutil import utcnow
@@ -19,6 +20,7 @@ class TraitAssessment(db.Model):
 
     __tablename__ = "trait_assessments"
     __audited__ = True
+    __tracked__ = Tracked(facts=("person_id", "trait", "rating", "assessor_id"), person="person_id")
     __table_args__ = (
         CheckConstraint(vocab.check("trait", vocab.TRAITS), name="trait"),
         CheckConstraint("rating BETWEEN 0 AND 3", name="rating"),
@@ -72,39 +74,3 @@ class ReviewDecision(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReviewDecision p{self.partnership_id} person{self.person_id} {self.decision}>"
-
-
-# --- the scoring inputs' version -------------------------------------------------------------
-#: Tables whose rows feed the trait scores (memberships and decisions do not: they re-rank only).
-SCORING_TABLES = frozenset({"people", "organisations", "ties", "tags", "tasks", "invitations",
-                            "priority_areas", "priority_champions", "trait_assessments"})
-#: The row of the network's one-row version table that scoring keeps (the network's is id 1).
-SCORING_VERSION_ROW = 2
-
-
-def bump_scoring_version(session: Session) -> None:
-    """Give the scoring inputs a new version on the session's connection (commits with the
-    change, seen by every process): the network's version mechanism, on its own row."""
-    from crm.network.models import bump
-
-    bump(session, SCORING_VERSION_ROW)
-
-
-def _touches_scores(objects) -> bool:
-    return any(getattr(obj, "__tablename__", None) in SCORING_TABLES for obj in objects)
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_before_flush(session: Session, flush_context, instances) -> None:
-    if _touches_scores(session.new) or _touches_scores(session.dirty) or _touches_scores(session.deleted):
-        bump_scoring_version(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk_statement(state) -> None:
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
-    for mapper in state.all_mappers:
-        if mapper.local_table is not None and mapper.local_table.name in SCORING_TABLES:
-            bump_scoring_version(state.session)
-            return

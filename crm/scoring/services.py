@@ -1,11 +1,12 @@
 """Scoring services: load the rows once (one query per table, plain tuples), call the pure
-model (`signals`, `traits`), and cache the result per data version; record assessments.
+model (`signals`, `traits`), and keep the result per process; record assessments.
 
-Two cache keys: every person's scores are kept per `scores_version` (counts and sums of the
-tables scores read, in one statement), and each partnership's ranking additionally per
-`ranking_version` (the network's graph version, which memberships bump, its newest review
-decision and the partnership's row version). So a chair's decision re-ranks in a fraction of
-a second and never re-scores everyone. Services flush; the caller commits.
+Every employer-side person's scores are one `CatchUpCache` (crm/changes/cache.py): the
+scores' version row moves with every change that feeds them (crm/changes/tracking.py), and
+the people the change log names are re-scored instead of everyone. Each partnership's ranking
+is kept per (scores version, `ranking_version`: its memberships, its newest review decision
+and the partnership's row version). So a chair's decision re-ranks in a fraction of a second
+and never re-scores anyone. Services flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -13,22 +14,24 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, cast, func, or_, select
 
 from crm import vocab
+from crm.changes import models as changes
+from crm.changes.cache import CatchUpCache
+from crm.changes.tracking import score_kinds
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
 from crm.extensions import db
 from crm.memory import gc_paused
+from crm.network import services as network
 from crm.outreach.models import Task
-from crm.partnerships.models import Invitation, PriorityChampion
-from crm.scoring.models import TraitAssessment
+from crm.partnerships.models import Invitation, Membership, Partnership, PriorityChampion
+from crm.scoring.models import ReviewDecision, TraitAssessment
 from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals, tie_signals_fast
 from crm.scoring.traits import PersonScore, QuickScore, quick_score, score_person
-from crm.sqlite import committed_session
 
 
 class ScoringError(ValueError):
@@ -45,31 +48,18 @@ _lock = threading.Lock()
 _cache: dict = {}  # key -> (version, value)
 
 
-def scores_version(session=None) -> tuple:
-    """What every person's scores depend on: the scoring version row (bumped in the same
-    transaction as any ORM change to people, organisations, ties, tags, tasks, invitations,
-    priority champions or assessments, in any process) plus each of those tables' newest id
-    (so bulk loads that bypass the ORM count too): primary-key lookups only. Membership and
-    review changes leave it alone, so a chair's decision re-ranks but never re-scores."""
-    from crm.network.models import GraphVersion
-    from crm.scoring.models import SCORING_VERSION_ROW
-
-    gv = GraphVersion.__table__.c
-    parts = [select(gv.value).where(gv.id == SCORING_VERSION_ROW)] + [
-        select(func.max(table.c.id)) for table in (
-            Person.__table__, Organisation.__table__, Tie.__table__, Tag.__table__, Task.__table__,
-            Invitation.__table__, PriorityChampion.__table__, TraitAssessment.__table__)]
-    row = (session or db.session).execute(select(*(q.scalar_subquery() for q in parts))).one()
-    return tuple(row)
+def scores_version(session=None) -> int:
+    """What every person's scores depend on: the scores' version row, moved in the same
+    transaction as any change that feeds them, in any process (crm/changes/tracking.py).
+    Membership and review changes leave it alone, so a chair's decision re-ranks but never
+    re-scores."""
+    return SCORES.version(session)
 
 
 def ranking_version(partnership_id: int) -> tuple:
     """What a partnership's ranking adds to the scores: its own memberships (how many, the
     newest, the sum of their row versions, which every edit raises), its newest review decision
     and the partnership row. Changes elsewhere in the region leave it alone."""
-    from crm.partnerships.models import Membership, Partnership
-    from crm.scoring.models import ReviewDecision
-
     rd, pa, m = ReviewDecision.__table__.c, Partnership.__table__.c, Membership.__table__.c
     mine = m.partnership_id == partnership_id
     row = db.session.execute(select(
@@ -108,7 +98,8 @@ def last_built(key):
 
 
 def clear_cache() -> None:
-    """Forget every cached score (tests and benchmarks)."""
+    """Forget every cached score and ranking (tests and benchmarks)."""
+    SCORES.clear()
     with _lock:
         _cache.clear()
 
@@ -125,8 +116,6 @@ class Snapshot:
     facts: dict[int, PersonFacts]
     quick: dict[int, QuickScore]
     _explained: dict = field(default_factory=dict)
-    #: (change id, its token) of the graph change log when built: where catching up starts
-    position: tuple[int, int] = (0, 0)
     #: this snapshot's number in the process, and the last few catch-ups that led to it, as
     #: (number of the snapshot caught up from, people re-scored, people moved): what a ranking
     #: built on an earlier snapshot needs to update itself instead of starting again
@@ -254,74 +243,43 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
     return people, orgs, facts
 
 
-#: Above this many people touched since the held snapshot, it is rebuilt rather than caught up.
+#: Above this many logged changes, or people touched, since the held snapshot, it is rebuilt
+#: rather than caught up.
 MAX_CATCH_UP_PEOPLE = 3_000
 #: How many catch-ups a snapshot remembers (rankings built on older ones start again).
 LINEAGE = 16
 _serials = itertools.count(1)
-_snapshot_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
-def snapshot(version: tuple | None = None) -> Snapshot:
-    """Every employer-side person's ranking numbers, kept per process. When the scoring inputs
-    change, the people the graph change log names (and, for a person or organisation edit, the
-    people tied to them) are re-scored; everyone else is carried over. A full build happens on
-    first use, after a bulk change, or when too much changed."""
-    from crm.network import models as change_log
-
-    version = scores_version() if version is None else version
-    warm = peek("snapshot", version)
-    if warm is not None:
-        return warm
-    with _snapshot_lock, committed_session() as session:
-        _graph, seq, token = change_log.state(session)
-        version = scores_version(session)
-        warm = peek("snapshot", version)
-        if warm is not None:
-            return warm
-        started = time.perf_counter()
-        held = last_built("snapshot")
-        snap, how = _catch_up(session, held, seq) if held is not None else (None, "first use")
-        with gc_paused():  # ~15k people's facts and scores: no collector runs midway (crm/memory.py)
-            if snap is None:
-                people, orgs, facts = load_facts(employers_only=True, session=session)
-                snap = Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
-                how = f"rebuilt ({how})"
-            snap.position = (seq, token)
-        with _lock:
-            _cache["snapshot"] = (version, snap)
-        log.log(logging.INFO if how.startswith("rebuilt") else logging.DEBUG,
-                "scores snapshot %s in %.0f ms", how, (time.perf_counter() - started) * 1000)
-        return snap
+def _build(session) -> Snapshot:
+    """Every employer-side person's facts and ranking numbers, from scratch."""
+    with gc_paused():  # ~15k people's facts and scores: no collector runs midway (crm/memory.py)
+        people, orgs, facts = load_facts(employers_only=True, session=session)
+        return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
 
 
-def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
-    """The held snapshot with the people the log names since re-scored, or (None, why not)."""
-    from crm.network import models as change_log
-
-    rows = change_log.changes_since(session, held.position[1], held.position[0], seq)
-    if rows is None:
-        return None, "the change log does not reach back to this snapshot"
+def _catch_up(session, held: Snapshot, rows: list[tuple]) -> Snapshot | None:
+    """The held snapshot with the people the logged changes name re-scored (None: rebuild).
+    A person or organisation edit also re-scores the people tied to them (what their ties
+    count for changed)."""
     touched: set[int] = set()
     moved: set[int] = set()  # people whose side or sector changes what their ties count for
     orgs: set[int] = set()
     for kind, a, b in rows:
-        if kind == change_log.FULL_REBUILD:
-            return None, "bulk change"
         if kind == "people":
             moved.add(a)
         elif kind == "organisations":
             orgs.add(a)
         elif kind == "ties":
             touched.update(x for x in (a, b) if x is not None)
-        elif kind in ("trait_assessments", change_log.FACTS):
+        elif kind == changes.FACTS:
             touched.add(a)
     p, t = Person.__table__.c, Tie.__table__.c
     if orgs:
         moved.update(session.scalars(select(p.id).where(p.organisation_id.in_(orgs))))
     if len(moved) > MAX_CATCH_UP_PEOPLE:
-        return None, f"{len(moved)} people moved"
+        return None
     if moved:
         ids = sorted(moved)
         for a, b in session.execute(select(t.source_id, t.target_id).where(
@@ -330,7 +288,7 @@ def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
     touched |= moved
     touched.discard(None)
     if len(touched) > MAX_CATCH_UP_PEOPLE:
-        return None, f"{len(touched)} people touched"
+        return None
     with gc_paused():
         people, all_orgs, facts = load_facts(touched, employers_only=True, session=session)
         kept_people, kept_facts, quick, explained = (
@@ -342,17 +300,38 @@ def _catch_up(session, held: Snapshot, seq: int) -> tuple[Snapshot | None, str]:
         kept_facts.update(facts)
         quick.update((pid, quick_score(f)) for pid, f in facts.items())
     lineage = (held.lineage + ((held.serial, frozenset(touched), frozenset(moved)),))[-LINEAGE:]
-    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained, lineage=lineage), \
-        f"caught up on {len(rows)} changes ({len(touched)} people re-scored)"
+    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained, lineage=lineage)
+
+
+#: Every employer-side person's scores, per process, brought up to date from the change log.
+SCORES = CatchUpCache("scores snapshot", changes.SCORES, score_kinds, _build, _catch_up, MAX_CATCH_UP_PEOPLE)
+
+
+def snapshot(version: int | None = None) -> Snapshot:
+    """Every employer-side person's ranking numbers (see `SCORES`)."""
+    return SCORES.get(version)
 
 
 def person_score(person_id: int) -> PersonScore | None:
     """One person's explained scores (from the warm snapshot when there is one, else their rows)."""
-    warm = peek("snapshot", scores_version())
+    warm = SCORES.peek(scores_version())
     if warm is not None and person_id in warm.facts:
         return warm.score(person_id)
     _people, _orgs, facts = load_facts({person_id})
     return score_person(facts[person_id]) if person_id in facts else None
+
+
+def overall_scores(person_ids) -> dict[int, float | None]:
+    """Each person's overall score, 0-100, as their page and the review show it (the map's
+    sizes and tooltips: crm/app.py hands this to the network)."""
+    ids = set(person_ids)
+    snap = snapshot()
+    found = {pid: snap.quick[pid].overall for pid in ids if pid in snap.quick}
+    missing = ids - found.keys()
+    if missing:  # not employer-side: scored from their own rows
+        _people, _orgs, facts = load_facts(missing)
+        found.update((pid, quick_score(f).overall) for pid, f in facts.items())
+    return found
 
 
 def knows_ties(person_ids, among=None) -> list[tuple[int, int, int]]:
@@ -360,13 +339,8 @@ def knows_ties(person_ids, among=None) -> list[tuple[int, int, int]]:
     `among`), in both directions: a is always in `person_ids`. From this process's region
     network when it holds one (brought up to date from the change log in milliseconds), else
     from the database."""
-    from crm.network import cache as network_cache
-    from crm.network.services import region_network
-
-    if network_cache.region() is not None:
-        adj = region_network().knows._adj
-        return [(a, b, data["strength"]) for a in person_ids for b, data in adj.get(a, {}).items()
-                if among is None or b in among]
+    if network.REGION.held() is not None:
+        return network.region_network().knows_ties(person_ids, among)
     t = Tie.__table__.c
     ids = list(person_ids) or [-1]
     out = []

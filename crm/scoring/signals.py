@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from crm.scoring import weights
 
 
@@ -145,8 +147,6 @@ def tie_signals_fast(knows, referred, person_org: Mapping[int, int | None],
     """`tie_signals`, vectorised with numpy for the whole state (200,000 ties in milliseconds).
     Same answers (tests/unit/test_traits.py checks it on random graphs); ties whose ends are
     not in `person_org` are ignored."""
-    import numpy as np
-
     if not person_org:
         return {}
     pids = np.fromiter(person_org.keys(), dtype=np.int64, count=len(person_org))

@@ -46,7 +46,7 @@
       if (n.role) { what.push(labels.role[n.role] || n.role); }
       if (n.stage) { what.push(labels.stage[n.stage] || n.stage); }
       if (what.length) { lines.push(what.join(", ")); }
-      if (n.score !== null && n.score !== undefined) { lines.push("Trait score " + n.score); }
+      if (n.score !== null && n.score !== undefined) { lines.push("Score " + n.score + "/100"); }
     }
     return lines.join("\n");
   }
@@ -57,7 +57,7 @@
   function size(n) {
     if (summary) { return 10 + 4 * Math.sqrt(n.people || 1); }
     if (sizeBy && sizeBy.value === "centrality") { return 8 + 30 * (n.centrality || 0) / maxCentrality; }
-    return n.score === null || n.score === undefined ? 10 : 10 + 3 * n.score;
+    return n.score === null || n.score === undefined ? 10 : 10 + n.score / 4;
   }
 
   function visNode(n) {

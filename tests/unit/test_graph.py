@@ -9,10 +9,10 @@ ORGS = [(1, "Acme", "employer", "Mfg"), (2, "City College", "community", None)]
 PEOPLE = [(1, "Ann", 1), (2, "Bob", 2), (3, "Cy", None)]
 
 
-def test_nodes_carry_side_organisation_and_score():
-    network = build_network(PEOPLE, ORGS, [], [], {1: 7.5})
+def test_nodes_carry_side_and_organisation():
+    network = build_network(PEOPLE, ORGS, [], [])
     assert network.nodes[1].side == "employer" and network.nodes[1].organisation == "Acme"
-    assert network.nodes[1].score == 7.5 and network.nodes[2].side == "community"
+    assert network.nodes[2].side == "community"
     assert network.nodes[3].side is None and network.name(3) == "Cy" and network.name(99) == "#99"
 
 

@@ -21,15 +21,13 @@ def _world(rng: random.Random):
         ties[(kind, a, b)] = rng.randint(1, 3)
     members = {(p, pid): (rng.choice(["chair", "champion", "member"]), "candidate")
                for p in (7, 8) for pid in rng.sample(sorted(people), 10)}
-    scores = {pid: float(rng.randint(0, 9)) for pid in rng.sample(sorted(people), 8)}
-    return people, dict(enumerate(ORGS)), ties, members, scores
+    return people, dict(enumerate(ORGS)), ties, members
 
 
-def _build(people, orgs, ties, members, scores):
+def _build(people, orgs, ties, members):
     return build_network([(pid, *row) for pid, row in people.items()], [o for o in orgs.values() if o],
                          [(k, a, b, s) for (k, a, b), s in ties.items()],
-                         [(p, pid, *row) for (p, pid), row in members.items()],
-                         {pid: s for pid, s in scores.items() if s is not None and pid in people})
+                         [(p, pid, *row) for (p, pid), row in members.items()])
 
 
 def _same(left, right):
@@ -44,15 +42,15 @@ def _same(left, right):
 @pytest.mark.parametrize("seed", range(30))
 def test_catching_up_equals_rebuilding(seed):
     rng = random.Random(seed)
-    people, orgs, ties, members, scores = _world(rng)
-    before = _build(people, orgs, ties, members, scores)
+    people, orgs, ties, members = _world(rng)
+    before = _build(people, orgs, ties, members)
     snapshot = (dict(before.nodes), {frozenset(e) for e in before.knows.edges}, set(before.referred.edges),
                 {k: dict(v) for k, v in before.members.items()})
     gone = set()
     changes = Changes()
     for _ in range(rng.randint(1, 25)):
         what = rng.choice(["rename", "move", "archive", "return", "tie", "untie", "member", "leave",
-                           "score", "org"])
+                           "org"])
         pid = rng.randint(1, 45)
         if what in ("rename", "move", "return") and (pid in people or pid in gone or pid > 40):
             people[pid] = (f"New{pid}", rng.choice([1, 2, 3, None]))
@@ -83,10 +81,6 @@ def test_catching_up_equals_rebuilding(seed):
                 del members[key]
                 changes.memberships[key] = None
             continue
-        elif what == "score":
-            scores[pid] = rng.choice([None, 3.0, 8.5])
-            changes.scores[pid] = scores[pid]
-            continue
         elif what == "org":
             org_id = rng.choice([0, 1, 2])
             orgs[org_id] = (orgs[org_id] or ORGS[org_id])[:1] + (f"Org{seed}", rng.choice(["employer", "community"]),
@@ -96,12 +90,11 @@ def test_catching_up_equals_rebuilding(seed):
         else:
             continue
         changes.people[pid] = people.get(pid)
-        if pid in people and pid not in before.nodes:  # arrives: with all their ties, memberships, score
+        if pid in people and pid not in before.nodes:  # arrives: with all their ties and memberships
             for _kind, a, b in ties:
                 if pid in (a, b):
                     changes.pairs.setdefault((min(a, b), max(a, b)), [])
             changes.memberships.update({k: v for k, v in members.items() if k[1] == pid})
-            changes.scores[pid] = scores.get(pid)
     for pair in list(changes.pairs):  # the current rows of every pair named
         changes.pairs[pair] = [(k, x, y, s) for (k, x, y), s in ties.items() if {x, y} == set(pair)]
     for pid in list(changes.people):
@@ -109,7 +102,7 @@ def test_catching_up_equals_rebuilding(seed):
             changes.people[pid] = people.get(pid)
 
     after = apply_changes(before, changes)
-    _same(after, _build(people, orgs, ties, members, scores))
+    _same(after, _build(people, orgs, ties, members))
     assert (dict(before.nodes), {frozenset(e) for e in before.knows.edges}, set(before.referred.edges),
             {k: dict(v) for k, v in before.members.items()}) == snapshot
 

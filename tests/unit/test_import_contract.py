@@ -30,26 +30,6 @@ CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["import
 PURE_CORES = next(c for c in CONTRACTS if c["id"] == "pure-cores")["source_modules"]
 MARKER = "# import here:"
 
-#: TEMPORARY ALLOW-LIST (issue 18): imports inside functions in crm/network and crm/scoring, which
-#: engineer A is rewriting (and hoisting) now. Each entry is (file, imported module). Delete the
-#: entries when A's branch lands: an entry that no longer matches fails the test, so none lingers.
-PENDING_IN_FUNCTION_IMPORTS = {
-    ("crm/network/mapdata.py", "pyvis.options"),
-    ("crm/network/models.py", "sqlalchemy.dialects.postgresql"),
-    ("crm/network/models.py", "sqlalchemy.dialects.sqlite"),
-    ("crm/network/services.py", "crm.contacts.models"),
-    ("crm/network/services.py", "crm.partnerships.models"),
-    ("crm/network/services.py", "crm.network"),
-    ("crm/network/services.py", "crm.accounts.access"),
-    ("crm/scoring/models.py", "crm.network.models"),
-    ("crm/scoring/services.py", "crm.network.models"),
-    ("crm/scoring/services.py", "crm.scoring.models"),
-    ("crm/scoring/services.py", "crm.partnerships.models"),
-    ("crm/scoring/services.py", "crm.network"),
-    ("crm/scoring/services.py", "crm.network.services"),
-    ("crm/scoring/signals.py", "numpy"),
-}
-
 
 def _modules(root: Path):
     """(relative path, dotted module name, parsed tree, source lines) of every module of crm/."""
@@ -167,13 +147,10 @@ def test_the_views_check_fails_on_a_planted_violation(planted):
         ("crm.outreach.views", "crm.contacts.views"), ("crm.main", "crm.partnerships.views")}
 
 
-def test_imports_inside_functions_say_why_apart_from_the_pending_allow_list():
-    found = in_function_imports(ROOT)
-    unexplained = sorted((f, line, m) for f, line, m in found if (f, m) not in PENDING_IN_FUNCTION_IMPORTS)
+def test_imports_inside_functions_say_why():
+    unexplained = in_function_imports(ROOT)
     assert not unexplained, ("imports inside functions without a '# import here: <why>' comment "
                              f"(hoist them to the top of the module): {unexplained}")
-    stale = PENDING_IN_FUNCTION_IMPORTS - {(f, m) for f, _, m in found}
-    assert not stale, f"these allow-list entries match nothing any more: delete them: {sorted(stale)}"
 
 
 def test_the_in_function_check_fails_on_a_planted_violation(planted):
