@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
 from crm import create_app, demo
-from crm.accounts import services
+from crm.accounts import administration, services
 from crm.accounts.forms import MIN_PASSWORD
 from crm.audit.models import actor
 from crm.extensions import db
@@ -100,6 +100,70 @@ def user_create(email, password, role, partnerships, person_id, name):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+def _user(email: str):
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user {email}.")
+    return user
+
+
+@user_group.command("disable")
+@click.option("--email", required=True)
+@with_appcontext
+def user_disable(email):
+    """Disable an account: its sessions, API tokens and reset links end at once."""
+    _as_cli()
+    user = _user(email)
+    try:
+        revoked = administration.disable_user(user)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Disabled {user.email}: signed out everywhere, {revoked} API token(s) revoked.")
+
+
+@user_group.command("enable")
+@click.option("--email", required=True)
+@with_appcontext
+def user_enable(email):
+    """Enable a disabled account again (its old API tokens stay revoked)."""
+    _as_cli()
+    user = _user(email)
+    try:
+        administration.enable_user(user)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
+@user_group.command("reset-link")
+@click.option("--email", required=True)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="The address users open Convene at (the link starts with it).")
+@click.option("--send", is_flag=True, help="Also email the link to the user through the outbox.")
+@with_appcontext
+def user_reset_link(email, base_url, send):
+    """Start a one-time password-reset link; printed alone on the last line."""
+    _as_cli()
+    user = _user(email)
+
+    def link_for(token: str) -> str:
+        # the page's URL as the app routes it, under the address users know
+        with current_app.test_request_context(base_url=base_url):
+            return url_for("accounts.reset_password", reset_token=token, _external=True)
+
+    try:
+        link = administration.start_password_reset(user, started_by=None, link_for=link_for, send=send)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Password-reset link for {user.email}, valid once until "
+               f"{link.expires_at.isoformat(timespec='minutes')}"
+               + (" (also queued in the outbox):" if send else ":"))
+    click.echo(link_for(link.token))
 
 
 @click.group("token")

@@ -52,7 +52,7 @@ def _check_partnerships(partnership_ids) -> list[int]:
     found = set(db.session.scalars(select(Partnership.id).where(Partnership.id.in_(ids or [-1]))))
     missing = [pid for pid in ids if pid not in found]
     if missing:
-        raise AccountError(f"No partnership with id {missing[0]}.")
+        raise AccountError(f"No partnership with id {missing[0]}.", field="partnership_ids")
     return ids
 
 
@@ -68,7 +68,7 @@ def update_user(user: User, *, role: str | None = None, partnership_ids=None, na
     """Change what an administrator may change of an account (only what is given)."""
     if role is not None and role != user.role:
         if role not in vocab.values(vocab.USER_ROLES):
-            raise AccountError(f"Unknown role {role!r}.")
+            raise AccountError(f"Unknown role {role!r}.", field="role")
         if _would_leave_no_admin(user):
             raise AccountError(f"{user.email} is the only active administrator: make another "
                                "account an administrator first.")
@@ -89,7 +89,7 @@ def update_user(user: User, *, role: str | None = None, partnership_ids=None, na
         if person_id is not None:
             person = db.session.get(Person, person_id)
             if person is None or person.archived_at is not None:
-                raise AccountError(f"No person with id {person_id}.")
+                raise AccountError(f"No person with id {person_id}.", field="person_id")
         user.person_id = person_id
     db.session.flush()
     return user

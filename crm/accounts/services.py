@@ -24,7 +24,12 @@ from crm.timeutil import utcnow
 
 
 class AccountError(ValueError):
-    """A request that cannot be carried out, with a message for the person."""
+    """A request that cannot be carried out, with a message for the person (and the field it is
+    about, when it is one: the API names it)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:

@@ -69,6 +69,12 @@ ACCESS.update({
     "api.list_partnerships": "api",
     "api.create_partnership": "api",
     "api.get_partnership": "api",
+    "api.list_users": "api",
+    "api.get_user": "api",
+    "api.update_user": "api",
+    "api.disable_user": "api",
+    "api.enable_user": "api",
+    "api.start_reset": "api",
 })
 
 ACCESS.update({
