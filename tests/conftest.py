@@ -26,6 +26,7 @@ from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.extensions import db as _db
 from crm.partnerships import services as partnerships
+from tests import secrets_guard
 from tests.helpers import PASSWORD, read_committed, text_of  # noqa: F401 - text_of: older imports
 from tests.web.smtp_fixture import TestSmtpServer
 from tests.web.world import build_world
@@ -134,6 +135,7 @@ def app_context_then_empty(database_url: str, **config):
     table is emptied when it closes."""
     app = create_app(base_config(database_url, **config))
     app.test_client_class = IsolatedClient
+    secrets_guard.install(app)
     with app.app_context():
         yield app
         _db.session.rollback()
@@ -141,6 +143,17 @@ def app_context_then_empty(database_url: str, **config):
         _db.session.remove()
         for engine in _db.engines.values():
             engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_any_response():
+    """Every test: no page, export or API answer carried a password hash, session token or
+    token digest (`tests/secrets_guard.py` searches each response of the test's app)."""
+    secrets_guard.reset()
+    yield
+    leaks = sorted(set(secrets_guard.LEAKS))
+    secrets_guard.reset()
+    assert not leaks, f"responses carried secrets (path, column): {leaks}"
 
 
 @pytest.fixture

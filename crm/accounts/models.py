@@ -62,12 +62,25 @@ def rehashed(password_hash: str, password: str) -> str | None:
     return _hasher.hash(password) if needs else None
 
 
+def secret_columns() -> set[tuple[str, str]]:
+    """(table, column) of every secret the schema holds, as the models declare them with
+    `__secret__`: password hashes, session tokens, token digests. No export, page, API answer
+    or audit entry shows them (`tests/security/test_secrets.py` checks every response of the
+    test suites, and that every column named like a secret is declared)."""
+    found = set()
+    for mapper in db.Model.registry.mappers:
+        for name in getattr(mapper.class_, "__secret__", ()):
+            found.add((mapper.local_table.name, mapper.columns[name].name))
+    return found
+
+
 class User(db.Model):
     """Someone who signs in: admin, convener, chair or viewer."""
 
     __tablename__ = "users"
     __audited__ = True
-    __audit_exclude__ = ("password_hash", "session_token", "ics_token_hash")
+    __secret__ = ("password_hash", "session_token", "ics_token_hash")
+    __audit_exclude__ = __secret__
     __table_args__ = (CheckConstraint(vocab.check("role", vocab.USER_ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +167,7 @@ class ApiToken(db.Model):
     """A personal API token; only its digest is stored."""
 
     __tablename__ = "api_tokens"
+    __secret__ = ("digest",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -23,10 +23,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Text, and_, delete, func, or_, select, text, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import and_, delete, or_, select, text, true, update
 
-from crm.accounts.models import ApiToken, User, new_secret
+from crm.accounts.models import ApiToken, User, new_secret, secret_columns
 from crm.audit.models import AuditEntry, record
 from crm.contacts.models import Person
 from crm.extensions import db
@@ -62,30 +61,51 @@ def person_links() -> list[tuple]:
     return links
 
 
+def _shown_columns(table) -> list:
+    """The columns an export shows: all but secrets (password hashes, session and token
+    digests: `secret_columns()`, declared on the models)."""
+    hidden = secret_columns()
+    return [c for c in table.columns if (table.name, c.name) not in hidden]
+
+
 def _rows(table, where) -> list[dict]:
     return [{k: _plain(v) for k, v in row._mapping.items()}
-            for row in db.session.execute(select(table).where(where))]
+            for row in db.session.execute(select(*_shown_columns(table)).where(where))]
 
 
-def _json_fragment(value: str) -> str:
-    """How `value` appears inside JSON text (non-ASCII escaped, as SQLAlchemy stores it)."""
-    return json.dumps(value)[1:-1]
+def _partnership_of(table, depth: int = 2):
+    """An expression for the partnership a row of `table` belongs to (its own
+    `partnership_id`, else the one of the row a foreign key points at: a stage change's
+    membership, an invitation's meeting...), or None when it belongs to none."""
+    if "partnership_id" in table.c:
+        return table.c.partnership_id
+    if depth == 0:
+        return None
+    for column in table.columns:
+        for fk in column.foreign_keys:
+            parent = fk.column.table
+            if parent is table or parent is Person.__table__:
+                continue
+            inner = _partnership_of(parent, depth - 1)
+            if inner is not None:
+                return select(inner).where(fk.column == column).scalar_subquery()
+    return None
 
 
-def _audit_mentions(needles: list[str]):
-    """A condition: the audit entry's JSON mentions one of `needles`."""
-    conditions = []
-    for needle in needles:
-        for fragment in {needle.lower(), _json_fragment(needle).lower()}:
-            pattern = f"%{fragment}%"
-            conditions += [func.lower(sql_cast(AuditEntry.before, Text)).like(pattern),
-                           func.lower(sql_cast(AuditEntry.after, Text)).like(pattern),
-                           func.lower(AuditEntry.summary).like(pattern)]
-    return or_(*conditions) if conditions else and_(False)
+def _visible(table, partnership_ids: set[int] | None):
+    """A condition: the row belongs to no partnership, or to one of `partnership_ids`
+    (None: every partnership)."""
+    expression = _partnership_of(table)
+    if partnership_ids is None or expression is None:
+        return true()
+    return or_(expression.is_(None), expression.in_(partnership_ids or [-1]))
 
 
-def export_person(person_id: int) -> dict:
-    """Everything held about a person as plain, JSON-ready data."""
+def export_person(person_id: int, partnership_ids: set[int] | None = None) -> dict:
+    """Everything held about a person as plain, JSON-ready data, found by key: their row and
+    tags, the rows pointing at them, the outbox of their linked user, and the audit entries
+    about all of these. Rows of partnerships outside `partnership_ids` (None: all, for
+    admins and the CLI) are left out; secrets never appear."""
     person = db.session.get(Person, person_id)
     if person is None:
         raise PrivacyError(f"No person #{person_id}.")
@@ -95,27 +115,30 @@ def export_person(person_id: int) -> dict:
         "tags": person.tag_names,
         "related": {},
     }
+    about = [("people", person_id)]
     for table, column, _fk in person_links():
         if table is Person.__table__:
             continue
-        rows = _rows(table, column == person_id)
+        rows = _rows(table, and_(column == person_id, _visible(table, partnership_ids)))
         if rows:
             data["related"].setdefault(table.name, {})[column.name] = rows
-    if person.email:
-        outbox = db.metadata.tables.get("outbox")
-        if outbox is not None and "to_email" in outbox.c:
-            data["related"].setdefault("outbox", {})["to_email"] = _rows(
-                outbox, func.lower(outbox.c.to_email) == person.email.lower())
-    needles = [n for n in (person.email, person.phone) if n]
+            about += [(table.name, row["id"]) for row in rows if "id" in row]
+    outbox = db.metadata.tables.get("outbox")
+    users = [u.id for u in linked_users(person_id)]
+    if users and outbox is not None:
+        rows = _rows(outbox, outbox.c.to_user_id.in_(users))
+        if rows:
+            data["related"].setdefault("outbox", {})["to_user_id"] = rows
+    about += [("users", u) for u in users]
     audit = AuditEntry.__table__
-    data["audit"] = _rows(audit, or_(and_(audit.c.entity == "people", audit.c.entity_id == person_id),
-                                     _audit_mentions(needles)))
+    conditions = [and_(audit.c.entity == entity, audit.c.entity_id == entity_id) for entity, entity_id in about]
+    data["audit"] = _rows(audit, or_(*conditions))
     data["exported_at"] = _plain(datetime.now().astimezone())
     return data
 
 
-def export_json(person_id: int) -> str:
-    return json.dumps(export_person(person_id), indent=2, ensure_ascii=False, default=str)
+def export_json(person_id: int, partnership_ids: set[int] | None = None) -> str:
+    return json.dumps(export_person(person_id, partnership_ids), indent=2, ensure_ascii=False, default=str)
 
 
 # --- erasure ---------------------------------------------------------------------------------

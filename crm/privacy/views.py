@@ -1,6 +1,7 @@
 """Pages for a person's data: a JSON export and an erasure behind a confirmation step.
 
-Admins and conveners only (they keep the contact base); the person must be visible to them.
+Admins and conveners only (they keep the contact base); the person must be visible to them,
+and what is shown of them comes only from the partnerships the user was given.
 Erasing a person linked to a user account (a chair's record) is for admins only, since it
 disables that account.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm.accounts.access import get_person_or_404, require_staff
+from crm.accounts.access import get_person_or_404, require_staff, visible_partnership_ids
 from crm.extensions import db
 from crm.headers import attachment
 from crm.privacy import services
@@ -19,7 +20,7 @@ bp = Blueprint("privacy", __name__)
 
 
 def _page(person, error: str | None = None, status: int = 200):
-    held = services.export_person(person.id)
+    held = services.export_person(person.id, visible_partnership_ids(current_user))
     counts = {table: sum(len(rows) for rows in columns.values()) for table, columns in held["related"].items()}
     linked = services.linked_users(person.id)
     refusal = _refusal(linked)
@@ -50,7 +51,7 @@ def export(person_id: int):
     """Download everything held about a person as JSON."""
     require_staff()
     person = get_person_or_404(person_id)
-    body = services.export_json(person.id)
+    body = services.export_json(person.id, visible_partnership_ids(current_user))
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": attachment(f"person-{person.id}.json")})
 

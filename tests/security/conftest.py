@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import secrets_guard
 from tests.security.figures import FIGURES
 
 
@@ -17,6 +18,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if matrix or api:
         FIGURES["access"]["route x method x role checks passed"] = matrix
         FIGURES["access"]["API access checks passed"] = api
+    if secrets_guard.CHECKED["responses"]:
+        FIGURES["secrets"]["responses of this run searched for secrets"] = secrets_guard.CHECKED["responses"]
     if not FIGURES:
         return
     terminalreporter.section("security and reliability figures")

@@ -117,7 +117,7 @@ def test_export_holds_every_table_that_points_at_the_person(app, client, db, sub
         got = related.get(table.name, {}).get(column.name, [])
         assert len(got) == len(expected), f"export misses {table.name}.{column.name}"
     assert related["memberships"]["person_id"][0]["stage"] == "asked"
-    assert related["outbox"]["to_email"][0]["subject"] == "Invitation"
+    assert related["outbox"]["to_person_id"][0]["subject"] == "Invitation"
     assert any(a["entity"] == "people" and a["entity_id"] == person_id for a in data["audit"])
 
 
