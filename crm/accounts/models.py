@@ -190,6 +190,7 @@ class PasswordReset(db.Model):
     disabled."""
 
     __tablename__ = "password_resets"
+    __secret__ = ("digest",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
