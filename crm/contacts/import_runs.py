@@ -15,9 +15,10 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm import vocab
 from crm.audit.models import actor
@@ -47,6 +48,8 @@ class Planned:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     #: people: the existing person's name, when the row matches one
     matched: str | None = None
+    #: people imported as someone's contacts: a new `knows` tie from them to this row's person
+    tie: bool = False
 
 
 @dataclass
@@ -60,17 +63,23 @@ class Options:
     #: sector and county given to every new organisation
     sector: str | None = None
     county: str | None = None
+    #: whose contacts the file holds (a person id): each row's person gets a `knows` tie to them
+    contacts_of: int | None = None
+    #: what the ties record as their source ("import:<upload id>"), to list and undo them
+    source: str | None = None
 
     @classmethod
     def from_info(cls, info: dict) -> Options:
         saved = info.get("options") or {}
         return cls(keep={int(k): set(v) for k, v in (saved.get("keep") or {}).items()},
                    org_kinds=dict(saved.get("org_kinds") or {}),
-                   sector=saved.get("sector") or None, county=saved.get("county") or None)
+                   sector=saved.get("sector") or None, county=saved.get("county") or None,
+                   contacts_of=saved.get("contacts_of") or None, source=saved.get("source") or None)
 
     def to_info(self) -> dict:
         return {"keep": {str(k): sorted(v) for k, v in self.keep.items() if v},
-                "org_kinds": self.org_kinds, "sector": self.sector, "county": self.county}
+                "org_kinds": self.org_kinds, "sector": self.sector, "county": self.county,
+                "contacts_of": self.contacts_of, "source": self.source}
 
 
 def _batches(values):
@@ -113,10 +122,27 @@ def apply(kind: str, records: list[tuple[int, dict]], options: Options | None = 
 
 
 def summary(plans: list[Planned]) -> dict[str, int]:
-    counts = dict.fromkeys(("create", "update", "skip", "error"), 0)
+    counts = dict.fromkeys(("create", "update", "skip", "error", "ties"), 0)
     for p in plans:
         counts[p.action] += 1
+        counts["ties"] += p.tie
     return counts
+
+
+def undo_ties(source: str) -> int:
+    """Remove the ties one import recorded (by their source); returns how many."""
+    ties = db.session.scalars(select(Tie).where(Tie.source == source)).all()
+    for tie in ties:
+        db.session.delete(tie)
+    db.session.flush()
+    return len(ties)
+
+
+def tie_sources() -> list[tuple[str, int, object]]:
+    """Each import that recorded ties: (source, how many, when), newest first."""
+    return db.session.execute(select(Tie.source, func.count(Tie.id), func.min(Tie.created_at))
+                              .where(Tie.source.like("import:%")).group_by(Tie.source)
+                              .order_by(func.min(Tie.created_at).desc())).all()
 
 
 def _error(check: import_parsing.RowCheck) -> Planned:
@@ -276,7 +302,20 @@ def _plan_people(checks, options: Options) -> list[Planned]:
             plans.append(Planned(c.line, "skip", f"matches {person.name} {how}; nothing new"
                                  + (" (existing values kept)" if kept else ""), d,
                                  target_id=person.id, warnings=c.warnings, matched=person.name))
+    if options.contacts_of:
+        known = _known_by(options.contacts_of)
+        for p in plans:
+            if p.action == "create" or (p.target_id and p.target_id != options.contacts_of
+                                        and p.target_id not in known):
+                p.tie = True
     return plans
+
+
+def _known_by(person_id: int) -> set[int]:
+    """Everyone with a `knows` tie to this person (either end)."""
+    rows = db.session.execute(select(Tie.source_id, Tie.target_id).where(
+        Tie.kind == "knows", (Tie.source_id == person_id) | (Tie.target_id == person_id)))
+    return {a if b == person_id else b for a, b in rows}
 
 
 @dataclass
@@ -363,6 +402,15 @@ def _apply_people(plans: list[Planned], options: Options) -> None:
     db.session.flush()
     for p, person in created:
         p.target_id = person.id
+    if options.contacts_of:
+        user_id = actor.get()[0]
+        for p in plans:
+            if p.tie:
+                pair = sorted((options.contacts_of, p.target_id))
+                since = p.data.get("since")
+                db.session.add(Tie(kind="knows", source_id=pair[0], target_id=pair[1], strength=1,
+                                   source=options.source, created_by_id=user_id,
+                                   since=date.fromisoformat(since) if since else None))
 
 
 # --- relationships --------------------------------------------------------------------------

@@ -20,7 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm import vocab
-from crm.accounts.access import can_edit_partnership, get_partnership_or_404, limit_partnerships, require_staff
+from crm.accounts.access import (
+    can_edit_partnership,
+    get_partnership_or_404,
+    limit_partnerships,
+    require_staff,
+    visible_person,
+)
 from crm.conditional import conditional
 from crm.config import installation_id
 from crm.contacts import exporting, formats, import_parsing, import_runs, queries
@@ -64,7 +70,17 @@ def start():
     kind = request.form.get("kind", request.args.get("kind", "people"))
     if kind not in import_runs.KINDS:
         kind = "people"
-    if request.method == "POST":
+    owners = _contact_owners()
+    contacts_of = None
+    if request.method == "POST" and request.form.get("contacts_of"):
+        contacts_of = visible_person(current_user, request.form.get("contacts_of"))
+        if contacts_of is None:
+            errors["contacts_of"] = "Choose a person from the list."
+        elif contacts_of.id != current_user.person_id and request.form.get("consent") != "1":
+            errors["contacts_of"] = f"Tick that {contacts_of.name} agreed to share their contacts."
+        elif kind != "people":
+            errors["contacts_of"] = "Only a file of people can be someone's contacts."
+    if request.method == "POST" and not errors:
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             errors["file"] = "Choose a file."
@@ -82,15 +98,37 @@ def start():
                 errors["file"] = str(error)
             else:
                 upload_id = _store().save(current_user.id, kind, upload.filename, data)
-                if partnership is not None:
+                if partnership is not None or contacts_of is not None:
                     info, _ = _store().load(upload_id, current_user.id)
-                    info["partnership_id"] = partnership.id
+                    info["partnership_id"] = partnership.id if partnership else None
+                    if contacts_of is not None:
+                        info["options"] = import_runs.Options(
+                            contacts_of=contacts_of.id, source=f"import:{upload_id}").to_info()
+                        info["contacts_of_name"] = contacts_of.name
                     _store().update(upload_id, info)
                 if is_vcard:
                     return redirect(url_for("transfer.preview", upload_id=upload_id))
                 return redirect(url_for("transfer.mapping", upload_id=upload_id))
     return render_template("imports/start.html", kinds=import_runs.KINDS, kind=kind, errors=errors,
-                           partnership=partnership), (400 if errors else 200)
+                           partnership=partnership, owners=owners,
+                           chosen_owner=request.form.get("contacts_of", "")), (400 if errors else 200)
+
+
+def _contact_owners() -> list[tuple[int, str]]:
+    """Whose contacts a file may be: the user's own person, and the chairs of the partnerships
+    the user sees (uploaded by the convener, with the chair's consent)."""
+    owners: dict[int, str] = {}
+    if current_user.person_id:
+        me = visible_person(current_user, current_user.person_id)
+        if me is not None:
+            owners[me.id] = f"Mine ({me.name})"
+    stmt = (select(Person.id, Person.name, Partnership.name).join(Membership, Membership.person_id == Person.id)
+            .join(Partnership, Partnership.id == Membership.partnership_id)
+            .where(Membership.role.in_(vocab.CHAIR_ROLES), Person.archived_at.is_(None))
+            .order_by(Person.name))
+    for pid, name, pname in db.session.execute(limit_partnerships(stmt, Partnership.id, current_user)):
+        owners.setdefault(pid, f"{name}, chair of {pname}")
+    return list(owners.items())
 
 
 @bp.route("/imports/<upload_id>/mapping", methods=["GET", "POST"])
@@ -158,7 +196,8 @@ def _options_from_form(info: dict, plans) -> import_runs.Options:
     """The preview's choices: fields to keep per row, each new organisation's kind, and the
     sector and county for all of them (every new organisation's kind is fixed now, so every
     chunk creates it the same way)."""
-    options = import_runs.Options()
+    saved = import_runs.Options.from_info(info)
+    options = import_runs.Options(contacts_of=saved.contacts_of, source=saved.source)
     for raw in request.form.getlist("keep"):
         row, _, fld = raw.partition(":")
         if row.isascii() and row.isdigit() and fld in ("name", "organisation", "tags",
@@ -187,7 +226,7 @@ def run(upload_id: str):
         info["outcome"] = []
     options = import_runs.Options.from_info(info)
     done = info.get("done") if start_at else None
-    done = done or dict.fromkeys(("create", "update", "skip", "error"), 0)
+    done = done or dict.fromkeys(("create", "update", "skip", "error", "ties"), 0)
     stepwise = bool(request.headers.get("HX-Request"))
     end = min(len(records), start_at + import_runs.CHUNK) if stepwise else len(records)
     for offset in range(start_at, end, import_runs.CHUNK):
@@ -238,6 +277,36 @@ def done(upload_id: str):
     return render_template("imports/done.html", info=info, upload_id=upload_id, done=info["done"],
                            rows=_outcome(info), people=len(_people_ids(info)),
                            partnerships=_editable_partnerships(), partnership=partnership)
+
+
+@bp.route("/imports/<upload_id>/ties/undo", methods=["POST"])
+def undo_ties(upload_id: str):
+    """Remove exactly the ties this import recorded (the people stay)."""
+    info, _ = _staff_upload(upload_id)
+    removed = import_runs.undo_ties(f"import:{upload_id}")
+    db.session.commit()
+    flash(f"{removed} tie{'s' if removed != 1 else ''} of this import removed.", "success")
+    return redirect(url_for("transfer.done", upload_id=upload_id))
+
+
+@bp.route("/imports/ties")
+def tie_sources():
+    """The imports that recorded ties, each with how many, and undo."""
+    require_staff()
+    return render_template("imports/tie_sources.html", sources=import_runs.tie_sources())
+
+
+@bp.route("/imports/ties/undo", methods=["POST"])
+def undo_tie_source():
+    """Remove the ties one import recorded, by their source, from the list of sources."""
+    require_staff()
+    source = request.form.get("source", "")
+    if not source.startswith("import:") or not import_runs.UPLOAD_ID.match(source[7:]):
+        abort(400)
+    removed = import_runs.undo_ties(source)
+    db.session.commit()
+    flash(f"{removed} tie{'s' if removed != 1 else ''} removed.", "success")
+    return redirect(url_for("transfer.tie_sources"))
 
 
 @bp.route("/imports/<upload_id>/candidates", methods=["POST"])

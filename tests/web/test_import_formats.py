@@ -162,3 +162,40 @@ def test_done_page_says_what_happened_with_links_and_adds_candidates(client, db,
     again = client.post(f"/imports/{upload_id}/candidates", data={"partnership": partnership.id},
                         follow_redirects=True)
     assert "0 added" in shown_text(again) and len(db.session.execute(select(Membership.id)).all()) == 2
+
+
+def test_a_chairs_linkedin_export_records_their_ties_and_undo_removes_exactly_those(
+        client, db, make_user, auth, make_person, make_partnership, add_member):
+    from datetime import date
+
+    from crm.contacts.models import Tie
+
+    partnership = make_partnership("NoCo Manufacturing")
+    chair = make_person("Karen Alvarez", email="karen@acme.example")
+    add_member(partnership, chair, "chair", "accepted")
+    other = make_person("Lane Whitaker")
+    db.session.add(Tie(kind="knows", source_id=min(chair.id, other.id), target_id=max(chair.id, other.id),
+                       strength=3, source="manual"))
+    db.session.commit()
+    _given(make_user, auth, partnership)
+    assert f'<option value="{chair.id}" >Karen Alvarez, chair of NoCo Manufacturing' in client.get(
+        "/imports").get_data(as_text=True)
+    data = (SAMPLES / "linkedin_connections.csv").read_bytes()
+    refused = client.post("/imports", data={"kind": "people", "contacts_of": str(chair.id),
+                                            "file": (io.BytesIO(data), "Connections.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400 and "agreed to share" in shown_text(refused)
+    upload_id = _upload(client, data, "Connections.csv", contacts_of=str(chair.id), consent="1")
+    assert "5 new “knows” ties" in shown_text(client.get(f"/imports/{upload_id}/preview"))
+    done = client.post(f"/imports/{upload_id}/run", follow_redirects=True)
+    assert "5 “knows” ties recorded from Karen Alvarez" in shown_text(done)
+    ties = db.session.scalars(select(Tie).where(Tie.source == f"import:{upload_id}")).all()
+    assert len(ties) == 5 and {t.strength for t in ties} == {1}
+    jose = db.session.scalar(select(Person).where(Person.email == "jose.nunez@loveland-castings.example"))
+    assert {t.other(chair.id) for t in ties} >= {jose.id}
+    assert next(t for t in ties if t.other(chair.id) == jose.id).since == date(2019, 11, 3)
+    again = _upload(client, data, "Connections.csv", contacts_of=str(chair.id), consent="1")
+    assert "0 new “knows” ties" in shown_text(client.get(f"/imports/{again}/preview"))
+    assert "import:" + upload_id in shown_text(client.get("/imports/ties"))
+    client.post(f"/imports/{upload_id}/ties/undo")
+    assert db.session.scalars(select(Tie)).all() == [db.session.scalar(select(Tie).where(Tie.source == "manual"))]
