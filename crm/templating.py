@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
-from crm import vocab
+from crm import prose, vocab
 from crm.timeutil import local
 
 VOCABS = {
@@ -29,6 +29,10 @@ def init_app(app: Flask) -> None:
     @app.template_filter("label")
     def _label(value, kind: str) -> str:
         return vocab.label(VOCABS[kind], value)
+
+    @app.template_filter("plural")
+    def _plural(count: int, word: str, many: str | None = None) -> str:
+        return prose.plural(count, word, many)
 
     @app.template_filter("localtime")
     def _localtime(value, tz_name: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -52,6 +52,12 @@ ROLES = (
 ASKER_ROLES = ("chair", "co_chair", "lead_champion", "champion")
 CHAIR_ROLES = ("chair", "co_chair")
 
+
+def on_team(role: str, stage: str) -> bool:
+    """Already a chair or champion of the partnership: they make asks, nobody needs to ask them
+    (so "Who should ask" is not offered for them)."""
+    return role in ASKER_ROLES or stage == "champion"
+
 #: The pipeline, in order (section B-D: from brainstorm to champion).
 STAGES = (
     ("candidate", "Candidate"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from crm import vocab
+from crm import prose, vocab
 from crm.accounts.models import (
     ApiToken,
     PartnershipAccess,
@@ -141,7 +141,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     revoked = revoke_all_api_tokens(user)
     record(db.session, "password", "users", user.id,
-           summary=f"password changed; other sessions ended, {revoked} API token(s) revoked")
+           summary=f"password changed; other sessions ended, {prose.plural(revoked, 'API token')} revoked")
     db.session.flush()
 
 

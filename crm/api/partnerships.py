@@ -66,12 +66,12 @@ def list_partnerships():
 
 
 @bp.post("/partnerships")
-@document("post", "/partnerships", summary="Create a partnership (admins)", body=PartnershipIn,
+@document("post", "/partnerships", summary="Create a partnership (admins and conveners)", body=PartnershipIn,
           response=PartnershipOut, status=201)
 def create_partnership():
     """Create a partnership."""
-    if not current_user.is_admin:
-        raise ApiError(403, "forbidden", "Only administrators create partnerships.")
+    if not current_user.is_staff:
+        raise ApiError(403, "forbidden", "Only administrators and conveners create partnerships.")
     data = parse(PartnershipIn)
     fields = {}
     if data.stage not in values(PARTNERSHIP_STAGES):
@@ -84,7 +84,8 @@ def create_partnership():
         raise ApiError(400, "invalid", "Some fields are not valid.", fields)
     try:
         # an optional text left blank reads back as null, like every other API text field
-        partnership = services.create_partnership(**{**data.model_dump(), "region": clean(data.region)})
+        partnership = services.create_partnership(**{**data.model_dump(), "region": clean(data.region)},
+                                                  creator=current_user)
     except services.PartnershipError as error:
         raise ApiError(409, "conflict", str(error), {"name": [str(error)]}) from None
     db.session.commit()

@@ -334,6 +334,8 @@ def person_intro_panel(user, person_id: int) -> list[dict]:
     for pid, name in _visible_partnerships(user).items():
         if person_id not in network.members.get(pid, {}) or (allowed is not None and pid not in allowed):
             continue
+        if vocab.on_team(*network.members[pid][person_id]):
+            continue  # a chair or champion asks others; nobody needs to ask them
         found = intro_paths_for(user, pid, person_id)
         sections.append({"partnership_id": pid, "partnership": name,
                          "best": pure_paths.best_asker(found),

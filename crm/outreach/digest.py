@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm import rules, vocab
+from crm import prose, rules, vocab
 from crm.accounts.models import PartnershipAccess, User
 from crm.contacts.models import Person
 from crm.extensions import db
-from crm.outreach import mail
+from crm.outreach import letters, mail
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, Meeting, Partnership
 from crm.timeutil import as_utc, local, utcnow
@@ -64,6 +64,8 @@ def queue_digests(config: dict, now: datetime | None = None) -> int:
     todo = [o for o in by_owner if keys[o] not in done]
     recipients = _recipients(set(todo))
     kinds = dict(vocab.TASK_KINDS)
+    letters_for = _letters([r[0] for o in todo if o in recipients and recipients[o][2] is None
+                            for r in by_owner[o] if r[2] == "ask"])
     rows = []
     for owner in todo:
         if owner not in recipients:
@@ -72,17 +74,53 @@ def queue_digests(config: dict, now: datetime | None = None) -> int:
         items = by_owner[owner]
         today = [r for r in items if r[3] == day]
         overdue = [r for r in items if r[3] < day]
-        lines = [f"Hello {name},", "", f"Your outreach for {day:%A %d %B %Y}:"]
+        lines = [f"Hello {prose.first_name(name)},", "", f"Your outreach for {day:%A %d %B %Y}:"]
         for title, group in (("Due today", today), ("Overdue", overdue)):
             if group:
                 lines += ["", f"{title} ({len(group)}):"]
                 lines += [f"  - {kinds.get(r[2], r[2])}{': ' + r[5] if r[5] else ''}"
                           f"{' (' + r[4] + ')' if r[4] else ''} - {r[6]}, due {r[3]:%d %b}" for r in group]
-        lines += ["", "Mark them done in Convene under My tasks."]
+        if user_id is not None:
+            lines += ["", "Mark them done in Convene under My tasks."]
+        else:  # no account: the page would not open for them, so the digest carries the letters
+            ready = [letters_for[r[0]] for r in items if r[0] in letters_for]
+            if ready:
+                lines += ["", "Your invitation letters, ready to send from your own email:"]
+                for to, letter in ready:
+                    lines += ["", "-" * 60, f"To: {to}", f"Subject: {letter.subject}", "", letter.body.rstrip()]
+                lines += ["-" * 60]
+            lines += ["", "When you have made an ask, tell your convener how it went; they record it."]
         subject = f"Your outreach today: {len(today)} due, {len(overdue)} overdue"
         rows.append(mail.message_row(keys[owner], email, subject, "\n".join(lines), to_person_id=owner,
                                      to_user_id=user_id, now=now))
     return mail.enqueue_many(rows)
+
+
+def _letters(task_ids: list[int]) -> dict[int, tuple[str, letters.Letter]]:
+    """task id -> (whom it goes to, the invitation letter) for these asks, rendered from each
+    partnership's template (the workbook's sample where the saved one does not render)."""
+    found: dict[int, tuple[str, letters.Letter]] = {}
+    templates: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(task_ids), 500):
+        tasks = db.session.scalars(select(Task).where(Task.id.in_(task_ids[i:i + 500]))
+                                   .options(selectinload(Task.person), selectinload(Task.owner))).all()
+        meeting_ids = {t.meeting_id for t in tasks if t.meeting_id}
+        meetings = {m.id: m for m in db.session.scalars(
+            select(Meeting).where(Meeting.id.in_(meeting_ids or [-1]))
+            .options(selectinload(Meeting.chairs), selectinload(Meeting.host)))}
+        for task in tasks:
+            if task.person is None:
+                continue
+            if task.partnership_id not in templates:
+                templates[task.partnership_id] = letters.template_for(task.partnership_id)
+            fields = letters.fields_for(task, meetings.get(task.meeting_id))
+            try:
+                letter = letters.render(*templates[task.partnership_id], fields)
+            except letters.LetterError:
+                letter = letters.render(letters.DEFAULT_SUBJECT, letters.DEFAULT_BODY, fields)
+            to = task.person.name + (f" <{task.person.email}>" if task.person.email else "")
+            found[task.id] = (to, letter)
+    return found
 
 
 def queue_escalations(config: dict, now: datetime | None = None) -> int:
@@ -104,7 +142,8 @@ def queue_escalations(config: dict, now: datetime | None = None) -> int:
             .where(PartnershipAccess.partnership_id == partnership_id, User.role == "convener",
                    User.active.is_(True))).all() or db.session.scalars(
             select(User).where(User.role == "admin", User.active.is_(True))).all()
-        lines = [f"{len(tasks)} ask(s) in {partnership.name} are overdue:", ""]
+        lines = [f"{prose.plural(len(tasks), 'ask')} in {partnership.name} "
+                 f"{'is' if len(tasks) == 1 else 'are'} overdue:", ""]
         lines += [f"  - {t.person.name if t.person else 'someone'}: asker "
                   f"{t.owner.name if t.owner else 'not assigned'}, due {t.due:%d %b}" for t in tasks]
         lines += ["", "The workbook: invitations go out at least 3-4 weeks before the launch, "

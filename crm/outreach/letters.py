@@ -5,6 +5,7 @@ plain text for the .txt/.eml the asker sends, autoescaped HTML for the preview.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -13,16 +14,20 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 
+from crm import prose
 from crm.extensions import db
 from crm.headers import address, header_text
 from crm.outreach.models import LetterTemplate
 from crm.partnerships.models import Partnership
 from crm.timeutil import local
 
-FIELDS = ("invitee", "asker", "chairs", "sector", "partnership", "date", "time", "place", "region")
+#: The letter's fields: `first_name` is the invitee's, for the greeting; `region` reads as prose
+#: ("Larimer, Weld and Boulder counties").
+FIELDS = ("invitee", "first_name", "asker", "chairs", "sector", "partnership", "date", "time", "place",
+          "region")
 
 DEFAULT_SUBJECT = "An invitation: the {{ sector }} sector partnership launch, {{ date }}"
-DEFAULT_BODY = """Dear {{ invitee }},
+DEFAULT_BODY = """Dear {{ first_name }},
 
 Over the past months, I have been part of a thoughtful group of area business leaders and public \
 partners, working together to strengthen our region's economy. One of the sectors we prioritized \
@@ -88,12 +93,17 @@ def save_template(partnership_id: int, subject: str, body: str) -> LetterTemplat
     return saved
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(html: bool, source: str):
+    """A template compiled once (a digest renders one partnership's letter for many asks)."""
+    return (_html_env if html else _text_env).from_string(source)
+
+
 def render(subject: str, body: str, fields: dict, html: bool = False) -> Letter:
     """The letter for one invitee (HTML-escaped when `html`)."""
-    env = _html_env if html else _text_env
     try:
-        return Letter(" ".join(_text_env.from_string(subject).render(**fields).split()),
-                      env.from_string(body).render(**fields))
+        return Letter(" ".join(_compiled(False, subject).render(**fields).split()),
+                      _compiled(html, body).render(**fields))
     except (TemplateSyntaxError, SecurityError, UndefinedError, TypeError, ValueError, OverflowError,
             ArithmeticError) as error:  # a user's template: any failure is a message, never a 500
         raise LetterError(f"The letter template does not render: {error}") from None
@@ -111,23 +121,19 @@ def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
     return message.as_bytes()
 
 
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return names[0] if names else "our employer chairs"
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def fields_for(task, meeting) -> dict:
     """The letter's fields for an ask: invitee, asker, chairs, sector, date, time, place..."""
     partnership = task_partnership(task)
-    fields = {"invitee": task.person.name if task.person else "", "asker": task.owner.name if task.owner else "",
+    invitee = task.person.name if task.person else ""
+    fields = {"invitee": invitee, "first_name": prose.first_name(invitee),
+              "asker": task.owner.name if task.owner else "",
               "sector": partnership.sector, "partnership": partnership.name,
-              "region": partnership.region or "our region", "chairs": "our employer chairs",
+              "region": prose.counties(partnership.counties) or "our region", "chairs": "our employer chairs",
               "date": "(date to be set)", "time": "(time to be set)", "place": "(place to be set)"}
     if meeting is not None:
         when = local(meeting.starts_at, partnership.timezone)
-        fields.update(chairs=_names([c.name for c in meeting.chairs]), date=f"{when:%A, %B} {when.day}",
-                      time=f"{when:%H:%M}",
+        fields.update(chairs=prose.and_list(c.name for c in meeting.chairs) or "our employer chairs",
+                      date=f"{when:%A, %B} {when.day}", time=f"{when:%H:%M}",
                       place=meeting.location or (meeting.host.name if meeting.host else "(place to be set)"))
     return fields
 

@@ -266,7 +266,8 @@ def refer(task: Task, data: dict, user_id: int | None = None) -> Person:
     person = contacts.save_person(None, {k: data.get(k) for k in ("name", "email", "title",
                                                                   "organisation_id") if k in data})
     if referrer_id:
-        contacts.add_tie("referred", referrer_id, person.id, 1, context=f"Referred during a {task.kind}",
+        contacts.add_tie("referred", referrer_id, person.id, 1,
+                         context=f"Referred during outreach: {vocab.label(vocab.TASK_KINDS, task.kind)}",
                          partnership_id=task.partnership_id, created_by_id=user_id)
     partnership = db.session.get(Partnership, task.partnership_id)
     partnerships.add_member(partnership, person.id, "member", "suggested", user_id)

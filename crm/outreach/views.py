@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm import vocab
+from crm import prose, vocab
 from crm.accounts.access import (
     can_edit_partnership,
     get_partnership_or_404,
@@ -197,7 +197,7 @@ def move_meeting(meeting_id: int):
     db.session.commit()
     days = (services.meeting_day(meeting) - local(old, meeting.partnership.timezone).date()).days
     direction = "later" if days >= 0 else "earlier"
-    flash(f"Meeting moved {abs(days)} day(s) {direction}; open tasks moved with it, done tasks stayed.",
+    flash(f"Meeting moved {prose.plural(abs(days), 'day')} {direction}; open tasks moved with it, done tasks stayed.",
           "success")
     return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
 

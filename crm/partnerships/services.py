@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from crm import vocab
+from crm.accounts.models import PartnershipAccess
 from crm.config import default_timezone
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
@@ -22,7 +23,10 @@ class PartnershipError(ValueError):
 
 
 def create_partnership(name: str, sector: str, region: str | None = None,
-                       timezone: str | None = None, stage: str = "scoping", **targets) -> Partnership:
+                       timezone: str | None = None, stage: str = "scoping", creator=None,
+                       **targets) -> Partnership:
+    """A new partnership. A convener who creates one runs it, so `creator` (a user other than
+    an admin, who sees every partnership anyway) is given access to it at once."""
     name = (name or "").strip()
     if not name:
         raise PartnershipError("A partnership needs a name.")
@@ -34,6 +38,9 @@ def create_partnership(name: str, sector: str, region: str | None = None,
                               timezone=timezone or default_timezone(), stage=stage, **targets)
     db.session.add(partnership)
     db.session.flush()
+    if creator is not None and not creator.is_admin:
+        creator.accesses.append(PartnershipAccess(partnership_id=partnership.id))
+        db.session.flush()
     return partnership
 
 

@@ -12,7 +12,6 @@ from crm import vocab
 from crm.accounts.access import (
     get_partnership_or_404,
     limit_partnerships,
-    require_admin,
     require_staff,
     visible_person,
 )
@@ -36,13 +35,13 @@ def index():
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
 def new():
-    """Create a partnership (administrators)."""
-    require_admin()
+    """Create a partnership (administrators and conveners, who run them)."""
+    require_staff()
     form = PartnershipForm()
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "notes")}
         try:
-            partnership = services.create_partnership(**data)
+            partnership = services.create_partnership(**data, creator=current_user)
         except services.PartnershipError as error:
             form.name.errors.append(str(error))
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from crm.prose import plural
 from crm.scoring import weights
 from crm.scoring.signals import PersonFacts, civic_tags, title_seniority
 
@@ -62,10 +63,6 @@ def capped(count: int, rule: tuple[int, int]) -> int:
     return min(max(count, 0) * each, cap)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _assessment_points(ratings: list[int]) -> int:
     """Several assessors combine like independent witnesses; never lowered by one more."""
     missing = 1.0
@@ -99,14 +96,14 @@ def score_person(facts: PersonFacts) -> PersonScore:
     if facts.tasks_done > 0:
         evidence["company"] += ew["commitments"]
         add("company", capped(facts.tasks_done, weights.COMMITMENT_KEPT),
-            f"kept {_plural(facts.tasks_done, 'commitment')}")
+            f"kept {plural(facts.tasks_done, 'commitment')}")
     if facts.champion_areas > 0:
         evidence["company"] += ew["champion"]
         evidence["industry"] += ew["champion"]
         add("company", capped(facts.champion_areas, weights.PRIORITY_CHAMPION_COMPANY),
-            f"champions {_plural(facts.champion_areas, 'priority area')}")
+            f"champions {plural(facts.champion_areas, 'priority area')}")
         add("industry", capped(facts.champion_areas, weights.PRIORITY_CHAMPION_INDUSTRY),
-            f"drives {_plural(facts.champion_areas, 'sector priority')}")
+            f"drives {plural(facts.champion_areas, 'sector priority')}")
         if facts.lead_areas > 0:
             add("company", weights.LEAD_CHAMPION_COMPANY, "leads a priority area")
 
@@ -114,21 +111,21 @@ def score_person(facts: PersonFacts) -> PersonScore:
     if facts.meetings_attended > 0:
         evidence["industry"] += ew["meetings"]
         add("industry", capped(facts.meetings_attended, weights.MEETING_ATTENDED),
-            f"attended {_plural(facts.meetings_attended, 'partnership meeting')}")
+            f"attended {plural(facts.meetings_attended, 'partnership meeting')}")
     if facts.sector_employers > 0:
         evidence["industry"] += ew["sector_ties"]
         add("industry", capped(facts.sector_employers, weights.SECTOR_EMPLOYER_TIE),
-            f"knows {_plural(facts.sector_employers, 'sector employer')}")
+            f"knows {plural(facts.sector_employers, 'sector employer')}")
     if facts.employer_referrals > 0:
         evidence["industry"] += ew["referrals"]
         add("industry", capped(facts.employer_referrals, weights.EMPLOYER_REFERRAL),
-            f"referred {_plural(facts.employer_referrals, 'other employer')}")
+            f"referred {plural(facts.employer_referrals, 'other employer')}")
 
     # community: commitment to place
     if facts.community_orgs > 0:
         evidence["community"] += ew["community_ties"]
         add("community", capped(facts.community_orgs, weights.COMMUNITY_PARTNER_TIE),
-            f"knows people at {_plural(facts.community_orgs, 'community partner')}")
+            f"knows people at {plural(facts.community_orgs, 'community partner')}")
     civic = civic_tags(facts.tags)
     if civic:
         evidence["community"] += ew["civic_tags"]
@@ -152,7 +149,7 @@ def score_person(facts: PersonFacts) -> PersonScore:
             best = max(ratings)
             label = ("none seen", "some", "clear", "exemplary")[min(max(best, 0), 3)]
             add(trait, _assessment_points(ratings),
-                f"{_plural(len(ratings), 'assessment')} (best: {label})")
+                f"{plural(len(ratings), 'assessment')} (best: {label})")
 
     traits = {}
     for trait in TRAITS:

@@ -53,7 +53,7 @@ ACCESS = {
     "contacts.archive_organisation": "staff",
     # --- partnerships ---
     "partnerships.index": "login",
-    "partnerships.new": "admin",
+    "partnerships.new": "staff",
     "partnerships.detail": "partnership",
     "partnerships.add_member": "partnership_staff",
     "partnerships.update_member": "partnership_staff",
