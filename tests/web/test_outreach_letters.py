@@ -10,7 +10,8 @@ from crm.outreach import letters
 
 def test_the_default_letter_is_the_workbooks_sample_with_fields(app):
     letter = letters.render(letters.DEFAULT_SUBJECT, letters.DEFAULT_BODY, {
-        "invitee": "Jim Sorensen", "first_name": "Jim", "asker": "Karen Alvarez", "chairs": "Robin Castillo and Karen Alvarez",
+        "invitee": "Jim Sorensen", "first_name": "Jim", "asker": "Karen Alvarez",
+        "chairs": "Robin Castillo and Karen Alvarez",
         "sector": "Advanced Manufacturing", "partnership": "Region X", "date": "Thursday, January 30",
         "time": "09:00", "place": "Granite Dells Avionics", "region": "Yavapai"})
     assert letter.body.startswith("Dear Jim,")
