@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -71,6 +72,11 @@ class Task(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     #: why a non-employer asks an employer (workbook section B: "The best ask is employer-to-employer").
     asker_reason: Mapped[str | None] = mapped_column(Text)
+    #: the owner was chosen by hand: the plan keeps it against the roles (chairs, convener).
+    owner_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: why the plan closed this step (None: open, or closed by a person); the plan reopens
+    #: the steps it closed when they are wanted again, never those a person closed.
+    closed_reason: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: the last change (its calendar event's DTSTAMP and LAST-MODIFIED, crm/outreach/ics.py)

@@ -14,18 +14,18 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm import vocab
+from crm.accounts.models import User
 from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.network.services import best_asker, intro_paths
-from crm.outreach import timeline
+from crm.outreach import plan, reconcile, timeline
 from crm.outreach.models import Task
 from crm.partnerships import services as partnerships
-from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.partnerships.models import Meeting, Partnership
+from crm.scoring.models import ReviewDecision
 from crm.timeutil import as_utc, local, utcnow
 
-#: members at these pipeline stages get an ask generated for the launch meeting.
-ASK_STAGES = ("approved", "ask_assigned")
 #: an ask's outcome moves the person along the pipeline to this stage.
 OUTCOME_STAGE = {"accepted": "accepted", "declined": "declined", "no_answer": "asked",
                  "referred": "asked"}
@@ -62,14 +62,8 @@ def meeting_day(meeting: Meeting) -> date:
 
 # --- sides and askers ------------------------------------------------------------------
 
-def is_employer_side(person: Person | None) -> bool:
-    return bool(person and person.organisation and person.organisation.side == "employer")
-
-
-def needs_reason(target: Person | None, asker: Person | None) -> bool:
-    """An employer asked by a community partner or convener breaks the workbook's rule (section B,
-    "Make the right ask and follow up": "The best ask is employer-to-employer")."""
-    return asker is not None and is_employer_side(target) and not is_employer_side(asker)
+is_employer_side = reconcile.is_employer_side
+needs_reason = reconcile.needs_reason
 
 
 def propose_asker(partnership_id: int, target_id: int) -> AskerProposal | None:
@@ -84,62 +78,6 @@ def propose_asker(partnership_id: int, target_id: int) -> AskerProposal | None:
 
 
 # --- meetings and their timeline -------------------------------------------------------
-
-def _plan(meeting: Meeting, day: date | None = None) -> timeline.MeetingPlan:
-    partnership = meeting.partnership
-    members = db.session.scalars(
-        select(Membership).where(Membership.partnership_id == partnership.id)
-        .options(selectinload(Membership.person).selectinload(Person.organisation))
-        .order_by(Membership.id)
-    ).all()
-    chairs = [p.id for p in meeting.chairs] or [m.person_id for m in members
-                                                 if m.role in vocab.CHAIR_ROLES]
-    convener = next((m.person_id for m in members if m.role == "convener"), None)
-    invitees: list[timeline.Invitee] = []
-    if meeting.kind == "launch":
-        for m in members:
-            if m.stage in ASK_STAGES and m.person.archived_at is None:
-                proposal = propose_asker(partnership.id, m.person_id)
-                usable = proposal and (proposal.employer_to_employer or not is_employer_side(m.person))
-                asker = proposal.asker_id if usable else None
-                invitees.append(timeline.Invitee(m.person_id, asker))
-    areas = tuple((a.id, next((c.person_id for c in a.champions if c.lead), None))
-                  for a in partnership.priority_areas) if meeting.kind == "launch" else ()
-    attendees = tuple(i.person_id for i in meeting.invitations if i.attended) \
-        if meeting.kind == "launch" else ()
-    return timeline.MeetingPlan(day or meeting_day(meeting), tuple(invitees), tuple(chairs),
-                                convener, areas, attendees)
-
-
-def generate_steps(meeting: Meeting, shift_days: int = 0) -> list[Task]:
-    """Create the meeting's missing steps and move its open ones by `shift_days`."""
-    if meeting.kind != "launch":
-        return []
-    saved = db.session.scalars(select(Task).where(Task.meeting_id == meeting.id,
-                                                  Task.step_key.is_not(None))).all()
-    by_key = {t.step_key: t for t in saved}
-    changes = timeline.reconcile([timeline.Existing(t.step_key, t.due, t.status) for t in saved],
-                                 timeline.generate(_plan(meeting)), shift_days)
-    for key, due in changes.move.items():
-        by_key[key].due = due
-    created = []
-    for step in changes.create:
-        task = Task(partnership_id=meeting.partnership_id, meeting_id=meeting.id, step_key=step.key,
-                    kind=step.kind, due=step.due, person_id=step.person_id, owner_id=step.owner_id,
-                    priority_area_id=step.priority_area_id, status="open")
-        db.session.add(task)
-        created.append(task)
-        if step.kind == "ask" and step.owner_id:
-            _mark_ask_assigned(meeting.partnership_id, step.person_id)
-    db.session.flush()
-    return created
-
-
-def _mark_ask_assigned(partnership_id: int, person_id: int | None, user_id: int | None = None) -> None:
-    membership = partnerships.membership_of(partnership_id, person_id) if person_id else None
-    if membership is not None and membership.stage == "approved":
-        partnerships.move_stage(membership, "ask_assigned", user_id, "asker assigned")
-
 
 def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "launch",
                    title: str | None = None, ends_at: datetime | None = None,
@@ -163,19 +101,19 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
     meeting.chairs = chairs
     db.session.add(meeting)
     db.session.flush()
-    generate_steps(meeting)
+    reconcile.reconcile_meeting(meeting)
     return meeting
 
 
 def move_meeting(meeting: Meeting, starts_at: datetime) -> Meeting:
     """Move a meeting: its open steps move by as many days; done steps stay; nothing doubles."""
-    old_day = meeting_day(meeting)
     duration = (as_utc(meeting.ends_at) - as_utc(meeting.starts_at)) if meeting.ends_at else None
     meeting.starts_at = as_utc(starts_at)
+    meeting.date_set_at = utcnow()
     if duration is not None:
         meeting.ends_at = meeting.starts_at + duration
     db.session.flush()
-    generate_steps(meeting, (meeting_day(meeting) - old_day).days)
+    reconcile.reconcile_meeting(meeting)
     return meeting
 
 
@@ -210,7 +148,11 @@ NO_SUCH_HOST = "The chosen host organisation does not exist."
 
 def assign_owner(task: Task, owner_id: int | None, reason: str | None = None,
                  user_id: int | None = None) -> Task:
-    """Give a task to a person; a non-employer asking an employer needs a recorded reason."""
+    """Give a task to a person; a non-employer asking an employer needs a recorded reason.
+
+    Choosing the asker of the plan's ask is a decision (kept with who and when, like the
+    review's "assign to X"), so the plan keeps it; any other task keeps its hand-picked owner
+    against the roles (chairs, convener) the plan would give it."""
     owner = db.session.get(Person, owner_id) if owner_id else None
     if owner_id and owner is None:
         raise OutreachError(NO_SUCH_OWNER, "owner_id")
@@ -218,16 +160,27 @@ def assign_owner(task: Task, owner_id: int | None, reason: str | None = None,
     reason = contacts.clean(reason)
     if task.kind == "ask" and needs_reason(target, owner):
         if not reason:
-            raise OutreachError(
-                "The workbook's best ask is employer-to-employer: say why a community partner or "
-                "convener makes this ask.", "asker_reason")
+            raise OutreachError(plan.ASKER_REASON_MESSAGE, "asker_reason")
         task.asker_reason = reason
     else:
         task.asker_reason = None
+    previous = task.owner
     task.owner_id = owner.id if owner else None
+    task.owner_pinned = True
+    if task.kind == "ask" and owner is not None and task.person_id and previous is not None \
+            and previous.id != owner.id:
+        today = today_for(db.session.get(Partnership, task.partnership_id))
+        line = f"{today:%d %b %Y}: Asker changed from {previous.name} to {owner.name}."
+        task.notes = f"{task.notes}\n{line}" if task.notes else line
     db.session.flush()
-    if task.kind == "ask" and owner is not None:
-        _mark_ask_assigned(task.partnership_id, task.person_id, user_id)
+    if task.kind == "ask" and owner is not None and task.person_id and task.step_key:
+        user = db.session.get(User, user_id) if user_id else None
+        decision = "ill_ask" if user is not None and user.person_id == owner.id else "someone_else"
+        db.session.add(ReviewDecision(partnership_id=task.partnership_id, person_id=task.person_id,
+                                      decision=decision, asker_id=owner.id, reason=task.asker_reason,
+                                      user_id=user_id))
+        reconcile.mark_ask_assigned(task.partnership_id, task.person_id, user_id)
+        db.session.flush()
     return task
 
 

@@ -8,7 +8,7 @@ Every offset comes from `crm.rules.TIMELINE`; pass another `TimelineOffsets` to 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from crm.rules import TIMELINE, TimelineOffsets
@@ -23,6 +23,8 @@ class Invitee:
 
     person_id: int
     asker_id: int | None = None
+    #: False once they were asked: only the follow-up call is still to do.
+    ask: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,9 @@ def generate(plan: MeetingPlan, offsets: TimelineOffsets = TIMELINE) -> list[Ste
     first_chair = plan.chair_ids[0] if plan.chair_ids else None
     steps: list[Step] = []
     for invitee in plan.invitees:
-        steps.append(Step(f"ask:{invitee.person_id}", "ask", at(offsets.ask_latest), invitee.person_id,
-                          invitee.asker_id, opens=at(offsets.ask_earliest)))
+        if invitee.ask:
+            steps.append(Step(f"ask:{invitee.person_id}", "ask", at(offsets.ask_latest), invitee.person_id,
+                              invitee.asker_id, opens=at(offsets.ask_earliest)))
         steps.append(Step(f"follow_up_call:{invitee.person_id}", "follow_up_call",
                           at(offsets.follow_up_call), invitee.person_id,
                           invitee.asker_id or plan.convener_id))
@@ -79,40 +82,6 @@ def generate(plan: MeetingPlan, offsets: TimelineOffsets = TIMELINE) -> list[Ste
         steps.append(Step(f"recruit_one_more:{attendee_id}", "recruit_one_more",
                           at(offsets.recruit_one_more), person_id=attendee_id, owner_id=attendee_id))
     return sorted(steps, key=lambda s: (s.due, s.key))
-
-
-@dataclass(frozen=True)
-class Existing:
-    """A step already saved: its key, due date and status."""
-
-    key: str
-    due: date
-    status: str
-
-
-@dataclass
-class Changes:
-    """What to do to the saved steps so they match the plan: create new ones, move open ones."""
-
-    create: list[Step] = field(default_factory=list)
-    move: dict[str, date] = field(default_factory=dict)
-
-
-def reconcile(existing: Iterable[Existing], steps: Iterable[Step], shift_days: int = 0) -> Changes:
-    """Bring saved steps in line with a (re)generated plan.
-
-    Open steps move by `shift_days` (the meeting moved); done, skipped and cancelled steps
-    stay as they were; steps already saved are never created again (keys are unique).
-    """
-    saved = {e.key: e for e in existing}
-    changes = Changes()
-    for e in saved.values():
-        if e.status == "open" and shift_days:
-            changes.move[e.key] = e.due + timedelta(days=shift_days)
-    for step in steps:
-        if step.key not in saved:
-            changes.create.append(step)
-    return changes
 
 
 def pace(due: date, status: str, today: date, offsets: TimelineOffsets = TIMELINE) -> str:

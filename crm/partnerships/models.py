@@ -198,6 +198,8 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: the last change (its calendar event's DTSTAMP and LAST-MODIFIED, crm/outreach/ics.py)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    #: when its date was last set (created or moved): the notice the invitations had.
+    date_set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     partnership: Mapped[Partnership] = relationship()

@@ -21,6 +21,7 @@ from crm.contacts.models import Person
 from crm.extensions import db
 from crm.memory import gc_paused
 from crm.network.paths import IntroPath
+from crm.outreach.plan import ASKER_REASON_MESSAGE, needs_reason
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership, Partnership
 from crm.scoring import weights
@@ -40,6 +41,8 @@ from crm.scoring.traits import TRAITS, PersonScore
 
 #: Members at these stages are still open to suggestion.
 OPEN_STAGES = ("candidate", "suggested")
+#: Members at these stages may be decided on (again: a later decision reassigns the open ask).
+DECIDABLE_STAGES = (*OPEN_STAGES, "approved", "ask_assigned", "not_now")
 #: Members at these stages are "on the team" (whom a suggestion may know).
 TEAM_STAGES = ("accepted", "attended", "champion")
 
@@ -267,7 +270,7 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
     if person is None or person.archived_at is not None or person.merged_into_id is not None:
         raise ScoringError(NO_SUCH_PERSON, "person_id")
     membership = partnerships.membership_of(partnership.id, person_id)
-    if membership is not None and membership.stage not in OPEN_STAGES:
+    if membership is not None and membership.stage not in DECIDABLE_STAGES:
         raise ScoringError(f"{person.name} was already decided on ({vocab.label(vocab.STAGES, membership.stage)}).",
                            "person_id")
     if decision == "ill_ask":
@@ -284,6 +287,9 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
         asker_id = asker.person_id
     else:
         asker_id = None
+    if asker_id is not None and not reason and needs_reason(_is_employer(person), _is_employer(
+            db.session.get(Person, asker_id))):
+        raise ScoringError(ASKER_REASON_MESSAGE, "reason")
     stage = vocab.REVIEW_DECISION_STAGES[decision]
     user_id = getattr(user, "id", None)
     if membership is None:  # a suggestion becomes a member: suggested, then decided
@@ -297,6 +303,10 @@ def decide(partnership: Partnership, person_id: int, decision: str, user, reason
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def _is_employer(person: Person | None) -> bool:
+    return bool(person and person.organisation and person.organisation.side == "employer")
 
 
 def decisions_of(partnership_id: int, limit: int = 100) -> list[ReviewDecision]:

@@ -68,8 +68,12 @@ def test_moving_the_meeting_moves_open_tasks_keeps_done_ones_and_duplicates_noth
     by_id = {t["id"]: t for t in after}
     assert len(after) == len(tasks)
     assert by_id[first_ask["id"]]["due"] == first_ask["due"]  # done: stays
+    # they accepted: their follow-up call is done too (closed by the plan), and stays
+    follow_up = next(t for t in generated if t["kind"] == "follow_up_call"
+                     and t["person_id"] == first_ask["person_id"])
+    assert by_id[follow_up["id"]]["status"] == "done" and by_id[follow_up["id"]]["due"] == follow_up["due"]
     for t in generated:
-        if t["id"] != first_ask["id"]:
+        if t["id"] not in (first_ask["id"], follow_up["id"]):
             expected = date.fromisoformat(t["due"]) + timedelta(days=14)
             assert by_id[t["id"]]["due"] == expected.isoformat()
 

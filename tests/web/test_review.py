@@ -107,8 +107,9 @@ def test_moving_to_not_now_on_the_board_needs_a_reason(client, db, world):
     membership = add_member_row(db, world.a, leader, "approved")
     sign_in(client, world.users["convener_a"])
     url = f"/partnerships/{world.a.id}/pipeline/{membership.id}"
+    before = membership_of(world.a.id, leader.id).stage  # approved, or ask assigned by the plan
     page = client.post(url, data={"stage": "not_now"}, follow_redirects=True)
-    assert "Say why not now" in text_of(page) and membership_of(world.a.id, leader.id).stage == "approved"
+    assert "Say why not now" in text_of(page) and membership_of(world.a.id, leader.id).stage == before
     client.post(url, data={"stage": "not_now", "reason": "Retiring", "revisit_on": "2027-01-10"})
     assert membership_of(world.a.id, leader.id).revisit_on == date(2027, 1, 10)
     client.post(url, data={"stage": "approved"})
@@ -136,19 +137,23 @@ def test_batch_approve_decides_every_selected_card(client, db, world):
     sign_in(client, world.users["chair_a"])
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": ids, "decision": "approve"})
     stages = db.session.scalars(select(Membership.stage).where(Membership.person_id.in_(ids))).all()
-    assert stages == ["approved"] * 3
+    # the world's launch is set: each is asked at once, by the chair the intro paths propose
+    assert stages == ["ask_assigned"] * 3
     assert len(_decisions(db, world.a.id)) == 3
 
 
-def test_a_decided_person_leaves_the_slate_and_cannot_be_decided_twice(client, db, world):
+def test_a_decided_person_leaves_the_slate_and_an_answered_one_cannot_be_decided_again(client, db, world):
     leader = world.extra["leaders"][0]
     sign_in(client, world.users["chair_a"])
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": leader.id, "decision": "approve"})
     page = client.get(f"/partnerships/{world.a.id}/review").get_data(as_text=True)
     assert f'data-person-id="{leader.id}"' not in page
+    membership = membership_of(world.a.id, leader.id)
+    membership.stage = "accepted"
+    db.session.commit()
     client.post(f"/partnerships/{world.a.id}/review", data={"person_id": leader.id, "decision": "not_now",
                                                             "reason": "changed my mind"})
-    assert len(_decisions(db, world.a.id)) == 1
+    assert len(_decisions(db, world.a.id)) == 1 and membership_of(world.a.id, leader.id).stage == "accepted"
 
 
 def test_conveners_see_the_chairs_decisions_with_who_and_when(client, world):

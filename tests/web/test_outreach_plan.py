@@ -1,0 +1,177 @@
+"""The plan follows the chairs and stays current: the review's "I'll ask" and "assign to X" own
+the asks when the launch is set (not whoever the intro paths propose), a later decision
+reassigns the open ask (in its history), someone approved after the launch is set is asked at
+once (short notice when the window passed), not now / removed close open asks with the reason,
+priority areas added later get their champion call, attendance its "recruit one more"; and a
+non-employer asker needs the workbook's reason on every path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from crm.contacts import services as contacts
+from crm.extensions import db as _db
+from crm.outreach import services as outreach
+from crm.outreach.models import Task
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Invitation, Meeting, Membership
+from crm.timeutil import local, utcnow
+from tests.helpers import text_of
+from tests.web.world import sign_in
+
+
+@pytest.fixture
+def team(db, make_partnership, make_org, make_person, add_member, make_user):
+    """A partnership with an employer chair (linked to a chair account), an employer champion
+    who knows everyone well (the intro paths propose him), a community partner and a convener,
+    and three suggested employer leaders."""
+    p = make_partnership("Tech Launch", sector="Tech", region="Lane", timezone="UTC")
+    employer = make_org("Acme Software", sector="Tech", county="Lane")
+    college = make_org("Lane College", kind="community_college")
+    chair = make_person("Carla Chair", org=employer, title="CEO", email="carla@acme.example")
+    champion = make_person("Cham Pion", org=make_org("Pion Labs", sector="Tech"), title="CEO",
+                           email="cham@pion.example")
+    partner = make_person("Pat Partner", org=college, email="pat@college.example")
+    convener = make_person("Connie Convener", org=college, email="connie@college.example")
+    add_member(p, chair, "chair", "champion")
+    add_member(p, champion, "champion", "champion")
+    add_member(p, partner, "community_partner", "accepted")
+    add_member(p, convener, "convener", "accepted")
+    leaders = [make_person(f"Leader {i}", org=make_org(f"Firm {i}", sector="Tech", county="Lane"), title="Owner",
+                           email=f"leader{i}@firm.example") for i in range(4)]
+    for leader in leaders:
+        contacts.add_tie("knows", champion.id, leader.id, 3, "Old friends")
+        add_member(p, leader, "member", "suggested")
+    _db.session.commit()
+    users = {"chair": make_user("carla@example.org", "chair", [p], chair),
+             "convener": make_user("connie@example.org", "convener", [p], convener)}
+    return dict(p=p, chair=chair, champion=champion, partner=partner, convener=convener, leaders=leaders,
+                users=users)
+
+
+def _decide(client, team, person, decision, **more):
+    return client.post(f"/partnerships/{team['p'].id}/review",
+                       data={"person_id": person.id, "decision": decision, **more}, follow_redirects=True)
+
+
+def _launch(client, team, days):
+    when = local(utcnow() + timedelta(days=days), "UTC").replace(hour=16, minute=0, tzinfo=None)
+    return client.post(f"/partnerships/{team['p'].id}/outreach/meetings",
+                       data={"kind": "launch", "starts_at": when.strftime("%Y-%m-%dT%H:%M")})
+
+
+def _ask(db, person):
+    return db.session.scalar(select(Task).where(Task.kind == "ask", Task.person_id == person.id,
+                                                Task.step_key.is_not(None)))
+
+
+def test_the_chairs_decisions_own_the_asks_when_the_launch_is_set(client, db, team):
+    first, second, third = team["leaders"][:3]
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, first, "ill_ask")
+    _decide(client, team, second, "someone_else", asker_id=team["champion"].id)
+    _decide(client, team, third, "approve")
+    sign_in(client, team["users"]["convener"])
+    assert _launch(client, team, 45).status_code == 302
+    assert _ask(db, first).owner_id == team["chair"].id  # the champion's path is only a proposal
+    assert _ask(db, second).owner_id == team["champion"].id
+    assert _ask(db, third).owner_id == team["champion"].id  # nobody decided: the warm path proposes
+    mine = text_of(client.get("/tasks?view=all"))
+    sign_in(client, team["users"]["chair"])
+    assert "Leader 0" in text_of(client.get("/tasks?view=all")) and "Leader 0" not in mine
+
+
+def test_approved_after_the_launch_is_set_is_asked_at_once_or_today_with_short_notice(client, db, team):
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 45)
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, team["leaders"][0], "approve")
+    ask = _ask(db, team["leaders"][0])
+    assert ask.status == "open" and ask.owner_id == team["champion"].id
+    assert ask.due == local(utcnow(), "UTC").date() + timedelta(days=45 - 21)
+    assert _db.session.scalar(select(Membership.stage).where(
+        Membership.person_id == team["leaders"][0].id)) == "ask_assigned"
+
+
+def test_a_launch_ten_days_out_asks_today_flagged_short_notice(client, db, team):
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, team["leaders"][0], "ill_ask")
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 10)
+    ask = _ask(db, team["leaders"][0])
+    assert ask.due == local(utcnow(), "UTC").date()
+
+
+def test_a_later_decision_reassigns_the_open_ask_and_says_so_in_its_history(client, db, team):
+    leader = team["leaders"][0]
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 45)
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, leader, "approve")
+    assert _ask(db, leader).owner_id == team["champion"].id
+    _decide(client, team, leader, "ill_ask")
+    ask = _ask(db, leader)
+    assert ask.owner_id == team["chair"].id
+    assert "Asker changed from Cham Pion to Carla Chair" in ask.notes
+    assert len(db.session.scalars(select(Task).where(Task.person_id == leader.id, Task.kind == "ask")).all()) == 1
+
+
+def test_not_now_and_removal_close_open_asks_with_the_reason_and_nothing_is_created_twice(client, db, team):
+    first, second = team["leaders"][:2]
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, first, "approve")
+    _decide(client, team, second, "approve")
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 45)
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, first, "not_now", reason="Selling the company")
+    ask = _ask(db, first)
+    assert (ask.status, ask.closed_reason) == ("cancelled", "Not now: Selling the company.")
+    membership = partnerships.membership_of(team["p"].id, second.id)
+    db.session.delete(membership)
+    db.session.commit()
+    assert (_ask(db, second).status, _ask(db, second).closed_reason) == ("cancelled", "Removed from the partnership.")
+    _decide(client, team, first, "approve")  # back in: the same ask reopens, no second one
+    asks = db.session.scalars(select(Task).where(Task.person_id == first.id, Task.kind == "ask")).all()
+    assert [a.status for a in asks] == ["open"]
+
+
+def test_priority_areas_and_attendance_added_later_get_their_steps(client, db, team):
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 45)
+    area = partnerships.add_priority_area(team["p"], "Talent pipeline", [team["champion"].id], team["champion"].id)
+    db.session.commit()
+    call = db.session.scalar(select(Task).where(Task.kind == "champion_call", Task.priority_area_id == area.id))
+    assert call is not None and call.owner_id == team["champion"].id
+    meeting_id = call.meeting_id
+    db.session.add(Invitation(meeting_id=meeting_id, person_id=team["leaders"][3].id, response="accepted",
+                              attended=True))
+    db.session.commit()
+    assert db.session.scalar(select(Task).where(Task.kind == "recruit_one_more",
+                                                Task.person_id == team["leaders"][3].id)) is not None
+
+
+def test_a_non_employer_asker_needs_the_workbooks_reason_on_every_path(client, db, team, bearer):
+    leader = team["leaders"][0]
+    sign_in(client, team["users"]["chair"])
+    page = _decide(client, team, leader, "someone_else", asker_id=team["partner"].id)
+    assert "employer-to-employer" in text_of(page)
+    assert partnerships.membership_of(team["p"].id, leader.id).stage == "suggested"
+    _decide(client, team, leader, "someone_else", asker_id=team["partner"].id, reason="Her board seat")
+    sign_in(client, team["users"]["convener"])
+    _launch(client, team, 45)
+    ask = _ask(db, leader)
+    assert (ask.owner_id, ask.asker_reason) == (team["partner"].id, "Her board seat")
+    # the task page: handing it to the convener without a reason is refused, nothing changes
+    page = client.post(f"/tasks/{ask.id}", data={"action": "assign", "owner_id": team["convener"].id},
+                       follow_redirects=True)
+    assert "employer-to-employer" in text_of(page) and _ask(db, leader).owner_id == team["partner"].id
+    client.post(f"/tasks/{ask.id}", data={"action": "assign", "owner_id": team["champion"].id})
+    assert _ask(db, leader).owner_id == team["champion"].id and _ask(db, leader).asker_reason is None
+    # ... and the decision it records keeps the plan from handing it back
+    outreach.move_meeting(db.session.get(Meeting, ask.meeting_id), utcnow() + timedelta(days=50))
+    db.session.commit()
+    assert _ask(db, leader).owner_id == team["champion"].id
