@@ -2,7 +2,7 @@
 the plan closed them; meetings remember when their date was set (the notice it gave)
 
 Revision ID: d4b8e1f6a2c7
-Revises: c3a9d7e2f5b1
+Revises: c3a9d7e2b1f4
 Create Date: 2026-11-29 19:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'd4b8e1f6a2c7'
-down_revision = 'c3a9d7e2f5b1'
+down_revision = 'c3a9d7e2b1f4'
 branch_labels = None
 depends_on = None
 
