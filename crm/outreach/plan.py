@@ -78,6 +78,8 @@ class State:
     #: (priority area id, lead champion person id or None)
     priority_areas: tuple[tuple[int, int | None], ...] = ()
     attendee_ids: tuple[int, ...] = ()
+    #: people someone already asks with an ask task made by hand: the plan adds no second ask.
+    asked_by_hand: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def wanted(state: State, offsets: TimelineOffsets = TIMELINE) -> dict[str, Wante
             asker, source, reasons[m.person_id] = decided.person_id, DECISION, decided.reason
         elif m.person_id in state.proposed:
             asker, source = state.proposed[m.person_id], PROPOSAL
-        invitees.append(timeline.Invitee(m.person_id, asker, ask=m.stage in ASK_STAGES))
+        invitees.append(timeline.Invitee(m.person_id, asker, ask=m.stage in ASK_STAGES
+                                         and m.person_id not in state.asked_by_hand))
         sources[m.person_id] = source
     plan = timeline.MeetingPlan(state.meeting_day, tuple(invitees), state.chair_ids, state.convener_id,
                                 state.priority_areas, state.attendee_ids)

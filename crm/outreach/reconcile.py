@@ -116,8 +116,11 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
     areas = tuple((a.id, next((c.person_id for c in a.champions if c.lead), None))
                   for a in partnership.priority_areas)
     attendees = tuple(sorted(i.person_id for i in meeting.invitations if i.attended))
+    by_hand = frozenset(db.session.scalars(select(Task.person_id).where(
+        Task.partnership_id == partnership.id, Task.kind == "ask", Task.step_key.is_(None),
+        Task.person_id.is_not(None), Task.status.in_(("open", "done")))))
     return plan.State(local(meeting.starts_at, partnership.timezone).date(), members, decided, proposed,
-                      chairs, convener, areas, attendees)
+                      chairs, convener, areas, attendees, by_hand)
 
 
 def _note(task: Task, line: str, today: date) -> None:

@@ -109,6 +109,11 @@ def test_a_hand_picked_owner_stays_against_the_roles_but_not_against_the_chairs(
     assert saved["reminder_email"].owner_id == CHAMPION and saved["thank_you"].owner_id == 7
 
 
+def test_an_ask_made_by_hand_is_not_doubled_by_the_plan():
+    saved, _ = _run({}, _state(asked_by_hand=frozenset({10})))
+    assert "ask:10" not in saved and "follow_up_call:10" in saved and "ask:11" in saved
+
+
 def test_a_non_employer_asking_an_employer_needs_a_reason():
     assert plan.needs_reason(True, False)
     assert not plan.needs_reason(True, True) and not plan.needs_reason(False, False)

@@ -34,8 +34,13 @@ def busy(world, db, make_person, make_org):
     late = make_person("Late Invitee", employer)
     unowned = make_person("Nobody Asks", employer)
     approved = make_person("Approved Waiting", employer)
-    for person, stage in ((late, "ask_assigned"), (unowned, "approved"), (approved, "approved")):
+    for person, stage in ((late, "ask_assigned"), (unowned, "approved")):
         partnerships.add_member(world.a, person.id, "member", stage)
+    # A's launch is set, so the plan asks anyone approved there at once: "approved, with no ask
+    # yet" happens where no launch is set, as in C (convener_a runs A and C)
+    c = partnerships.create_partnership("Partnership C", "Manufacturing", region="Alpha")
+    partnerships.add_member(c, approved.id, "member", "approved")
+    accounts.set_partnerships(world.users["convener_a"], [world.a.id, c.id])
     outreach.create_task(world.a, "ask", today - timedelta(days=3), person_id=late.id,
                          owner_id=world.chair_person.id)
     outreach.create_task(world.a, "ask", today + timedelta(days=5), person_id=unowned.id)
