@@ -80,16 +80,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         status = error.code or 500
-        message = MESSAGES.get(status, error.description)
+        # an exception that says more than its status (a write to a merged record) says it
+        message = getattr(error, "message", None) or MESSAGES.get(status, error.description)
         if status == 413:
             limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             message = f"That upload is too large: the limit is {limit} MB. Split the file and try again."
         # the exception's own headers stay: Allow on a 405, Retry-After, WWW-Authenticate
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            code = (error.name or "error").lower().replace(" ", "_")
-            body, _ = api_error(status, code, error.description if status == 400 else message)
+            code = getattr(error, "api_code", None) or (error.name or "error").lower().replace(" ", "_")
+            body, _ = api_error(status, code, error.description if status == 400 else message,
+                                getattr(error, "fields", None))
             return body, status, headers
+        if status == 409 and request.method == "POST":
+            return conflict_page(message), 409, headers  # what they typed comes back
         return render_template("errors/error.html", status=status, message=message), status, headers
 
     @app.errorhandler(StaleDataError)
