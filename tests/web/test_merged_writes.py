@@ -10,7 +10,6 @@ from sqlalchemy import select
 from crm.contacts import merge
 from crm.contacts import services as contacts
 from crm.contacts.models import Person, Tie
-from crm.extensions import db
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership
 from tests.web.world import build_world, sign_in, snapshot
