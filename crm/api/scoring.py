@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.ids import Id
 from crm.partnerships.models import Membership
 from crm.scoring import services
-from crm.scoring.suggestions import suggestions
+from crm.scoring.suggestions import as_seen_by, suggestions
 
 
 class AssessmentIn(BaseModel):
@@ -45,7 +45,8 @@ class Traits(BaseModel):
 
 class AskerOut(BaseModel):
     person_id: int
-    path: list[int]
+    #: asker ... suggestion; null for a hop the reader may not see (never named)
+    path: list[int | None]
 
 
 class SuggestionOut(BaseModel):
@@ -115,4 +116,4 @@ def list_suggestions(partnership_id: int):
         "confidence": s.confidence,
         "reasons": list(s.reasons),
         "asker": {"person_id": s.asker.asker_id, "path": list(s.asker.path)} if s.asker else None,
-    } for s in suggestions(partnership, limit)])
+    } for s in as_seen_by(suggestions(partnership, limit), current_user)])

@@ -225,11 +225,10 @@ def organisations():
     county = (request.args.get("county") or "").strip()[:120]
     page = parse_count(request.args.get("page"), default=1, maximum=100000)
     size = current_app.config["PAGE_SIZE"]
-    people_count = (
+    people_count = queries.limit_people(  # only the people the user may see are counted
         select(func.count(Person.id)).where(Person.organisation_id == Organisation.id,
-                                            Person.archived_at.is_(None))
-        .correlate(Organisation).scalar_subquery()
-    )
+                                            Person.archived_at.is_(None)), Person.id, current_user,
+    ).correlate(Organisation).scalar_subquery()
     stmt = select(Organisation, people_count).where(Organisation.archived_at.is_(None))
     if not current_user.is_staff:
         visible = queries.limit_people(select(Person.organisation_id), Person.id, current_user)

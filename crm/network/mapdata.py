@@ -179,7 +179,9 @@ def person_nodes(network: Network, partnership_id: int, person_ids, partnerships
     scores = scores or {}
     members = network.members.get(partnership_id, {})
     graph = network.knows
-    n = max(graph.number_of_nodes() - 1, 1)
+    # centrality among the people drawn (whom the reader may see), not the whole region
+    shown = set(person_ids)
+    n = max(len(shown) - 1, 1)
     nodes = []
     for pid in person_ids:
         node = network.nodes[pid]
@@ -188,7 +190,8 @@ def person_nodes(network: Network, partnership_id: int, person_ids, partnerships
             "id": pid, "name": node.name, "organisation": node.organisation or "",
             "organisation_id": node.organisation_id, "side": node.side or "none",
             "sector": node.sector or "", "role": role, "stage": stage,
-            "score": scores.get(pid), "centrality": round(graph.degree(pid) / n, 4) if pid in graph else 0,
+            "score": scores.get(pid),
+            "centrality": round(sum(1 for q in graph.adj[pid] if q in shown) / n, 4) if pid in graph else 0,
             "partnerships": partnerships_of.get(pid, []), "member": pid in members,
         }
         if positions and pid in positions:

@@ -84,11 +84,12 @@ def region_network(version: int | None = None) -> Network:
     return REGION.get(version)
 
 
-def person_scores(person_ids) -> dict[int, float | None]:
+def person_scores(person_ids, partnership_ids=None) -> dict[int, float | None]:
     """People's overall scores, 0-100 (None: not enough known), from the scorer the app put in
-    `SCORES_EXTENSION` (crm/app.py: crm.scoring's); none without one."""
+    `SCORES_EXTENSION` (crm/app.py: crm.scoring's); none without one. Only the assessments made
+    for the contact base or for `partnership_ids` count (None: all; a reader's visible ones)."""
     scorer = current_app.extensions.get(SCORES_EXTENSION)
-    return scorer(person_ids) if scorer is not None else {}
+    return scorer(person_ids, partnership_ids) if scorer is not None else {}
 
 
 def clear_caches() -> None:
@@ -304,7 +305,7 @@ def map_data(partnership_id: int, user, path: list[int] | None = None,
         partnerships_of = {pid: [p for p in sorted(network_partnerships(network, pid)) if p in visible]
                            for pid in people}
         data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions,
-                                  person_scores(people))
+                                  person_scores(people, visible_partnership_ids(user)))
     data.update({"partnership_id": partnership_id, "path": valid_path,
                  "organisation_id": organisation_id,
                  "partnerships": [{"id": k, "name": v} for k, v in visible.items()],
@@ -318,11 +319,11 @@ def network_partnerships(network: Network, person_id: int) -> list[int]:
     return [pid for pid, members in network.members.items() if person_id in members]
 
 
-def graphml(partnership_id: int) -> bytes:
-    """The partnership's members and ties as GraphML."""
+def graphml(partnership_id: int, user) -> bytes:
+    """The partnership's members and ties as GraphML (scores as `user` may see them)."""
     network = region_network()
     people = sorted(network.members.get(partnership_id, {}))
-    return mapdata.graphml(network, partnership_id, people, person_scores(people))
+    return mapdata.graphml(network, partnership_id, people, person_scores(people, visible_partnership_ids(user)))
 
 
 def person_intro_panel(user, person_id: int) -> list[dict]:

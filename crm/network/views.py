@@ -45,7 +45,7 @@ def export_json(partnership_id: int):
 def export_graphml(partnership_id: int):
     """The partnership's network as GraphML (for Gephi, Cytoscape, yEd)."""
     partnership = get_partnership_or_404(partnership_id)
-    return Response(services.graphml(partnership.id), mimetype="application/graphml+xml",
+    return Response(services.graphml(partnership.id, current_user), mimetype="application/graphml+xml",
                     headers={"Content-Disposition": attachment(f"partnership-{partnership.id}-network.graphml")})
 
 

@@ -30,7 +30,14 @@ from crm.network import services as network
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, Membership, Partnership, PriorityChampion
 from crm.scoring.models import ReviewDecision, TraitAssessment
-from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals, tie_signals_fast
+from crm.scoring.signals import (
+    Assessment,
+    OrgInfo,
+    PersonFacts,
+    tie_signals,
+    tie_signals_fast,
+    visible_assessments,
+)
 from crm.scoring.traits import PersonScore, QuickScore, quick_score, score_person
 
 
@@ -224,9 +231,9 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
                             .group_by(iv.person_id)))
     ta = TraitAssessment.__table__.c
     assessed: dict[int, list[Assessment]] = defaultdict(list)
-    for pid, trait, rating, assessor in execute(only(ta.person_id, select(
-            ta.person_id, ta.trait, ta.rating, ta.assessor_id).order_by(ta.id))):
-        assessed[pid].append(Assessment(trait, rating, assessor))
+    for pid, trait, rating, assessor, partnership in execute(only(ta.person_id, select(
+            ta.person_id, ta.trait, ta.rating, ta.assessor_id, ta.partnership_id).order_by(ta.id))):
+        assessed[pid].append(Assessment(trait, rating, assessor, partnership_id=partnership))
 
     facts = {}
     no_counts = (0, 0, 0)
@@ -312,25 +319,34 @@ def snapshot(version: int | None = None) -> Snapshot:
     return SCORES.get(version)
 
 
-def person_score(person_id: int) -> PersonScore | None:
-    """One person's explained scores (from the warm snapshot when there is one, else their rows)."""
+def person_score(person_id: int, partnership_ids=None) -> PersonScore | None:
+    """One person's explained scores (from the warm snapshot when there is one, else their
+    rows), from the assessments made for the contact base or for `partnership_ids` (None: all;
+    a user's: `visible_partnership_ids(user)`)."""
     warm = SCORES.peek(scores_version())
     if warm is not None and person_id in warm.facts:
-        return warm.score(person_id)
+        facts = warm.facts[person_id]
+        own = visible_assessments(facts, partnership_ids)
+        return warm.score(person_id) if own is facts else score_person(own)
     _people, _orgs, facts = load_facts({person_id})
-    return score_person(facts[person_id]) if person_id in facts else None
+    return score_person(visible_assessments(facts[person_id], partnership_ids)) if person_id in facts else None
 
 
-def overall_scores(person_ids) -> dict[int, float | None]:
+def overall_scores(person_ids, partnership_ids=None) -> dict[int, float | None]:
     """Each person's overall score, 0-100, as their page and the review show it (the map's
-    sizes and tooltips: crm/app.py hands this to the network)."""
+    sizes and tooltips: crm/app.py hands this to the network), from the assessments made for
+    the contact base or for `partnership_ids` (None: all)."""
     ids = set(person_ids)
     snap = snapshot()
-    found = {pid: snap.quick[pid].overall for pid in ids if pid in snap.quick}
+    found = {}
+    for pid in ids & snap.quick.keys():
+        facts = snap.facts[pid]
+        own = visible_assessments(facts, partnership_ids)
+        found[pid] = (snap.quick[pid] if own is facts else quick_score(own)).overall
     missing = ids - found.keys()
     if missing:  # not employer-side: scored from their own rows
         _people, _orgs, facts = load_facts(missing)
-        found.update((pid, quick_score(f).overall) for pid, f in facts.items())
+        found.update((pid, quick_score(visible_assessments(f, partnership_ids)).overall) for pid, f in facts.items())
     return found
 
 
@@ -380,7 +396,11 @@ def add_assessment(person: Person, trait: str, rating, evidence: str | None, ass
     return row
 
 
-def assessments_of(person_id: int) -> list[TraitAssessment]:
-    """Every assessment of a person, newest first."""
-    return db.session.scalars(select(TraitAssessment).where(TraitAssessment.person_id == person_id)
-                              .order_by(TraitAssessment.id.desc())).all()
+def assessments_of(person_id: int, partnership_ids=None) -> list[TraitAssessment]:
+    """A person's assessments made for the contact base or for `partnership_ids` (None: all),
+    newest first."""
+    stmt = select(TraitAssessment).where(TraitAssessment.person_id == person_id)
+    if partnership_ids is not None:
+        stmt = stmt.where(or_(TraitAssessment.partnership_id.is_(None),
+                              TraitAssessment.partnership_id.in_(partnership_ids or [-1])))
+    return db.session.scalars(stmt.order_by(TraitAssessment.id.desc())).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -25,6 +25,9 @@ class Assessment:
     rating: int
     assessor_id: int | None = None
     evidence: str | None = None
+    #: the partnership it was made for (None: for the contact base); a user's scores use only
+    #: the assessments of partnerships they may see (`visible_assessments`)
+    partnership_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ class PersonFacts:
     employer_referrals: int = 0
     community_orgs: int = 0
     assessments: tuple[Assessment, ...] = field(default_factory=tuple)
+
+
+def visible_assessments(facts: PersonFacts, partnership_ids) -> PersonFacts:
+    """The facts with only the assessments made for the contact base or for one of
+    `partnership_ids` (None: every partnership). The same object when nothing is left out, so
+    callers keep the shared, cached score (`is` tells)."""
+    if partnership_ids is None:
+        return facts
+    kept = tuple(a for a in facts.assessments if a.partnership_id is None or a.partnership_id in partnership_ids)
+    return facts if len(kept) == len(facts.assessments) else replace(facts, assessments=kept)
 
 
 _WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")

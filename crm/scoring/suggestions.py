@@ -9,6 +9,7 @@ ranking is a dictionary lookup. `decide` records a review decision and moves the
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
-from crm.accounts.access import can_see_person
+from crm.accounts.access import can_see_person, visible_person_ids
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.memory import gc_paused
@@ -37,7 +38,8 @@ from crm.scoring.services import (
     scores_version,
     snapshot,
 )
-from crm.scoring.traits import TRAITS, PersonScore
+from crm.scoring.signals import PersonFacts, visible_assessments
+from crm.scoring.traits import TRAITS, PersonScore, QuickScore, quick_score, score_person
 
 #: Members at these stages are still open to suggestion.
 OPEN_STAGES = ("candidate", "suggested")
@@ -105,8 +107,10 @@ class Slate:
     `Suggestion` of each is built only when asked for (the API and the review show the top)."""
 
     def __init__(self, snap: Snapshot, members: dict[int, tuple[str, str]], sector: str,
-                 counties: list[str], ties=knows_ties):
+                 counties: list[str], ties=knows_ties, partnership_id: int | None = None):
         self.snap, self.members, self._ties = snap, members, ties
+        #: assessments count only if made for the contact base or for this partnership
+        self.partnership_ids = None if partnership_id is None else frozenset({partnership_id})
         askers = {pid for pid, (role, stage) in members.items()
                   if role in vocab.ASKER_ROLES and stage not in vocab.INACTIVE_STAGES and snap.side(pid) == "employer"}
         eligible = {pid for pid in snap.people if self._eligible(pid)}
@@ -125,6 +129,7 @@ class Slate:
                      if stage in TEAM_STAGES or role in vocab.ASKER_ROLES}
         self._sector, self._counties = _norm(sector), {_norm(c) for c in counties}
         self._fit: dict[int | None, tuple[float, list[str]]] = {}
+        self._own: dict[int, QuickScore] = {}
         self.values = {pid: self._value(pid) for pid in eligible}
         self._sort()
         self._built: dict[int, Suggestion] = {}
@@ -136,12 +141,28 @@ class Slate:
         member = self.members.get(pid)
         return member is None or (member[1] in OPEN_STAGES and member[0] not in vocab.ASKER_ROLES)
 
+    def _facts(self, pid: int) -> PersonFacts:
+        """The person's facts with only this partnership's (and the contact base's) assessments."""
+        return visible_assessments(self.snap.facts[pid], self.partnership_ids)
+
+    def _quick(self, pid: int) -> QuickScore:
+        """The person's ranking numbers: the shared ones, unless another partnership's
+        assessments are in them (then from this partnership's own, kept in `_own`)."""
+        own = self._own.get(pid)
+        if own is not None:
+            return own
+        facts = self.snap.facts.get(pid)
+        if facts is None or not facts.assessments or self._facts(pid) is facts:
+            return self.snap.quick[pid]
+        own = self._own[pid] = quick_score(self._facts(pid))
+        return own
+
     def _value(self, pid: int) -> float:
         fit = self.fit(self.snap.people[pid][2])[0]
-        return round(self.snap.quick[pid].overall * fit * _reach_factor(self.paths.get(pid)), 1)
+        return round(self._quick(pid).overall * fit * _reach_factor(self.paths.get(pid)), 1)
 
     def _sort(self) -> None:
-        values, quick = self.values, self.snap.quick
+        values, quick = self.values, _QuickView(self)
         self.order = sorted(values, key=lambda pid: (-values[pid], -quick[pid].overall,
                                                      -quick[pid].confidence, pid))
 
@@ -158,6 +179,7 @@ class Slate:
             return None
         new = copy.copy(self)
         new.snap, new._fit = snap, {}
+        new._own = {pid: q for pid, q in self._own.items() if pid not in touched}
         new.values = dict(self.values)
         for pid in touched:
             new.values.pop(pid, None)
@@ -178,7 +200,9 @@ class Slate:
 
     def _build(self, pid: int, knows_on_team: tuple[int, ...]) -> Suggestion:
         snap = self.snap
-        score: PersonScore = snap.score(pid)
+        facts = snap.facts.get(pid)
+        own = self._facts(pid) if facts is not None else None
+        score: PersonScore = snap.score(pid) if own is facts else score_person(own)
         name, title, org_id = snap.people[pid]
         org = snap.organisation(pid)
         path = self.paths.get(pid)
@@ -201,6 +225,17 @@ class Slate:
             for pid in missing:
                 self._built[pid] = self._build(pid, tuple(sorted(known.get(pid, ()))))
         return [self._built[pid] for pid in ids]
+
+
+class _QuickView:
+    """`quick[pid]` lookups for sorting, answered by the slate (its own numbers where another
+    partnership's assessments are left out)."""
+
+    def __init__(self, slate: Slate):
+        self._slate = slate
+
+    def __getitem__(self, pid: int) -> QuickScore:
+        return self._slate._quick(pid)
 
 
 class _SideView(dict):
@@ -233,11 +268,41 @@ def slate_of(partnership: Partnership) -> Slate:
                 updated.ranking = version[1]
                 return updated
         with gc_paused():
-            slate = Slate(snap, partnership_members(partnership.id), partnership.sector, partnership.counties)
+            slate = Slate(snap, partnership_members(partnership.id), partnership.sector, partnership.counties,
+                          partnership_id=partnership.id)
         slate.ranking = version[1]
         return slate
 
     return cached(("slate", partnership.id), version, build)
+
+
+#: what a user reads instead of an intro path through someone they may not see
+HIDDEN_PATH = "{asker} can be introduced through a contact outside your partnerships"
+
+
+def as_seen_by(shown: list[Suggestion], user) -> list[Suggestion]:
+    """The suggestions as `user` may read them: an introducer they may not see is neither named
+    (in the reasons) nor given by id (in the path: None); the asker, the hops and the ranking stay."""
+    if user.is_staff:
+        return shown
+    hops = {pid for s in shown if s.asker for pid in s.asker.path[:-1]}  # the last is the suggestion
+    visible = set(visible_person_ids(user, sorted(hops)))
+    if hops <= visible:
+        return shown
+    names = dict(db.session.execute(select(Person.id, Person.name).where(Person.id.in_(visible or [-1]))).all())
+    seen = []
+    for s in shown:
+        path = s.asker.path if s.asker else ()
+        if all(pid in visible for pid in path[:-1]):
+            seen.append(s)
+            continue
+        reason = HIDDEN_PATH.format(asker=names.get(s.asker.asker_id, "An asker of the team"))
+        asker = dataclasses.replace(
+            s.asker, reason=reason, introducer_id=None,
+            path=tuple(pid if pid in visible or pid == s.person_id else None for pid in path))
+        reasons = tuple(r for r in s.reasons if r != s.asker.reason) + (reason,)
+        seen.append(dataclasses.replace(s, asker=asker, reasons=reasons))
+    return seen
 
 
 def suggestions(partnership: Partnership, limit: int | None = None) -> list[Suggestion]:

@@ -9,7 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm import vocab
-from crm.accounts.access import get_partnership_or_404, get_person_or_404, require_staff
+from crm.accounts.access import (
+    get_partnership_or_404,
+    get_person_or_404,
+    require_staff,
+    visible_partnership_ids,
+)
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.partnerships import services as partnerships
@@ -41,8 +46,9 @@ def _assessable_partnership(person_id: int) -> int | None:
 def person_traits(person_id: int):
     """A person's trait scores with their reasons, assessments and the assessment form."""
     person = get_person_or_404(person_id)
-    score = services.person_score(person.id)
-    assessments = services.assessments_of(person.id) if current_user.role != "viewer" else []
+    visible = visible_partnership_ids(current_user)  # scores and reasons only from what the user sees
+    score = services.person_score(person.id, visible)
+    assessments = services.assessments_of(person.id, visible) if current_user.role != "viewer" else []
     chair_partnership = _assessable_partnership(person.id)
     return render_template("scoring/_person_scores.html", person=person, score=score,
                            assessments=assessments, form=AssessmentForm(),
@@ -102,10 +108,10 @@ def review(partnership_id: int):
         abort(403)
     slate = suggestions.slate_of(partnership)
     total = len(slate)
-    shown = slate.top(SLATE_SIZE)
+    shown = suggestions.as_seen_by(slate.top(SLATE_SIZE), current_user)  # introducers: only those seen
     team = _team(partnership.id)
     names = {m.person_id: m.person.name for m in team}
-    ids = {pid for s in shown for pid in (s.asker.path if s.asker else ())}
+    ids = {pid for s in shown for pid in (s.asker.path if s.asker else ()) if pid is not None}
     ids |= {pid for s in shown for pid in s.knows_on_team}
     if ids - names.keys():
         names.update(dict(db.session.execute(select(Person.id, Person.name).where(
