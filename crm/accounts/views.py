@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from crm.accounts.forms import (
     UserForm,
 )
 from crm.accounts.models import ApiToken, User
-from crm.audit.models import AuditEntry
+from crm.audit.models import AuditEntry, actor
 from crm.contacts.models import Person
 from crm.extensions import db, limiter
 from crm.partnerships.models import Partnership
@@ -196,9 +196,10 @@ def _user_page(user: User, form: UserEditForm | None = None, reset_link=None, st
         form = _user_form(UserEditForm(obj=user))
         form.partnerships.data = sorted(user.partnership_ids)
         form.person_id.data = user.person_id or 0
-    history = db.session.scalars(
+    history = [e for e in db.session.scalars(
         select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.entity_id == user.id)
-        .order_by(AuditEntry.id.desc()).limit(20)).all()
+        .order_by(AuditEntry.id.desc()).limit(100))
+        if set(e.after or {}) != {"last_login_at"}][:20]  # sign-ins: "last sign-in" says it
     actors = {u.id: u.email for u in db.session.scalars(
         select(User).where(User.id.in_({e.user_id for e in history if e.user_id} or {-1})))}
     return render_template("accounts/user.html", user=user, form=form, reset_form=ResetLinkForm(),
@@ -292,6 +293,9 @@ def reset_password(reset_token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         email = reset.user.email
+        # the audit log names the user who set it; the request's teardown restores the actor
+        token_before = actor.set((reset.user_id, "reset link"))
+        g.setdefault("actor_token", token_before)
         try:
             administration.complete_password_reset(token, form.password.data)
         except services.AccountError:  # used or replaced since this request read it

@@ -206,8 +206,9 @@ def test_password_reset_from_start_to_finish(app, client, db, admin, make_user, 
     assert again.status_code == 410 and "does not work any more" in text_of(again)
     assert app.test_client().post(path, data={"password": "another long one", "confirm": "another long one"}
                                   ).status_code == 410
-    assert [e.action for e in _entries(db, user.id) if e.action in ("reset_link", "password_reset")] == [
-        "reset_link", "password_reset"]
+    entries = [e for e in _entries(db, user.id) if e.action in ("reset_link", "password_reset")]
+    assert [(e.action, e.user_id) for e in entries] == [("reset_link", admin.id), ("password_reset", user.id)]
+    assert entries[1].actor_label == "reset link"
 
 
 def test_a_reset_link_is_emailed_through_the_outbox_when_asked(client, db, admin, make_user):
