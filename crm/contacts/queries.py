@@ -92,8 +92,10 @@ def organisation_choices() -> list[tuple[int, str]]:
     return [(0, "(none)")] + [(oid, name) for oid, name in rows]
 
 
-def people_search(q: str, user, limit: int = 10, exclude: int | None = None):
-    """People whose name (or email) starts like `q`, as the user may see them: autocomplete."""
+def people_search(q: str, user, limit: int = 10, exclude: int | None = None,
+                  not_in_partnership: int | None = None):
+    """People whose name (or email) starts like `q`, as the user may see them: autocomplete
+    (`not_in_partnership`: leave out that partnership's members, for adding people to it)."""
     key = name_key(q)
     if not key:
         return []
@@ -106,6 +108,9 @@ def people_search(q: str, user, limit: int = 10, exclude: int | None = None):
             .order_by(Person.name_key, Person.id).limit(limit))
     if exclude:
         stmt = stmt.where(Person.id != exclude)
+    if not_in_partnership:
+        stmt = stmt.where(Person.id.not_in(select(Membership.person_id).where(
+            Membership.partnership_id == not_in_partnership)))
     return db.session.scalars(limit_people(stmt, Person.id, user)).all()
 
 

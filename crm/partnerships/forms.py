@@ -41,6 +41,16 @@ class MemberForm(FlaskForm):
     stage = SelectField("Stage", choices=dict(vocab.STAGES), default="candidate")
 
 
+class AddPeopleForm(FlaskForm):
+    """People (ticked on the people list, or the one of a person page) into a partnership; the
+    person ids come as repeated `person_id` fields, resolved by the view."""
+
+    partnership_id = IdField("Partnership", validators=[DataRequired(message="Choose a partnership.")],
+                             message="Choose a partnership.")
+    role = SelectField("Role", choices=dict(vocab.ROLES), default="member")
+    stage = SelectField("Stage", choices=dict(vocab.STAGES), default="candidate")
+
+
 class StageForm(FlaskForm):
     """A move along the pipeline; the partnership page also sends a role, the board does not."""
 

@@ -74,6 +74,25 @@ def add_member(partnership: Partnership, person_id: int, role: str = "member",
     return membership
 
 
+def add_people(partnership: Partnership, people, role: str = "member", stage: str = "candidate",
+               user_id: int | None = None) -> tuple[list[Person], list[Person]]:
+    """Add several people at once (the people list's bulk action, the person page): returns
+    (added, already members). Archived or merged-away people are neither: the caller resolved
+    who the user may see; nobody is added twice."""
+    people = [p for p in dict.fromkeys(people) if p.archived_at is None and p.merged_into_id is None]
+    inside = set(db.session.scalars(select(Membership.person_id).where(
+        Membership.partnership_id == partnership.id,
+        Membership.person_id.in_([p.id for p in people] or [-1]))))
+    added, already = [], []
+    for person in people:
+        if person.id in inside:
+            already.append(person)
+        else:
+            add_member(partnership, person.id, role, stage, user_id=user_id)
+            added.append(person)
+    return added, already
+
+
 def membership_in(partnership: Partnership, membership_id: int) -> Membership | None:
     """A membership of this partnership by id (None if there is none, or it is another's)."""
     membership = db.session.get(Membership, membership_id)

@@ -8,20 +8,24 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm import vocab
+from crm import prose, vocab
 from crm.accounts.access import (
     get_partnership_or_404,
     limit_partnerships,
+    limit_people,
     require_staff,
+    visible_partnership,
     visible_person,
 )
+from crm.contacts import queries as contact_queries
 from crm.contacts.models import Person
 from crm.extensions import db
-from crm.ids import parse_count
+from crm.ids import parse_count, parse_id
 from crm.partnerships import services
-from crm.partnerships.forms import MemberForm, PartnershipForm, StageForm
+from crm.partnerships.forms import AddPeopleForm, MemberForm, PartnershipForm, StageForm
 from crm.partnerships.models import Membership, Partnership
 from crm.scoring.suggestions import decisions_of
+from crm.security import safe_next
 
 bp = Blueprint("partnerships", __name__)
 
@@ -71,9 +75,90 @@ def detail(partnership_id: int):
         .order_by(Membership.role, Person.name_key, Membership.id)
         .offset((page - 1) * MEMBERS_PER_PAGE).limit(MEMBERS_PER_PAGE)
     ).all()
+    q = (request.args.get("q") or "").strip()[:200]
+    matches = _addable(partnership, q) if q and current_user.is_staff else []
     return render_template("partnerships/detail.html", partnership=partnership, members=members,
                            member_total=total, page=page, has_next=page * MEMBERS_PER_PAGE < total,
-                           member_form=MemberForm(), stage_form=StageForm())
+                           member_form=MemberForm(), stage_form=StageForm(), q=q, matches=matches)
+
+
+#: How many people the "add people" search offers at once.
+SEARCH_MATCHES = 8
+
+
+def _addable(partnership: Partnership, q: str) -> list[Person]:
+    """People the user may see, named like `q`, not yet in the partnership."""
+    return contact_queries.people_search(q, current_user, limit=SEARCH_MATCHES,
+                                         not_in_partnership=partnership.id)
+
+
+@bp.route("/partnerships/<int:partnership_id>/people-search")
+def people_search(partnership_id: int):
+    """Autocomplete for adding people: visible people not yet in it, as radio choices (a
+    fragment; the partnership page's search form gives the same choices without JavaScript)."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    q = (request.args.get("q") or "").strip()[:200]
+    return render_template("people/_choices.html", matches=_addable(partnership, q) if q else [], q=q,
+                           field_name="person_id")
+
+
+def _who(people: list[Person]) -> str:
+    return prose.and_list(p.name for p in people) if len(people) <= 5 else prose.plural(len(people), "person", "people")
+
+
+@bp.app_context_processor
+def _partnership_helpers():
+    return {"partnerships_to_add": _partnerships_to_add}
+
+
+def _partnerships_to_add(person: Person) -> list[Partnership]:
+    """The partnerships the user may add this person to (for the person page's form)."""
+    if not current_user.is_staff:
+        return []
+    stmt = select(Partnership).where(
+        Partnership.archived_at.is_(None),
+        Partnership.id.not_in(select(Membership.partnership_id).where(Membership.person_id == person.id)))
+    return db.session.scalars(limit_partnerships(stmt, Partnership.id, current_user)
+                              .order_by(Partnership.name)).all()
+
+
+#: The most people one bulk action adds (a page of the people list is far fewer).
+BULK_LIMIT = 500
+
+
+@bp.route("/people/partnerships", methods=["POST"])
+def add_people():
+    """Add people to a partnership: the ticked people of the people list (as candidates), or
+    the one person of a person page (with a role and stage). Back to where it was sent from."""
+    require_staff()
+    form = AddPeopleForm()
+    back = safe_next(request.form.get("next")) or url_for("contacts.people")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(back, 303)
+    partnership = visible_partnership(current_user, form.partnership_id.data)
+    if partnership is None:
+        flash("Choose a partnership.", "error")
+        return redirect(back, 303)
+    ids = {i for i in (parse_id(raw) for raw in request.form.getlist("person_id")[:BULK_LIMIT]) if i}
+    people = db.session.scalars(limit_people(select(Person).where(Person.id.in_(ids or [-1])),
+                                             Person.id, current_user).order_by(Person.name_key)).all()
+    if not people:
+        flash("Tick the people to add." if not ids else services.NO_SUCH_PERSON, "error")
+        return redirect(back, 303)
+    added, already = services.add_people(partnership, people, form.role.data, form.stage.data,
+                                         user_id=current_user.id)
+    db.session.commit()
+    stage = vocab.label(vocab.STAGES, form.stage.data)
+    if added:
+        flash(f"Added {_who(added)} to {partnership.name} ({stage}).", "success")
+    if already:
+        flash(f"Already in {partnership.name}: {_who(already)}.", "info")
+    if not added and not already:
+        flash(services.NO_SUCH_PERSON, "error")
+    return redirect(back, 303)
 
 
 @bp.route("/partnerships/<int:partnership_id>/members", methods=["POST"])

@@ -13,4 +13,12 @@
     var input = document.querySelector("input[name=csrf_token]");
     if (input) { event.detail.headers["X-CSRFToken"] = input.value; }
   });
+  // A checkbox marked data-check-all="NAME" ticks or clears every NAME checkbox of its form.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.dataset.checkAll || !box.form) { return; }
+    box.form.querySelectorAll("input[type=checkbox][name='" + box.dataset.checkAll + "']").forEach(function (other) {
+      other.checked = box.checked;
+    });
+  });
 })();

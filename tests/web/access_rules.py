@@ -56,6 +56,8 @@ ACCESS = {
     "partnerships.new": "staff",
     "partnerships.detail": "partnership",
     "partnerships.add_member": "partnership_staff",
+    "partnerships.people_search": "partnership_staff",
+    "partnerships.add_people": "staff",
     "partnerships.update_member": "partnership_staff",
     "partnerships.move": "partnership_staff",
     "partnerships.pipeline": "partnership",
