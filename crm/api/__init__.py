@@ -12,6 +12,7 @@ from flask import Blueprint, g, request
 from flask_login import current_user
 
 from crm.accounts.auth import note_token_use
+from crm.api.spec import check_query
 from crm.api.util import ApiError
 from crm.errors import api_error
 from crm.extensions import csrf, db
@@ -41,6 +42,11 @@ def _require_token():
         return api_error(401, "unauthorized", "That API token is not valid (revoked or unknown).",
                          headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token"'})
     g.api_user = current_user._get_current_object()
+    problems = check_query()
+    if problems:
+        return api_error(400, "invalid", "Some query parameters are not valid: "
+                         + "; ".join(f"{name}: {', '.join(why)}" for name, why in problems.items()),
+                         problems)
     return None
 
 

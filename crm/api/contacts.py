@@ -57,7 +57,7 @@ def _conflict(error: services.Conflict) -> ApiError:
 
 # --- organisations --------------------------------------------------------------------------
 
-class OrganisationOut(BaseModel):
+class OrganizationOut(BaseModel):
     id: int
     name: str
     side: Side
@@ -73,7 +73,12 @@ class OrganisationOut(BaseModel):
     version: int
 
 
-class OrganisationPatch(Body):
+class OrganizationPatch(Body):
+    """Changes to an organization; only the fields sent change (empty or null text clears it;
+    `name` may not be blank or null). `side` and `kind` must agree: an employer has kind
+    `employer`, a community partner any other kind (else 400); sending only `side` sets the
+    kind to match. A stale `version` answers 409."""
+
     name: str = Field(default=None, min_length=1, max_length=200)
     side: Side | None = None
     kind: OrgKind | None = None
@@ -87,7 +92,10 @@ class OrganisationPatch(Body):
     version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-class OrganisationIn(OrganisationPatch):
+class OrganizationIn(OrganizationPatch):
+    """A new organization. `side` and `kind` must agree (employer: kind `employer`; community
+    partner: another kind), else 400; empty optional text reads back as null."""
+
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -99,12 +107,12 @@ def _when(value: datetime | None) -> str | None:
 
 
 def organisation_json(org: Organisation) -> dict:
-    data = {f: getattr(org, f) for f in OrganisationOut.model_fields}
+    data = {f: getattr(org, f) for f in OrganizationOut.model_fields}
     data["archived_at"] = _when(org.archived_at)
     return data
 
 
-def _organisation_values(data: OrganisationPatch, org: Organisation | None) -> dict:
+def _organisation_values(data: OrganizationPatch, org: Organisation | None) -> dict:
     values = data.model_dump(exclude_unset=True, exclude={"version", "side"})
     if "name" in values and not (values["name"] or "").strip():
         raise ApiError(400, "invalid", "Some fields are not valid.", {"name": ["may not be blank"]})
@@ -132,13 +140,13 @@ Q_PARAM = {"name": "q", "in": "query", "required": False, "schema": {"type": "st
 
 
 @bp.get("/organizations")
-@document("get", "/organizations", summary="Organisations you may see", response=OrganisationOut,
+@document("get", "/organizations", summary="Organizations you may see", response=OrganizationOut,
           paginated=True, params=[Q_PARAM, {"name": "side", "in": "query", "required": False,
                                             "schema": {"type": "string",
                                                        "enum": list(vocab.values(vocab.SIDES))}},
                                   *PAGE_PARAMS], tag="organizations")
-def list_organisations():
-    """Organisations, by name; optional `q` (name) and `side`."""
+def list_organizations():
+    """Organizations, by name; optional `q` (name) and `side`."""
     stmt = select(Organisation).where(Organisation.archived_at.is_(None))
     if not current_user.is_staff:
         stmt = stmt.where(Organisation.id.in_(
@@ -155,12 +163,12 @@ def list_organisations():
 
 
 @bp.post("/organizations")
-@document("post", "/organizations", summary="Create an organisation", body=OrganisationIn,
-          response=OrganisationOut, status=201, tag="organizations")
-def create_organisation():
+@document("post", "/organizations", summary="Create an organization", body=OrganizationIn,
+          response=OrganizationOut, status=201, tag="organizations")
+def create_organization():
     """Create an employer or community partner organisation."""
     _require_staff()
-    data = parse(OrganisationIn)
+    data = parse(OrganizationIn)
     try:
         org = services.save_organisation(None, _organisation_values(data, None))
     except services.ContactError as error:
@@ -170,21 +178,21 @@ def create_organisation():
 
 
 @bp.get("/organizations/<int:org_id>")
-@document("get", "/organizations/{org_id}", summary="One organisation", response=OrganisationOut,
+@document("get", "/organizations/{org_id}", summary="One organization", response=OrganizationOut,
           tag="organizations")
-def get_organisation(org_id: int):
+def get_organization(org_id: int):
     """One organisation, if visible."""
     return ok(organisation_json(_get_organisation(org_id)))
 
 
 @bp.patch("/organizations/<int:org_id>")
-@document("patch", "/organizations/{org_id}", summary="Change an organisation",
-          body=OrganisationPatch, response=OrganisationOut, tag="organizations")
-def update_organisation(org_id: int):
+@document("patch", "/organizations/{org_id}", summary="Change an organization",
+          body=OrganizationPatch, response=OrganizationOut, tag="organizations")
+def update_organization(org_id: int):
     """Change some fields; a stale `version` answers 409."""
     org = _get_organisation(org_id)
     _require_staff()
-    data = parse(OrganisationPatch)
+    data = parse(OrganizationPatch)
     try:
         services.save_organisation(org, _organisation_values(data, org), expected_version=data.version)
     except services.Conflict as error:
@@ -194,9 +202,9 @@ def update_organisation(org_id: int):
 
 
 @bp.delete("/organizations/<int:org_id>")
-@document("delete", "/organizations/{org_id}", summary="Archive an organisation", status=204,
+@document("delete", "/organizations/{org_id}", summary="Archive an organization", status=204,
           tag="organizations")
-def delete_organisation(org_id: int):
+def delete_organization(org_id: int):
     """Archive (never delete): its people and history stay."""
     org = _get_organisation(org_id)
     _require_staff()
@@ -211,8 +219,8 @@ class PersonOut(BaseModel):
     id: int
     name: str
     title: str | None
-    organisation_id: int | None
-    organisation_name: str | None
+    organization_id: int | None
+    organization_name: str | None
     side: Side | None
     email: str | None
     phone: str | None
@@ -223,9 +231,13 @@ class PersonOut(BaseModel):
 
 
 class PersonPatch(Body):
+    """Changes to a person; only the fields sent change (empty or null text clears it; `name`
+    and `tags` may not be null). `organization_id` must name an existing organization. A stale
+    `version` answers 409 with the fields someone else changed."""
+
     name: str = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=200)
-    organisation_id: Id | None = None
+    organization_id: Id | None = None
     email: str | None = Field(default=None, max_length=320, json_schema_extra={"format": "email"})
     phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
     notes: str | None = Text
@@ -248,12 +260,15 @@ class PersonPatch(Body):
 
 
 class PersonIn(PersonPatch):
+    """A new person; `organization_id` must name an existing organization; empty optional text
+    reads back as null."""
+
     name: str = Field(min_length=1, max_length=200)
 
 
 def person_json(p: Person) -> dict:
-    return {"id": p.id, "name": p.name, "title": p.title, "organisation_id": p.organisation_id,
-            "organisation_name": p.organisation.name if p.organisation else None, "side": p.side,
+    return {"id": p.id, "name": p.name, "title": p.title, "organization_id": p.organisation_id,
+            "organization_name": p.organisation.name if p.organisation else None, "side": p.side,
             "email": p.email, "phone": p.phone, "notes": p.notes,
             # one order whatever the database's collation, and the same in a POST's answer as in a GET's
             "tags": sorted(p.tag_names),
@@ -269,14 +284,20 @@ def _person_values(data: PersonPatch) -> dict:
             fields[name] = ["may not be null"]
     if values.get("name") is not None and not values["name"].strip():
         fields["name"] = ["may not be blank"]
+    if "organization_id" in values:  # the service's (and the database's) name
+        values["organisation_id"] = values.pop("organization_id")
     if values.get("organisation_id") and visible_organisation(current_user, values["organisation_id"]) is None:
-        fields["organisation_id"] = ["no such organisation"]
+        fields["organization_id"] = ["no such organization"]
     if values.get("tags"):
         values["tags"] = services.parse_tags(",".join(t.replace(",", " ") for t in values["tags"]))
     if fields:
         raise ApiError(400, "invalid", "Some fields are not valid.", fields)
     return values
 
+
+#: the list page's sorts in the API's spelling (its own spelling still accepted, deprecated)
+API_SORTS = {value.replace("organisation", "organization"): value for value in SearchArgs.SORTS}
+API_SORTS.update({value: value for value in SearchArgs.SORTS})
 
 PEOPLE_PARAMS = [Q_PARAM] + [
     {"name": n, "in": "query", "required": False, "schema": s} for n, s in (
@@ -285,7 +306,9 @@ PEOPLE_PARAMS = [Q_PARAM] + [
         ("sector", {"type": "string"}), ("county", {"type": "string"}), ("tag", {"type": "string"}),
         ("partnership", ID_SCHEMA),
         ("stage", {"type": "string", "enum": list(vocab.values(vocab.STAGES))}),
-        ("sort", {"type": "string", "enum": sorted(SearchArgs.SORTS)}),
+        ("sort", {"type": "string", "enum": sorted(API_SORTS),
+                  "description": "`organisation` and `-organisation` are the deprecated spellings of "
+                                 "`organization` and `-organization`, still accepted"}),
         ("archived", {"type": "string", "enum": ["0", "1"]}))
 ] + PAGE_PARAMS
 
@@ -295,7 +318,10 @@ PEOPLE_PARAMS = [Q_PARAM] + [
           response=PersonOut, paginated=True, params=PEOPLE_PARAMS)
 def list_people():
     """People matching q, side, kind, sector, county, tag, partnership, stage; sorted; paged."""
-    args = SearchArgs(request.args)
+    query = request.args.copy()
+    if "sort" in query:
+        query["sort"] = API_SORTS.get(query["sort"], query["sort"])
+    args = SearchArgs(query)
     if args.partnership and visible_partnership(current_user, args.partnership) is None:
         raise ApiError(404, "not_found", "No such partnership (or not visible to you).")
     stmt = queries.people_query(args, current_user).options(
@@ -363,6 +389,9 @@ class RelationshipOut(BaseModel):
 
 
 class RelationshipIn(Body):
+    """A tie between two different existing people (`source_id` != `target_id`, else 400);
+    `knows` is mutual, `referred` runs from the referrer; the same tie twice answers 409."""
+
     kind: TieKind
     source_id: Id
     target_id: Id

@@ -8,14 +8,14 @@ from typing import Literal
 
 from flask import request
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from crm import vocab
 from crm.accounts.access import get_partnership_or_404, visible_organisation, visible_people, visible_person
 from crm.api import bp
 from crm.api.spec import document
-from crm.api.util import PAGE_PARAMS, ApiError, ok, page_of, parse
+from crm.api.util import PAGE_PARAMS, ApiError, Body, api_field, ok, page_of, parse, service_values
 from crm.contacts.services import clean
 from crm.extensions import db
 from crm.ids import Id
@@ -28,35 +28,41 @@ from crm.timeutil import DateTime, as_utc
 MeetingKind = Literal[vocab.values(vocab.MEETING_KINDS)]
 TaskStatus = Literal[vocab.values(vocab.TASK_STATUSES)]
 TaskOutcome = Literal[vocab.values(vocab.TASK_OUTCOMES)]
+TaskKind = Literal[vocab.values(vocab.TASK_KINDS)]
+Pace = Literal[tuple(timeline.PACE_LABELS)]
 
 
 class MeetingOut(BaseModel):
     id: int
     partnership_id: int
-    kind: str
+    kind: MeetingKind
     title: str | None
     starts_at: datetime
     ends_at: datetime | None
     location: str | None
-    host_organisation_id: int | None
+    host_organization_id: int | None
     chair_ids: list[int]
     open_tasks: int
 
 
-class MeetingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class MeetingIn(Body):
+    """A new meeting. `ends_at`, when given, must be after `starts_at` (else 400); a launch
+    lays out the workbook's tasks around `starts_at`. Every chair and the host organization must
+    exist."""
+
     kind: MeetingKind = "launch"
     starts_at: DateTime
-    ends_at: DateTime | None = None
+    ends_at: DateTime | None = Field(default=None, description="after starts_at")
     title: str | None = Field(default=None, max_length=300)
     location: str | None = Field(default=None, max_length=300)
-    host_organisation_id: Id | None = None
+    host_organization_id: Id | None = None
     chair_ids: list[Id] = Field(default_factory=list, max_length=10)
     notes: str | None = Field(default=None, max_length=10000)
 
 
-class MeetingPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MeetingPatch(Body):
+    """Move a meeting: open tasks move by as many days, done ones stay."""
+
     starts_at: DateTime
 
 
@@ -64,29 +70,33 @@ class TaskOut(BaseModel):
     id: int
     partnership_id: int
     meeting_id: int | None
-    kind: str
+    kind: TaskKind
     title: str | None
     due: date
-    status: str
-    outcome: str | None
+    status: TaskStatus
+    outcome: TaskOutcome | None
     person_id: int | None
     owner_id: int | None
     step_key: str | None
     asker_reason: str | None
     notes: str | None
-    pace: str
+    pace: Pace
 
 
-class ReferredIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ReferredIn(Body):
+    """The person someone referred (with outcome `referred`)."""
+
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     title: str | None = Field(default=None, max_length=200)
-    organisation_id: Id | None = None
+    organization_id: Id | None = None
 
 
-class TaskPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class TaskPatch(Body):
+    """Change a task; only the fields sent change. `outcome` belongs to an ask being closed;
+    outcome `referred` needs `referred` with a name; a non-employer owner of an ask to an
+    employer needs `asker_reason`. Empty `notes` or `asker_reason` clears them."""
+
     status: TaskStatus | None = None
     outcome: TaskOutcome | None = None
     notes: str | None = Field(default=None, max_length=10000)
@@ -100,7 +110,7 @@ def meeting_json(meeting: Meeting) -> dict:
     return MeetingOut(id=meeting.id, partnership_id=meeting.partnership_id, kind=meeting.kind,
                       title=meeting.title, starts_at=as_utc(meeting.starts_at),
                       ends_at=as_utc(meeting.ends_at) if meeting.ends_at else None,
-                      location=meeting.location, host_organisation_id=meeting.host_organisation_id,
+                      location=meeting.location, host_organization_id=meeting.host_organisation_id,
                       chair_ids=[c.id for c in meeting.chairs],
                       open_tasks=db.session.scalar(select(func.count(Task.id)).where(
                           Task.meeting_id == meeting.id, Task.status == "open")) or 0,
@@ -116,7 +126,7 @@ def task_json(task: Task, today: date | None = None) -> dict:
 
 
 def _refuse(error: services.OutreachError):
-    field = error.field or "body"
+    field = api_field(error.field or "body")
     raise ApiError(400, "invalid", str(error), {field: [str(error)]}) from None
 
 
@@ -131,10 +141,10 @@ def create_meeting(partnership_id: int):
     try:
         if visible_people(current_user, data.chair_ids) is None:
             raise services.OutreachError(services.NO_SUCH_CHAIR, "chair_ids")
-        host = data.host_organisation_id
+        host = data.host_organization_id
         if host is not None and visible_organisation(current_user, host) is None:
             raise services.OutreachError(services.NO_SUCH_HOST, "host_organisation_id")
-        meeting = services.create_meeting(partnership, **data.model_dump())
+        meeting = services.create_meeting(partnership, **service_values(data.model_dump()))
     except services.OutreachError as error:
         _refuse(error)
     db.session.commit()
@@ -165,11 +175,11 @@ def move_meeting(meeting_id: int):
 @bp.get("/partnerships/<int:partnership_id>/tasks")
 @document("get", "/partnerships/{partnership_id}/tasks", tag="outreach", response=TaskOut,
           paginated=True, summary="A partnership's tasks, a page at a time (view=today|week|overdue|all, "
-                                  "status=open|all; page, per_page up to 200)",
+                                  "status=all or one status; page, per_page up to 200)",
           params=[{"name": "view", "in": "query", "schema": {"type": "string",
                                                              "enum": ["all", "today", "week", "overdue"]}},
-                  {"name": "status", "in": "query", "schema": {"type": "string",
-                                                               "enum": ["all", "open", "done"]}},
+                  {"name": "status", "in": "query", "schema": {
+                      "type": "string", "enum": ["all", *vocab.values(vocab.TASK_STATUSES)]}},
                   *PAGE_PARAMS])
 def list_tasks(partnership_id: int):
     """A partnership's tasks in due order."""
@@ -202,12 +212,13 @@ def update_task(task_id: int):
             if data.owner_id is not None and visible_person(current_user, data.owner_id) is None:
                 raise services.OutreachError(services.NO_SUCH_OWNER, "owner_id")
             services.assign_owner(task, data.owner_id, data.asker_reason, current_user.id)
-        organisation_id = data.referred.organisation_id if data.referred else None
-        if organisation_id is not None and visible_organisation(current_user, organisation_id) is None:
-            raise services.OutreachError(services.NO_SUCH_ORGANISATION, "referred.organisation_id")
+        organization_id = data.referred.organization_id if data.referred else None
+        if organization_id is not None and visible_organisation(current_user, organization_id) is None:
+            raise services.OutreachError(services.NO_SUCH_ORGANISATION, "referred.organization_id")
         if "status" in sent or "outcome" in sent:
             services.complete_task(task, data.status or task.status, data.outcome, data.notes,
-                                   data.referred.model_dump() if data.referred else None, current_user.id)
+                                   service_values(data.referred.model_dump()) if data.referred else None,
+                                   current_user.id)
         if "notes" in sent:
             # PATCH: notes sent are the notes, with or without a status (null or blank clears them)
             task.notes = clean(data.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +25,7 @@ from crm.vocab import PARTNERSHIP_STAGES, ROLES, STAGES, values
 
 Role = Literal[values(ROLES)]  # type: ignore[valid-type]
 Stage = Literal[values(STAGES)]  # type: ignore[valid-type]
+PartnershipStage = Literal[values(PARTNERSHIP_STAGES)]  # type: ignore[valid-type]
 
 
 class PartnershipOut(BaseModel):
@@ -33,22 +34,26 @@ class PartnershipOut(BaseModel):
     sector: str
     region: str | None
     timezone: str
-    stage: str
+    stage: PartnershipStage
     launch_target_low: int
     launch_target_high: int
     launch_minimum: int
 
 
-class PartnershipIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class PartnershipIn(Body):
+    """A new partnership (administrators). `launch_target_high` may not be below
+    `launch_target_low` (else 400); `timezone` must be an IANA zone name; the name must be
+    unused (else 409)."""
+
     name: str = Field(min_length=1, max_length=200)
     sector: str = Field(min_length=1, max_length=120)
     region: str | None = Field(default=None, max_length=500)
     timezone: str = Field(default_factory=default_timezone, max_length=64,
                           description="IANA zone name; default: the install's PARTNERSHIP_DEFAULT_TIMEZONE")
-    stage: str = Field(default="scoping", json_schema_extra={"enum": list(values(PARTNERSHIP_STAGES))})
+    stage: PartnershipStage = "scoping"
     launch_target_low: int = Field(default=rules.LAUNCH_TARGET_LOW, ge=1, le=1000)
-    launch_target_high: int = Field(default=rules.LAUNCH_TARGET_HIGH, ge=1, le=1000)
+    launch_target_high: int = Field(default=rules.LAUNCH_TARGET_HIGH, ge=1, le=1000,
+                                    description="not below launch_target_low")
     launch_minimum: int = Field(default=rules.LAUNCH_MINIMUM, ge=1, le=1000)
 
 

@@ -5,23 +5,28 @@ from __future__ import annotations
 from typing import Literal
 
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from crm.accounts.access import get_partnership_or_404, get_person_or_404
 from crm.api import bp
 from crm.api.spec import document
-from crm.api.util import ApiError, int_arg, ok, parse
+from crm.api.util import ApiError, Body, int_arg, ok, parse
 from crm.extensions import db
 from crm.ids import Id
 from crm.partnerships.models import Membership
 from crm.scoring import services
 from crm.scoring.suggestions import as_seen_by, suggestions
+from crm.vocab import TRAITS, values
+
+Trait = Literal[values(TRAITS)]  # type: ignore[valid-type]
 
 
-class AssessmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    trait: Literal["company", "industry", "community"]
+class AssessmentIn(Body):
+    """One assessor's rating of one trait. A chair may rate only people of a partnership
+    they chair (`partnership_id`, when given, must be one of theirs)."""
+
+    trait: Trait
     rating: int = Field(ge=0, le=3)
     evidence: str | None = Field(default=None, max_length=4000)
     partnership_id: Id | None = None
@@ -31,7 +36,7 @@ class AssessmentOut(BaseModel):
     id: int
     person_id: int
     partnership_id: int | None
-    trait: str
+    trait: Trait
     rating: int
     evidence: str | None
     assessor_id: int | None

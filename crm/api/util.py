@@ -20,11 +20,38 @@ PAGE_PARAMS = [{"name": n, "in": "query", "required": False,
                for n, m in (("page", 10**6), ("per_page", MAX_PER_PAGE))]
 
 
+#: The API spells `organization` everywhere, as its paths do; the database and the services
+#: keep `organisation`. Each old field name is still accepted on input (deprecated, and marked
+#: so in the document); both names sent with different values is refused.
+DEPRECATED_FIELDS = {"organisation_id": "organization_id", "host_organisation_id": "host_organization_id"}
+
+
+def api_field(name: str) -> str:
+    """The API's name for a field a service names (`host_organisation_id` ->
+    `host_organization_id`), e.g. in an error's `fields`."""
+    return DEPRECATED_FIELDS.get(name, name)
+
+
+def service_values(values: dict) -> dict:
+    """A body's values under the services' names (`organization_id` -> `organisation_id`)."""
+    spelled = {new: old for old, new in DEPRECATED_FIELDS.items()}
+    return {spelled.get(name, name): value for name, value in values.items()}
+
+
+def _document_deprecated_names(schema: dict, _model) -> None:
+    properties = schema.get("properties", {})
+    for old, new in DEPRECATED_FIELDS.items():
+        if new in properties:
+            properties[old] = {**properties[new], "deprecated": True, "title": old,
+                               "description": f"Deprecated spelling of `{new}`: still accepted, send `{new}`."}
+
+
 class Body(BaseModel):
     """A request body: unknown fields refused, text trimmed, no NUL characters (PostgreSQL
-    refuses them in text)."""
+    refuses them in text), deprecated field names read as their new ones."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra=_document_deprecated_names)
 
     @model_validator(mode="before")
     @classmethod
@@ -34,6 +61,20 @@ class Body(BaseModel):
                 texts = value if isinstance(value, list) else [value]
                 if any(isinstance(t, str) and "\x00" in t for t in texts):
                     raise ValueError("text may not contain NUL characters")
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated_names(cls, data):
+        if not isinstance(data, dict):
+            return data
+        for old, new in DEPRECATED_FIELDS.items():
+            if old in data and new in cls.model_fields:
+                data = dict(data)
+                value = data.pop(old)
+                if new in data and data[new] != value:
+                    raise ValueError(f"{old} (deprecated) and {new} disagree: send {new} only")
+                data[new] = value
         return data
 
 

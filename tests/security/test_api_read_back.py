@@ -148,7 +148,7 @@ def _person_body(org_id: int):
         optional={"title": st.one_of(st.none(), _text(200)), "notes": st.one_of(st.none(), _text(400)),
                   "email": st.one_of(st.none(), st.emails().filter(lambda e: len(e) <= 320)),
                   "phone": st.one_of(st.none(), st.from_regex(r"\A[0-9+().\- /x]{0,30}\Z")),
-                  "organisation_id": st.one_of(st.none(), st.just(org_id)),
+                  "organization_id": st.one_of(st.none(), st.just(org_id)),
                   "tags": st.lists(_text(100), max_size=6)})
 
 
@@ -159,8 +159,8 @@ def _check_person(sent: dict, got: dict) -> None:
             assert got[key] == norm(sent[key]), key
     if "email" in sent:
         assert got["email"] == (sent["email"].lower() if sent["email"] else None)
-    if "organisation_id" in sent:
-        assert got["organisation_id"] == sent["organisation_id"]
+    if "organization_id" in sent:
+        assert got["organization_id"] == sent["organization_id"]
     if "tags" in sent:
         assert got["tags"] == sorted(norm_tags(sent["tags"])), (sent["tags"], got["tags"])
 
@@ -282,14 +282,14 @@ def test_meetings_read_back_equal(api):
     def run(kind, starts, length, title, location, moved, chairs):
         body = {"kind": kind, "starts_at": starts.isoformat(), "title": title, "location": location,
                 "ends_at": (starts + timedelta(minutes=length)).isoformat() if length else None,
-                "host_organisation_id": world.org_a.id, "chair_ids": [world.chair_person.id] if chairs else []}
+                "host_organization_id": world.org_a.id, "chair_ids": [world.chair_person.id] if chairs else []}
         made = _ok(api.call("POST", f"/partnerships/{world.a.id}/meetings", body), 201)
         listed = _ok(api.call("GET", f"/partnerships/{world.a.id}/meetings"), 200)
         (got,) = [m for m in listed if m["id"] == made["id"]]
         assert (got["kind"], got["title"], got["location"]) == (kind, norm(title), norm(location))
         assert _instant(got["starts_at"]) == starts
         assert (got["ends_at"] and _instant(got["ends_at"])) == (starts + timedelta(minutes=length) if length else None)
-        assert (got["host_organisation_id"], got["chair_ids"]) == (body["host_organisation_id"], body["chair_ids"])
+        assert (got["host_organization_id"], got["chair_ids"]) == (body["host_organization_id"], body["chair_ids"])
         _ok(api.call("PATCH", f"/meetings/{made['id']}", {"starts_at": moved.isoformat()}), 200)
         listed = _ok(api.call("GET", f"/partnerships/{world.a.id}/meetings"), 200)
         (got,) = [m for m in listed if m["id"] == made["id"]]

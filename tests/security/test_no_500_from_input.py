@@ -88,7 +88,8 @@ def _known_values(world, values) -> dict:
     ids = {"person_id": world.person_a.id, "other_id": world.person_b.id, "owner_id": world.chair_person.id,
            "asker_id": world.chair_person.id, "knower": world.person_a.id, "known": world.person_b.id,
            "keep": world.person_a.id, "drop": world.person_b.id, "organisation": world.org_a.id,
-           "organisation_id": world.org_a.id, "exclude": world.person_a.id, "partnership": world.a.id,
+           "organisation_id": world.org_a.id, "organization_id": world.org_a.id, "host_organization_id": world.org_a.id,
+           "exclude": world.person_a.id, "partnership": world.a.id,
            "partnership_id": world.a.id, "page": 1, "strength": 2, "start": 0}
     ids.update({k: v for k, v in values.items() if isinstance(v, int)})
     return {k: str(v) for k, v in ids.items()}

@@ -144,11 +144,11 @@ ACCESS.update({
 
 ACCESS.update({
     # --- contacts api ---
-    "api.list_organisations": "api",
-    "api.create_organisation": "api",
-    "api.get_organisation": "api",
-    "api.update_organisation": "api",
-    "api.delete_organisation": "api",
+    "api.list_organizations": "api",
+    "api.create_organization": "api",
+    "api.get_organization": "api",
+    "api.update_organization": "api",
+    "api.delete_organization": "api",
     "api.list_people": "api",
     "api.create_person": "api",
     "api.get_person": "api",

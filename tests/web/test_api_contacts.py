@@ -48,7 +48,7 @@ def test_people_list_uses_the_list_page_filters_and_paginates(client, as_, world
     assert len(everyone["items"]) == 2 and everyone["has_next"] is True
     alpha = client.get(f"/api/v1/people?partnership={world.a.id}&stage=suggested", headers=h).json
     assert [p["name"] for p in alpha["items"]] == ["Member Alpha"]
-    assert alpha["items"][0]["side"] == "employer" and alpha["items"][0]["organisation_name"] == "Alpha Works"
+    assert alpha["items"][0]["side"] == "employer" and alpha["items"][0]["organization_name"] == "Alpha Works"
     found = client.get("/api/v1/people?q=beta", headers=h).json
     assert [p["name"] for p in found["items"]] == ["Member Beta"]
     assert client.get("/api/v1/people?per_page=0", headers=h).status_code == 400
@@ -68,7 +68,7 @@ def test_viewers_see_only_people_of_their_partnerships_and_change_nothing(client
 def test_person_create_patch_conflict_and_archive(client, as_, world, db):
     h = as_("convener_a")
     created = client.post("/api/v1/people", json={"name": "Ann Lee", "email": "Ann@X.example",
-                                                  "organisation_id": world.org_a.id,
+                                                  "organization_id": world.org_a.id,
                                                   "tags": ["Rotary", "board"]}, headers=h)
     assert created.status_code == 201
     person = created.json
@@ -82,8 +82,8 @@ def test_person_create_patch_conflict_and_archive(client, as_, world, db):
     bad = client.patch(f"/api/v1/people/{person['id']}", json={"email": "nope", "organisation_id": 999999,
                                                              "name": None}, headers=h)
     assert bad.status_code == 400 and {"email", "name"} <= set(bad.json["error"]["fields"])
-    missing_org = client.patch(f"/api/v1/people/{person['id']}", json={"organisation_id": 999999}, headers=h)
-    assert missing_org.status_code == 400 and "organisation_id" in missing_org.json["error"]["fields"]
+    missing_org = client.patch(f"/api/v1/people/{person['id']}", json={"organization_id": 999999}, headers=h)
+    assert missing_org.status_code == 400 and "organization_id" in missing_org.json["error"]["fields"]
     assert client.delete(f"/api/v1/people/{person['id']}", headers=h).status_code == 204
     archived = db.session.get(Person, person["id"])
     assert archived is not None and archived.archived_at is not None
