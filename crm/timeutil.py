@@ -1,11 +1,12 @@
 """Time helpers: everything is stored in UTC and shown in the partnership's zone; the range
 of dates a person may type, said once for forms and the API."""
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, WithJsonSchema
 from wtforms.validators import ValidationError
 
 #: The dates a person may type (meetings, due dates, revisits): any real meeting or task, and
@@ -34,10 +35,41 @@ def date_in_range(_form, field) -> None:
         raise ValidationError(str(error)) from None
 
 
+#: RFC 3339 (section 5.6): a full date, "T", a full time with seconds and an offset
+_RFC3339_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_RFC3339_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RANGE = f"between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d}"
+
+
+def _rfc3339_date_time(value):
+    """Only RFC 3339 text makes a date-time in the API: no Unix times (`0` is not 1970), no
+    date without a time, no time without seconds or offset."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339_DATE_TIME.fullmatch(value):
+        raise ValueError("a date-time as RFC 3339 text with an offset, e.g. 2030-05-01T15:00:00Z")
+    fraction = re.search(r"\.(\d+)", value)
+    if fraction and len(fraction.group(1)) > 6:  # more digits than a microsecond: cut, not refuse
+        value = value.replace(fraction.group(0), fraction.group(0)[:7])
+    return datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+
+
+def _rfc3339_date(value):
+    """Only `YYYY-MM-DD` text makes a date in the API."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339_DATE.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD text, e.g. 2030-05-01")
+    return date.fromisoformat(value)
+
+
 #: a date in an API body (pydantic), within the range above
-Date = Annotated[date, AfterValidator(check_date_range)]
+Date = Annotated[date, BeforeValidator(_rfc3339_date), AfterValidator(check_date_range),
+                 WithJsonSchema({"type": "string", "format": "date", "description": f"YYYY-MM-DD, {_RANGE}"})]
 #: a date-time with its offset in an API body (pydantic), within the range above
-DateTime = Annotated[AwareDatetime, AfterValidator(check_date_range)]
+DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_date_time), AfterValidator(check_date_range),
+                     WithJsonSchema({"type": "string", "format": "date-time",
+                                     "description": f"RFC 3339 with an offset, {_RANGE}"})]
 
 
 def utcnow() -> datetime:

@@ -238,7 +238,8 @@ class PersonPatch(Body):
     name: str = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=200)
     organization_id: Id | None = None
-    email: str | None = Field(default=None, max_length=320, json_schema_extra={"format": "email"})
+    email: str | None = Field(default=None, max_length=320, json_schema_extra={"format": "email"},
+                              description="Empty or null clears it (read back as null).")
     phone: str | None = Field(default=None, max_length=60, pattern=r"^[0-9+().\-\s/xext]*$")
     notes: str | None = Text
     tags: list[str] = Field(default=None, max_length=50)

@@ -38,8 +38,16 @@ def service_values(values: dict) -> dict:
     return {spelled.get(name, name): value for name, value in values.items()}
 
 
-def _document_deprecated_names(schema: dict, _model) -> None:
+def _document_body(schema: dict, _model) -> None:
+    """What the JSON Schema of a body cannot say by itself: an optional text sent empty clears
+    the field (read back as null); the deprecated spellings of field names."""
     properties = schema.get("properties", {})
+    for prop in properties.values():
+        text = [s for s in prop.get("anyOf", []) if s.get("type") == "string"]
+        kinds = sorted(str(s.get("type")) for s in prop.get("anyOf", []))
+        if (kinds == ["null", "string"] and "description" not in prop and "pattern" not in text[0]
+                and not text[0].get("minLength") and "format" not in text[0]):
+            prop["description"] = "Empty or null clears it (read back as null)."
     for old, new in DEPRECATED_FIELDS.items():
         if new in properties:
             properties[old] = {**properties[new], "deprecated": True, "title": old,
@@ -51,7 +59,7 @@ class Body(BaseModel):
     refuses them in text), deprecated field names read as their new ones."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra=_document_deprecated_names)
+                              json_schema_extra=_document_body)
 
     @model_validator(mode="before")
     @classmethod
@@ -97,7 +105,9 @@ def parse(model: type[M]) -> M:
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
     try:
-        return model.model_validate(data)
+        # strict: a JSON value of the wrong type is refused, at any depth ("2" is not 2, 2.0
+        # is not an id, 0 is not a date-time), instead of being converted
+        return model.model_validate(data, strict=True)
     except ValidationError as error:
         fields: dict[str, list[str]] = {}
         for item in error.errors(include_url=False, include_context=False, include_input=False):
