@@ -51,6 +51,7 @@ NAMED_ENUMS: dict[str, tuple] = {
     "TaskStatus": vocab.values(vocab.TASK_STATUSES),
     "TaskOutcome": vocab.values(vocab.TASK_OUTCOMES),
     "Pace": tuple(PACE_LABELS),
+    "UserRole": vocab.values(vocab.USER_ROLES),
 }
 _ENUM_NAMES = {frozenset(v): name for name, v in NAMED_ENUMS.items()}
 

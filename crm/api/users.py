@@ -28,7 +28,7 @@ class UserOut(BaseModel):
     id: int
     email: str
     name: str | None
-    role: str
+    role: Role
     active: bool
     partnership_ids: list[int]
     person_id: int | None
