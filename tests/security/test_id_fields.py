@@ -54,6 +54,8 @@ KIND_OF = {
     "source_id": "person", "target_id": "person", "chair_ids": "person", "path": "person",
     "organisation_id": "organisation", "organisation": "organisation", "org": "organisation",
     "host_organisation_id": "organisation", "referred.organisation_id": "organisation",
+    "organization_id": "organisation", "host_organization_id": "organisation",
+    "referred.organization_id": "organisation",
     "partnership_id": "partnership", "partnership": "partnership", "partnership_ids": "partnership",
     "partnerships": "partnership",
 }
