@@ -54,6 +54,11 @@ DEFAULTS = {
     #: None: derived from SECRET_KEY (stable while the key is; set it, e.g. to the host name,
     #: to keep the identities through a key rotation).
     "INSTALLATION_ID": None,
+    #: a partnership's letter template renders (crm/sandbox.py) within this many seconds and
+    #: to at most this many characters per text (the workbook's sample letter: 2,100), or
+    #: is refused with a message saying which bound it passed
+    "LETTER_RENDER_SECONDS": 2.0,
+    "LETTER_MAX_CHARS": 100_000,
 }
 
 #: environment variable -> config key (and how to parse it)

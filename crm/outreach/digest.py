@@ -98,8 +98,10 @@ def queue_digests(config: dict, now: datetime | None = None) -> int:
 
 def _letters(task_ids: list[int]) -> dict[int, tuple[str, letters.Letter]]:
     """task id -> (whom it goes to, the invitation letter) for these asks, rendered from each
-    partnership's template (the workbook's sample where the saved one does not render)."""
-    found: dict[int, tuple[str, letters.Letter]] = {}
+    partnership's template (the workbook's sample where the saved one does not render). Loads
+    everything first, then renders each partnership's letters in one bounded process, outside
+    any transaction."""
+    asks: dict[int, list[tuple[int, str, dict]]] = defaultdict(list)  # partnership -> its asks
     templates: dict[int, tuple[str, str]] = {}
     for i in range(0, len(task_ids), 500):
         tasks = db.session.scalars(select(Task).where(Task.id.in_(task_ids[i:i + 500]))
@@ -113,13 +115,20 @@ def _letters(task_ids: list[int]) -> dict[int, tuple[str, letters.Letter]]:
                 continue
             if task.partnership_id not in templates:
                 templates[task.partnership_id] = letters.template_for(task.partnership_id)
-            fields = letters.fields_for(task, meetings.get(task.meeting_id))
-            try:
-                letter = letters.render(*templates[task.partnership_id], fields)
-            except letters.LetterError:
-                letter = letters.render(letters.DEFAULT_SUBJECT, letters.DEFAULT_BODY, fields)
             to = task.person.name + (f" <{task.person.email}>" if task.person.email else "")
-            found[task.id] = (to, letter)
+            asks[task.partnership_id].append((task.id, to, letters.fields_for(task, meetings.get(task.meeting_id))))
+    found: dict[int, tuple[str, letters.Letter]] = {}
+    for partnership_id, group in asks.items():
+        rendered = letters.render_many(*templates[partnership_id], [fields for _id, _to, fields in group])
+        failed = [(ask, n) for n, ask in enumerate(group) if isinstance(rendered[n], letters.LetterError)]
+        if failed:
+            fallback = letters.render_many(letters.DEFAULT_SUBJECT, letters.DEFAULT_BODY,
+                                           [ask[2] for ask, _n in failed])
+            for (_ask, n), letter in zip(failed, fallback, strict=True):
+                rendered[n] = letter
+        for (task_id, to, _fields), letter in zip(group, rendered, strict=True):
+            if isinstance(letter, letters.Letter):
+                found[task_id] = (to, letter)
     return found
 
 

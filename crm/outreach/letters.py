@@ -1,20 +1,22 @@
 """The invitation letter, modelled on the workbook's sample launch invitation (section C), as
 an editable per-partnership template with fields, rendered per invitee in Jinja's sandbox:
 plain text for the .txt/.eml the asker sends, autoescaped HTML for the preview.
+
+A template is a convener's code: it renders in a bounded child process (`crm.sandbox`: time,
+memory and output limits from LETTER_RENDER_SECONDS and LETTER_MAX_CHARS), never inside a
+transaction (on SQLite a POST's transaction holds the write lock: `render` ends the session's
+transaction first), and a template that passes a bound is refused when saved.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from jinja2 import TemplateSyntaxError
-from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from flask import current_app
 from sqlalchemy import select
 
-from crm import prose
+from crm import prose, sandbox
 from crm.extensions import db
 from crm.headers import address, header_text
 from crm.outreach.models import LetterTemplate
@@ -67,10 +69,6 @@ class Letter:
     body: str
 
 
-_text_env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-_html_env = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
-
-
 def template_for(partnership_id: int) -> tuple[str, str]:
     """The partnership's (subject, body) template, or the workbook's sample (section C)."""
     saved = db.session.scalar(select(LetterTemplate).where(LetterTemplate.partnership_id == partnership_id))
@@ -78,11 +76,13 @@ def template_for(partnership_id: int) -> tuple[str, str]:
 
 
 def check(subject: str, body: str) -> None:
-    """Raise LetterError unless both parts render with sample fields."""
+    """Raise LetterError unless both parts render, within the bounds, with sample fields."""
     render(subject, body, dict.fromkeys(FIELDS, "x"))
 
 
 def save_template(partnership_id: int, subject: str, body: str) -> LetterTemplate:
+    """Save a partnership's template once it renders within the bounds (checked before the
+    save's transaction begins its writes)."""
     check(subject, body)
     saved = db.session.scalar(select(LetterTemplate).where(LetterTemplate.partnership_id == partnership_id))
     if saved is None:
@@ -93,20 +93,43 @@ def save_template(partnership_id: int, subject: str, body: str) -> LetterTemplat
     return saved
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled(html: bool, source: str):
-    """A template compiled once (a digest renders one partnership's letter for many asks)."""
-    return (_html_env if html else _text_env).from_string(source)
+def end_transaction() -> None:
+    """End the session's transaction before a user's template renders: a render may take
+    LETTER_RENDER_SECONDS, and on SQLite a POST's transaction holds the write lock. Objects
+    loaded so far reload when next read. Refuses when the session holds unsaved writes (the
+    render belongs before them)."""
+    session = db.session()  # the request's (or job's) session itself, not its scoped proxy
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("render a user's template before writing, not between the writes")
+    if session.in_transaction():
+        session.rollback()
+
+
+def render_many(subject: str, body: str, each_fields: list[dict], html: bool = False) -> list[Letter | LetterError]:
+    """The letter for each invitee (HTML-escaped when `html`), or a LetterError saying why
+    not; one bounded child process renders them all."""
+    end_transaction()
+    config = current_app.config
+    items = []
+    for fields in each_fields:
+        items += [(subject, False, fields), (body, html, fields)]
+    texts = sandbox.render_each(items, config["LETTER_RENDER_SECONDS"], config["LETTER_MAX_CHARS"])
+    letters = []
+    for i in range(0, len(texts), 2):
+        failed = next((t for t in texts[i:i + 2] if isinstance(t, sandbox.RenderFailure)), None)
+        if failed is not None:
+            letters.append(LetterError(f"The letter template does not render: {failed.message}."))
+        else:
+            letters.append(Letter(" ".join(texts[i].split()), texts[i + 1]))
+    return letters
 
 
 def render(subject: str, body: str, fields: dict, html: bool = False) -> Letter:
-    """The letter for one invitee (HTML-escaped when `html`)."""
-    try:
-        return Letter(" ".join(_compiled(False, subject).render(**fields).split()),
-                      _compiled(html, body).render(**fields))
-    except (TemplateSyntaxError, SecurityError, UndefinedError, TypeError, ValueError, OverflowError,
-            ArithmeticError) as error:  # a user's template: any failure is a message, never a 500
-        raise LetterError(f"The letter template does not render: {error}") from None
+    """The letter for one invitee (HTML-escaped when `html`); LetterError when it does not render."""
+    letter = render_many(subject, body, [fields], html)[0]
+    if isinstance(letter, LetterError):
+        raise letter
+    return letter
 
 
 def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
