@@ -108,7 +108,8 @@ def _errors(*codes: int) -> dict:
 
 def document(method: str, path: str, *, summary: str, response: type[BaseModel] | None = None,
              response_list: bool = False, paginated: bool = False, body: type[BaseModel] | None = None,
-             status: int = 200, params: list[dict] | None = None, tag: str | None = None):
+             status: int = 200, params: list[dict] | None = None, tag: str | None = None,
+             form: dict | None = None):
     """Describe one endpoint in the OpenAPI document (a decorator that changes nothing)."""
 
     def decorate(view):
@@ -122,6 +123,8 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
         if body is not None:
             op["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": _schema_ref(body, mode="validation")}}}
+        if form is not None:  # a multipart upload (a file and form fields)
+            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
         if response is not None:
             schema = _schema_ref(response)
             if paginated:
@@ -134,7 +137,7 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
             ok = {"description": "OK", "content": {"application/json": {"schema": schema}}}
         else:
             ok = {"description": "No content"}
-        codes = [401, 404] + ([400, 415] if body is not None or params else []) + (
+        codes = [401, 404] + ([400, 415] if body is not None or form is not None or params else []) + (
             [403, 409] if method in ("post", "patch", "delete") else [])
         op["responses"] = {str(status): ok, **_errors(*codes)}
         PATHS.setdefault(path, {})[method] = op

@@ -576,11 +576,27 @@ class UploadStore:
                 pass
 
 
+def is_vcard(filename: str) -> bool:
+    return (filename or "").lower().endswith((".vcf", ".vcard"))
+
+
 def records_of(info: dict, data: bytes) -> list[tuple[int, dict]]:
-    """(line, {field: text}) for every data row of an upload, through its mapping."""
+    """(row, {field: text}) for every data row of an upload, through its mapping (a CSV file
+    without one: the guessed mapping, its program's own columns when it is known)."""
     if info["format"] == "vcard":
         return [(i + 1, row) for i, row in enumerate(import_parsing.read_vcards(data))]
     sheet = import_parsing.read_csv(data)
-    mapping = {f: int(i) for f, i in (info.get("mapping") or {}).items()}
+    mapping = info.get("mapping")
+    if mapping is None:
+        mapping = import_parsing.guess_mapping(sheet.headers, info["kind"])
+    mapping = {f: int(i) for f, i in mapping.items()}
     return list(zip(sheet.line_numbers, import_parsing.apply_mapping(sheet, mapping), strict=True))
+
+
+def run_all(kind: str, records: list[tuple[int, dict]], options: Options) -> list[Planned]:
+    """Apply every row, a chunk at a time (each chunk flushed; the caller commits)."""
+    plans: list[Planned] = []
+    for offset in range(0, len(records), CHUNK):
+        plans.extend(apply(kind, records[offset:offset + CHUNK], options))
+    return plans
 

@@ -68,6 +68,7 @@ ACCESS = {
 ACCESS.update({
     # --- api (checked by tests/web/test_api_access.py) ---
     "api.openapi": "public",
+    "api.create_import": "api",
     "api.list_partnerships": "api",
     "api.create_partnership": "api",
     "api.get_partnership": "api",
