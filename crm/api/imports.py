@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from crm.accounts.access import visible_person
 from crm.api import bp
-from crm.api.spec import document
+from crm.api.spec import ID_SCHEMA, document
 from crm.api.util import ApiError, ok
 from crm.contacts import import_parsing, import_runs
 from crm.contacts.models import Organisation, name_key
@@ -73,7 +73,7 @@ IMPORT_FORM = {
         "file": {"type": "string", "format": "binary", "description": "CSV or vCard (.vcf) file"},
         "kind": {"type": "string", "enum": list(import_runs.KINDS), "default": "people"},
         "mapping": {"type": "string", "description": "JSON object: field -> column index or header name"},
-        "contacts_of": {"type": "integer", "minimum": 1, "description": "whose contacts these are"},
+        "contacts_of": {**ID_SCHEMA, "description": "whose contacts these are (a person id)"},
         "sector": {"type": "string", "maxLength": 120},
         "county": {"type": "string", "maxLength": 120},
         "dry_run": {"type": "boolean", "default": False},

@@ -22,6 +22,7 @@ ids exist.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ KIND_OF = {
     "organization_id": "organisation", "host_organization_id": "organisation",
     "referred.organization_id": "organisation",
     "partnership_id": "partnership", "partnership": "partnership", "partnership_ids": "partnership",
-    "partnerships": "partnership",
+    "partnerships": "partnership", "contacts_of": "person",
 }
 #: keys that look like ids but are not (a row version, a page, a count)
 NOT_IDS = {"version", "page", "per_page", "limit", "strength", "rating", "start"}
@@ -284,6 +285,14 @@ def _api_cases(data: Fields) -> list[Case]:
                     cases.append(Case("api-query", method.upper(), url, {}, param["name"], kind))
             if "requestBody" not in op:
                 continue
+            form = op["requestBody"]["content"].get("multipart/form-data")
+            if form is not None:  # an upload: each id among its form fields
+                for name, prop in form["schema"]["properties"].items():
+                    if _is_id(prop):
+                        kind = _kind(name, None)
+                        assert kind, f"{method} {path}: the id {name!r} says nothing of what it names"
+                        cases.append(Case("api-form", method.upper(), url, {"dry_run": "true"}, name, kind))
+                continue
             schema = _resolve(op["requestBody"]["content"]["application/json"]["schema"], schemas)
             base = _sample(schema, schemas)
             # one variant per value of each choice (an outcome "referred" reads the referral's ids)
@@ -316,6 +325,11 @@ def _send(data: Fields, case: Case, role: str, value: int):
         if case.channel == "api-query":
             response = fetch(client, case.url, method=case.method, query_string={case.name: str(value)},
                              headers=headers)
+        elif case.channel == "api-form":
+            response = fetch(client, case.url, method=case.method, headers=headers,
+                             content_type="multipart/form-data",
+                             data={**case.base, case.name: str(value),
+                                   "file": (io.BytesIO(b"Name\nAnn Lee\n"), "people.csv")})
         else:
             response = fetch(client, case.url, method=case.method, json=_body_with(case, value, data),
                              headers=headers)
