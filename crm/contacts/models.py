@@ -192,3 +192,20 @@ class Tie(db.Model):
 
     def __repr__(self) -> str:
         return f"<Tie {self.id} {self.source_id}-{self.kind}->{self.target_id}>"
+
+
+class TieDismissal(db.Model):
+    """A suggested tie a convener dismissed (crm/contacts/tie_suggestions.py): the pair is not
+    suggested again. Either order of the pair counts (a merge may move either end)."""
+
+    __tablename__ = "tie_dismissals"
+    __table_args__ = (UniqueConstraint("person_a_id", "person_b_id", name="uq_tie_dismissals_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_a_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_b_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<TieDismissal {self.person_a_id}-{self.person_b_id}>"

@@ -17,7 +17,7 @@ from crm.accounts.access import (
     visible_person_ids,
     visible_tie,
 )
-from crm.contacts import queries, services
+from crm.contacts import queries, services, suggested_ties
 from crm.contacts.forms import OrganisationForm, PersonForm, SearchArgs, TieForm
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
@@ -174,6 +174,56 @@ def add_tie(person_id: int):
                                message=message, **queries.person_page(person, current_user))
     flash(*message)
     return redirect(url_for("contacts.person", person_id=person.id))
+
+
+@bp.route("/ties/suggested")
+def suggested():
+    """Ties worth recording (colleagues, people who met at a meeting): confirm or dismiss each."""
+    require_staff()
+    person_id = parse_id(request.args.get("person"))
+    person = get_person_or_404(person_id) if person_id else None
+    shown = suggested_ties.suggestions(current_user, person.id if person else None)
+    return render_template("people/suggested_ties.html", shown=shown, person=person)
+
+
+def _suggestion_from_form():
+    """The pair a confirm/dismiss button names, if it is still a suggestion the user may act on."""
+    first = visible_person(current_user, request.form.get("first"))
+    second = visible_person(current_user, request.form.get("second"))
+    if first is None or second is None:
+        return None
+    return suggested_ties.still_suggested(current_user, first.id, second.id)
+
+
+def _suggestion_done(message: str, category: str = "success"):
+    if request.headers.get("HX-Request"):
+        return render_template("people/_suggestion_done.html", message=message, category=category)
+    flash(message, category)
+    return redirect(url_for("contacts.suggested"))
+
+
+@bp.route("/ties/suggested/confirm", methods=["POST"])
+def confirm_suggested():
+    """Record one suggested tie (one click)."""
+    require_staff()
+    suggestion = _suggestion_from_form()
+    if suggestion is None:
+        return _suggestion_done("That suggestion is no longer open.", "error")
+    tie = suggested_ties.confirm(suggestion, current_user.id)
+    db.session.commit()
+    return _suggestion_done(f"Recorded: {tie.source_person.name} knows {tie.target_person.name}.")
+
+
+@bp.route("/ties/suggested/dismiss", methods=["POST"])
+def dismiss_suggested():
+    """Dismiss one suggested tie (one click): it is not suggested again."""
+    require_staff()
+    suggestion = _suggestion_from_form()
+    if suggestion is None:
+        return _suggestion_done("That suggestion is no longer open.", "error")
+    suggested_ties.dismiss(suggestion, current_user.id)
+    db.session.commit()
+    return _suggestion_done("Dismissed.")
 
 
 @bp.route("/ties/bulk", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ field is covered the day it lands.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -253,6 +254,20 @@ def test_no_number_or_date_in_an_api_body_or_query_makes_it_answer_500(world_app
                         assert response.status_code < 500, (method, url, param["name"], value, response.text[:300])
             if "requestBody" not in op:
                 continue
+            form = op["requestBody"]["content"].get("multipart/form-data")
+            if form is not None:  # an upload: each integer form field, with a small file
+                for name, field in form["schema"]["properties"].items():
+                    if field.get("type") != "integer":
+                        continue
+                    for value in HOSTILE:
+                        response = client.open(url, method=method, headers=headers,
+                                               content_type="multipart/form-data",
+                                               data={name: str(value), "dry_run": "true",
+                                                     "file": (io.BytesIO(b"Name\nAnn Lee\n"), "x.csv")})
+                        add("input", "API query parameter x value requests")
+                        assert response.status_code < 500, (method, url, name, value, response.text[:300])
+                restore(rows)
+                continue
             schema = op["requestBody"]["content"]["application/json"]["schema"]
             example = _example(schema, components, "", known)
             response = client.open(url, method=method, headers=headers, json=example)
@@ -355,7 +370,12 @@ def test_every_integer_in_the_api_document_is_bounded_and_ids_fit_a_column():
             for param in op.get("parameters", []):
                 check(f"{method.upper()} {path}", param["name"], param["schema"])
             if "requestBody" in op:
-                schema = op["requestBody"]["content"]["application/json"]["schema"]
+                content = op["requestBody"]["content"]
+                if "multipart/form-data" in content:
+                    for name, field in content["multipart/form-data"]["schema"]["properties"].items():
+                        check(f"{method.upper()} {path} form", name, field)
+                    continue
+                schema = content["application/json"]["schema"]
                 for name, field in _fields(schema, components):
                     check(f"{method.upper()} {path} body", name, field)
     assert checked >= 10

@@ -39,6 +39,9 @@ ACCESS = {
     # --- contacts ---
     "contacts.people": "login",
     "contacts.new_person": "staff",
+    "contacts.suggested": "staff",
+    "contacts.confirm_suggested": "staff",
+    "contacts.dismiss_suggested": "staff",
     "contacts.person": "person",
     "contacts.edit_person": "staff",
     "contacts.archive_person": "staff",
