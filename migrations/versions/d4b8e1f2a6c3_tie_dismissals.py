@@ -1,7 +1,7 @@
 """tie dismissals: suggested ties (colleagues, co-attendees) a convener dismissed
 
 Revision ID: d4b8e1f2a6c3
-Revises: c3a9d7e2b1f4
+Revises: d4b8e1f6a2c7
 Create Date: 2026-11-29 19:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'd4b8e1f2a6c3'
-down_revision = 'c3a9d7e2b1f4'
+down_revision = 'd4b8e1f6a2c7'
 branch_labels = None
 depends_on = None
 
