@@ -109,18 +109,24 @@ def _user(email: str):
     return user
 
 
+def _administer(email: str, operation):
+    """Run an administration operation on the account `email` and commit; its result and the user."""
+    _as_cli()
+    user = _user(email)
+    try:
+        result = operation(user)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    return result, user
+
+
 @user_group.command("disable")
 @click.option("--email", required=True)
 @with_appcontext
 def user_disable(email):
     """Disable an account: its sessions, API tokens and reset links end at once."""
-    _as_cli()
-    user = _user(email)
-    try:
-        revoked = administration.disable_user(user)
-    except services.AccountError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    revoked, user = _administer(email, administration.disable_user)
     click.echo(f"Disabled {user.email}: signed out everywhere, {revoked} API token(s) revoked.")
 
 
@@ -129,13 +135,7 @@ def user_disable(email):
 @with_appcontext
 def user_enable(email):
     """Enable a disabled account again (its old API tokens stay revoked)."""
-    _as_cli()
-    user = _user(email)
-    try:
-        administration.enable_user(user)
-    except services.AccountError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    _, user = _administer(email, administration.enable_user)
     click.echo(f"Enabled {user.email}.")
 
 
@@ -147,19 +147,14 @@ def user_enable(email):
 @with_appcontext
 def user_reset_link(email, base_url, send):
     """Start a one-time password-reset link; printed alone on the last line."""
-    _as_cli()
-    user = _user(email)
 
     def link_for(token: str) -> str:
         # the page's URL as the app routes it, under the address users know
         with current_app.test_request_context(base_url=base_url):
             return url_for("accounts.reset_password", reset_token=token, _external=True)
 
-    try:
-        link = administration.start_password_reset(user, started_by=None, link_for=link_for, send=send)
-    except services.AccountError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    link, user = _administer(email, lambda user: administration.start_password_reset(
+        user, started_by=None, link_for=link_for, send=send))
     click.echo(f"Password-reset link for {user.email}, valid once until "
                f"{link.expires_at.isoformat(timespec='minutes')}"
                + (" (also queued in the outbox):" if send else ":"))

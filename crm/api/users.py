@@ -68,6 +68,17 @@ def _refused(error: AccountError) -> ApiError:
     return ApiError(409, "conflict", str(error))
 
 
+def _apply(user_id: int, operation):
+    """Run an administration operation on one account, commit, answer the account."""
+    user = _admin_user(user_id)
+    try:
+        operation(user)
+    except AccountError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return ok(administration.user_summary(user))
+
+
 @bp.get("/users")
 @document("get", "/users", summary="User accounts (admins)", response=UserOut, paginated=True)
 def list_users():
@@ -108,26 +119,14 @@ def update_user(user_id: int):
           "tokens end at once (admins)", response=UserOut)
 def disable_user(user_id: int):
     """Disable; 409 if already disabled or the last active admin."""
-    user = _admin_user(user_id)
-    try:
-        administration.disable_user(user)
-    except AccountError as error:
-        raise _refused(error) from None
-    db.session.commit()
-    return ok(administration.user_summary(user))
+    return _apply(user_id, administration.disable_user)
 
 
 @bp.post("/users/<int:user_id>/enable")
 @document("post", "/users/{user_id}/enable", summary="Enable a disabled account (admins)", response=UserOut)
 def enable_user(user_id: int):
     """Enable; 409 if already active."""
-    user = _admin_user(user_id)
-    try:
-        administration.enable_user(user)
-    except AccountError as error:
-        raise _refused(error) from None
-    db.session.commit()
-    return ok(administration.user_summary(user))
+    return _apply(user_id, administration.enable_user)
 
 
 def _reset_url(token: str) -> str:
