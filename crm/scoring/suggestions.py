@@ -129,7 +129,8 @@ class Slate:
                      if stage in TEAM_STAGES or role in vocab.ASKER_ROLES}
         self._sector, self._counties = _norm(sector), {_norm(c) for c in counties}
         self._fit: dict[int | None, tuple[float, list[str]]] = {}
-        self._own: dict[int, QuickScore] = {}
+        #: each eligible person's ranking numbers from this partnership's view of the assessments
+        self.quick = {pid: self._quick(pid) for pid in eligible}
         self.values = {pid: self._value(pid) for pid in eligible}
         self._sort()
         self._built: dict[int, Suggestion] = {}
@@ -147,22 +148,19 @@ class Slate:
 
     def _quick(self, pid: int) -> QuickScore:
         """The person's ranking numbers: the shared ones, unless another partnership's
-        assessments are in them (then from this partnership's own, kept in `_own`)."""
-        own = self._own.get(pid)
-        if own is not None:
-            return own
+        assessments are in them (then from this partnership's own)."""
         facts = self.snap.facts.get(pid)
-        if facts is None or not facts.assessments or self._facts(pid) is facts:
+        if facts is None or not facts.assessments:
             return self.snap.quick[pid]
-        own = self._own[pid] = quick_score(self._facts(pid))
-        return own
+        own = visible_assessments(facts, self.partnership_ids)
+        return self.snap.quick[pid] if own is facts else quick_score(own)
 
     def _value(self, pid: int) -> float:
         fit = self.fit(self.snap.people[pid][2])[0]
-        return round(self._quick(pid).overall * fit * _reach_factor(self.paths.get(pid)), 1)
+        return round(self.quick[pid].overall * fit * _reach_factor(self.paths.get(pid)), 1)
 
     def _sort(self) -> None:
-        values, quick = self.values, _QuickView(self)
+        values, quick = self.values, self.quick
         self.order = sorted(values, key=lambda pid: (-values[pid], -quick[pid].overall,
                                                      -quick[pid].confidence, pid))
 
@@ -179,11 +177,12 @@ class Slate:
             return None
         new = copy.copy(self)
         new.snap, new._fit = snap, {}
-        new._own = {pid: q for pid, q in self._own.items() if pid not in touched}
-        new.values = dict(self.values)
+        new.quick, new.values = dict(self.quick), dict(self.values)
         for pid in touched:
             new.values.pop(pid, None)
+            new.quick.pop(pid, None)
             if pid in snap.people and new._eligible(pid):
+                new.quick[pid] = new._quick(pid)
                 new.values[pid] = new._value(pid)
         new._sort()
         new._built = {pid: s for pid, s in self._built.items() if pid not in touched}
@@ -225,17 +224,6 @@ class Slate:
             for pid in missing:
                 self._built[pid] = self._build(pid, tuple(sorted(known.get(pid, ()))))
         return [self._built[pid] for pid in ids]
-
-
-class _QuickView:
-    """`quick[pid]` lookups for sorting, answered by the slate (its own numbers where another
-    partnership's assessments are left out)."""
-
-    def __init__(self, slate: Slate):
-        self._slate = slate
-
-    def __getitem__(self, pid: int) -> QuickScore:
-        return self._slate._quick(pid)
 
 
 class _SideView(dict):

@@ -42,6 +42,7 @@ MARKERS = {
     "task notes": "Snorkelwax notes",
     "partnership name": "Partnership B",
     "organisation count": "<td>37</td>",
+    "B-only person tied to a member of A": "Countwell B17",
 }
 
 
@@ -177,3 +178,14 @@ def test_map_centrality_counts_only_ties_among_the_people_shown(derived):
             degree[edge["to"]] += 1
     for node in graph["nodes"]:
         assert node["centrality"] == round(degree[node["id"]] / max(len(shown) - 1, 1), 4), node
+
+
+def test_map_scores_use_only_the_assessments_a_chair_sees(derived):
+    app, values, cookies, tokens, _people, seeded, _b, _stage = derived
+    graph = _open(app, cookies, tokens, "chair_a", "x", f"/partnerships/{values['partnership_id']}/map.json").json
+    shown = next(n["score"] for n in graph["nodes"] if n["id"] == seeded["shared"])
+    with app.app_context():
+        own = scoring.overall_scores([seeded["shared"]], {values["partnership_id"]})[seeded["shared"]]
+        everyone = scoring.overall_scores([seeded["shared"]])[seeded["shared"]]
+    assert own != everyone  # B's three assessments move the score: the check can fail
+    assert shown == own
