@@ -32,6 +32,11 @@ TaskKind = Literal[vocab.values(vocab.TASK_KINDS)]
 Pace = Literal[tuple(timeline.PACE_LABELS)]
 
 
+class WarningOut(BaseModel):
+    code: Literal["short_notice", "second_meeting_late", "champion_call_late", "summary_late"]
+    message: str
+
+
 class MeetingOut(BaseModel):
     id: int
     partnership_id: int
@@ -43,6 +48,7 @@ class MeetingOut(BaseModel):
     host_organization_id: int | None
     chair_ids: list[int]
     open_tasks: int
+    warnings: list[WarningOut] = Field(description="the workbook's guardrails this meeting breaks")
 
 
 class MeetingIn(Body):
@@ -81,6 +87,7 @@ class TaskOut(BaseModel):
     asker_reason: str | None
     notes: str | None
     pace: Pace
+    warnings: list[WarningOut] = Field(description="the workbook's guardrails this step breaks")
 
 
 class ReferredIn(Body):
@@ -114,15 +121,24 @@ def meeting_json(meeting: Meeting) -> dict:
                       chair_ids=[c.id for c in meeting.chairs],
                       open_tasks=db.session.scalar(select(func.count(Task.id)).where(
                           Task.meeting_id == meeting.id, Task.status == "open")) or 0,
+                      warnings=[w.as_dict() for w in services.meeting_warnings(meeting)],
                       ).model_dump(mode="json")
 
 
-def task_json(task: Task, today: date | None = None) -> dict:
+def task_json(task: Task, today: date | None = None, warnings: dict | None = None) -> dict:
     today = today or services.today_for(None)
+    warnings = services.task_warnings([task]) if warnings is None else warnings
     data = TaskOut.model_validate(
-        {**{k: getattr(task, k) for k in TaskOut.model_fields if k != "pace"},
-         "pace": timeline.pace(task.due, task.status, today)})
+        {**{k: getattr(task, k) for k in TaskOut.model_fields if k not in ("pace", "warnings")},
+         "pace": timeline.pace(task.due, task.status, today),
+         "warnings": [w.as_dict() for w in warnings.get(task.id, ())]})
     return data.model_dump(mode="json")
+
+
+def tasks_json(tasks: list[Task], today: date | None = None) -> list[dict]:
+    """A page of tasks, their meetings' launch days loaded once."""
+    warnings = services.task_warnings(tasks)
+    return [task_json(t, today, warnings) for t in tasks]
 
 
 def _refuse(error: services.OutreachError):
@@ -194,7 +210,7 @@ def list_tasks(partnership_id: int):
     stmt = services.tasks_query([partnership.id], view=view, today=today,
                                 status=None if status == "all" else status)
     # a page at a time, like every other list: a partnership holds thousands of tasks over two years
-    return ok(page_of(stmt, lambda t: task_json(t, today), per_page_default=100))
+    return ok(page_of(stmt, lambda rows: tasks_json(rows, today), per_page_default=100, whole_page=True))
 
 
 @bp.patch("/tasks/<int:task_id>")

@@ -142,13 +142,14 @@ def id_arg(name: str) -> int | None:
     return value
 
 
-def page_of(stmt: Select, serialise, per_page_default: int = 50) -> dict:
-    """One page of a query as {"items", "page", "per_page", "has_next"}."""
+def page_of(stmt: Select, serialise, per_page_default: int = 50, whole_page: bool = False) -> dict:
+    """One page of a query as {"items", "page", "per_page", "has_next"}; `serialise` takes one
+    row, or (`whole_page`) the page's rows at once (to load what they share in one query)."""
     page = int_arg("page", 1, maximum=10**6)
     per_page = int_arg("per_page", per_page_default, maximum=MAX_PER_PAGE)
     rows = db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
-    return {"items": [serialise(r) for r in rows[:per_page]], "page": page, "per_page": per_page,
-            "has_next": len(rows) > per_page}
+    items = serialise(rows[:per_page]) if whole_page else [serialise(r) for r in rows[:per_page]]
+    return {"items": items, "page": page, "per_page": per_page, "has_next": len(rows) > per_page}
 
 
 def ok(data, status: int = 200):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from crm import vocab
 from crm.outreach import timeline
@@ -223,12 +223,6 @@ def closing(key: str, members: Mapping[int, Member]) -> tuple[str, str]:
     if member.stage in PAST_ASK_STAGES:
         return "done", f"Now {label}."
     return "cancelled", f"{label}: {member.reason}." if member.reason else f"Now {label}."
-
-
-def short_notice(kind: str, due: date, meeting_day: date, offsets: TimelineOffsets = TIMELINE) -> bool:
-    """An ask or follow-up due later than the timeline allows (created after its day passed)."""
-    offset = {"ask": offsets.ask_latest, "follow_up_call": offsets.follow_up_call}.get(kind)
-    return offset is not None and due > meeting_day + timedelta(days=offset)
 
 
 def apply(saved: Mapping[str, Saved], changes: Changes, today: date) -> dict[str, Saved]:

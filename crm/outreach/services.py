@@ -19,7 +19,7 @@ from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.network.services import best_asker, intro_paths
-from crm.outreach import plan, reconcile, timeline
+from crm.outreach import guardrails, plan, reconcile, timeline
 from crm.outreach.models import Task
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Meeting, Partnership
@@ -115,6 +115,46 @@ def move_meeting(meeting: Meeting, starts_at: datetime) -> Meeting:
     db.session.flush()
     reconcile.reconcile_meeting(meeting)
     return meeting
+
+
+# --- the workbook's guardrails -------------------------------------------------------------
+
+def launch_day(partnership: Partnership, before: datetime | None = None) -> date | None:
+    """The day of the partnership's launch (the latest one starting before `before`, if given)."""
+    stmt = select(Meeting.starts_at).where(Meeting.partnership_id == partnership.id, Meeting.kind == "launch")
+    if before is not None:
+        stmt = stmt.where(Meeting.starts_at <= before)
+    starts = db.session.scalar(stmt.order_by(Meeting.starts_at.desc()).limit(1))
+    return local(starts, partnership.timezone).date() if starts else None
+
+
+def meeting_warnings(meeting: Meeting) -> list[guardrails.Warning]:
+    """A launch set too close; a second meeting or champion call later than the workbook says."""
+    partnership = meeting.partnership
+    launch = None if meeting.kind == "launch" else launch_day(partnership, meeting.starts_at)
+    return guardrails.meeting_warnings(meeting.kind, meeting_day(meeting),
+                                       local(meeting.date_set_at or meeting.created_at, partnership.timezone).date(),
+                                       launch)
+
+
+def task_warnings(tasks, today: date | None = None) -> dict[int, list[guardrails.Warning]]:
+    """task id -> the warnings of each launch step among `tasks` (one query for their meetings)."""
+    ids = {t.meeting_id for t in tasks if t.meeting_id}
+    launches = {}
+    if ids:
+        for mid, starts, tz in db.session.execute(
+                select(Meeting.id, Meeting.starts_at, Partnership.timezone)
+                .join(Partnership, Partnership.id == Meeting.partnership_id)
+                .where(Meeting.id.in_(ids), Meeting.kind == "launch")):
+            launches[mid] = (local(starts, tz).date(), local(utcnow(), tz).date())
+    out = {}
+    for t in tasks:
+        if t.meeting_id in launches:
+            day, local_today = launches[t.meeting_id]
+            found = guardrails.task_warnings(t.kind, t.due, t.status, day, today or local_today)
+            if found:
+                out[t.id] = found
+    return out
 
 
 def meetings_of(partnership_id: int) -> list[Meeting]:

@@ -74,7 +74,8 @@ def _task_context(tasks, partnership_id=None, today=None) -> dict:
         if task.kind == "ask" and task.owner_id is None and task.status == "open" and task.person_id:
             proposals[task.id] = services.propose_asker(task.partnership_id, task.person_id)
     return {"tasks": tasks, "today": today, "pace": timeline.pace, "pace_labels": timeline.PACE_LABELS,
-            "proposals": proposals, "needs_reason": services.needs_reason}
+            "proposals": proposals, "needs_reason": services.needs_reason,
+            "warnings": services.task_warnings(tasks), "meeting_warnings": services.meeting_warnings}
 
 
 @bp.app_context_processor

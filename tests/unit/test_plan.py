@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.outreach import plan
+from crm.outreach import guardrails, plan
 from crm.outreach.plan import Asker, Member, State
 
 TODAY = date(2026, 2, 1)
@@ -57,8 +57,9 @@ def test_approved_after_the_meeting_is_set_is_asked_at_once_due_per_the_timeline
     late, changes = _run(saved, late_state, today=ten_days_before)
     assert [w.key for w, _due in changes.create] == ["ask:12", "follow_up_call:12"]
     assert late["ask:12"].due == ten_days_before
-    assert plan.short_notice("ask", late["ask:12"].due, LAUNCH)
-    assert not plan.short_notice("ask", late["ask:11"].due, LAUNCH)
+    assert [w.code for w in guardrails.task_warnings("ask", late["ask:12"].due, "open", LAUNCH, TODAY)] \
+        == ["short_notice"]
+    assert guardrails.task_warnings("ask", late["ask:11"].due, "open", LAUNCH, TODAY) == []
     again, changes = _run(late, late_state, today=ten_days_before + timedelta(days=3))
     assert not changes and again["ask:12"].due == ten_days_before  # stays late, never re-dated
 

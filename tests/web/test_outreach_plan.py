@@ -175,3 +175,34 @@ def test_a_non_employer_asker_needs_the_workbooks_reason_on_every_path(client, d
     outreach.move_meeting(db.session.get(Meeting, ask.meeting_id), utcnow() + timedelta(days=50))
     db.session.commit()
     assert _ask(db, leader).owner_id == team["champion"].id
+
+
+def test_a_launch_ten_days_out_warns_on_the_meeting_page_the_timeline_and_the_api(client, db, team, bearer):
+    sign_in(client, team["users"]["chair"])
+    _decide(client, team, team["leaders"][0], "ill_ask")
+    sign_in(client, team["users"]["convener"])
+    meeting_url = _launch(client, team, 10).headers["Location"]
+    page = text_of(client.get(meeting_url))
+    assert "Short notice" in page and "set 10 days ahead" in page
+    assert "Short notice" in text_of(client.get(f"/partnerships/{team['p'].id}/outreach"))
+    headers = bearer(team["users"]["convener"])
+    [meeting] = client.get(f"/api/v1/partnerships/{team['p'].id}/meetings", headers=headers).json
+    assert [w["code"] for w in meeting["warnings"]] == ["short_notice"]
+    tasks = client.get(f"/api/v1/partnerships/{team['p'].id}/tasks", headers=headers).json["items"]
+    ask = next(t for t in tasks if t["kind"] == "ask")
+    assert [w["code"] for w in ask["warnings"]] == ["short_notice"] and ask["warnings"][0]["message"]
+    assert next(t for t in tasks if t["kind"] == "send_summary")["warnings"] == []
+
+
+def test_a_second_meeting_83_days_after_the_launch_warns(client, db, team, bearer):
+    headers = bearer(team["users"]["convener"])
+    launch = utcnow() + timedelta(days=30)
+    client.post(f"/api/v1/partnerships/{team['p'].id}/meetings", json={"starts_at": launch.isoformat()},
+                headers=headers)
+    second = client.post(f"/api/v1/partnerships/{team['p'].id}/meetings",
+                         json={"kind": "second", "starts_at": (launch + timedelta(days=83)).isoformat()},
+                         headers=headers)
+    assert second.status_code == 201
+    assert [w["code"] for w in second.json["warnings"]] == ["second_meeting_late"]
+    sign_in(client, team["users"]["convener"])
+    assert "Second meeting late" in text_of(client.get(f"/meetings/{second.json['id']}"))

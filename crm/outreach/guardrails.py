@@ -1,0 +1,92 @@
+"""The workbook's guardrails around a launch, as warnings with a reason. Pure: plain data in,
+plain data out. Every number is the timeline's (`crm.rules.TIMELINE`, with its section):
+
+- short_notice: a launch set less than 3 weeks ahead (B.5: invitations "with at least 3-4
+  weeks notice"), or an ask or follow-up due later than that allows;
+- second_meeting_late: a second partnership meeting more than 60 days after the launch (D.2);
+- champion_call_late: champion calls later than 30 days after the launch (C, D.2);
+- summary_late: the summary later than one week after the launch (D.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from crm.rules import TIMELINE, TimelineOffsets
+
+SHORT_NOTICE, SECOND_MEETING_LATE = "short_notice", "second_meeting_late"
+CHAMPION_CALL_LATE, SUMMARY_LATE = "champion_call_late", "summary_late"
+LABELS = {SHORT_NOTICE: "Short notice", SECOND_MEETING_LATE: "Second meeting late",
+          CHAMPION_CALL_LATE: "Champion call late", SUMMARY_LATE: "Summary late"}
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    message: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def _short_notice(days: int, offsets: TimelineOffsets) -> Warning:
+    return Warning(SHORT_NOTICE, f"Short notice: the launch was set {days} day{'s' if days != 1 else ''} "
+                                 f"ahead; the workbook sends invitations at least {-offsets.ask_latest // 7}-"
+                                 f"{-offsets.ask_earliest // 7} weeks before (section B.5). Asks are due at once.")
+
+
+def _after(code: str, what: str, days: int, limit: int, section: str) -> Warning:
+    return Warning(code, f"{what} {days} days after the launch: the workbook says within {limit} "
+                         f"days (section {section}).")
+
+
+def meeting_warnings(kind: str, day: date, set_on: date, launch_day: date | None,
+                     offsets: TimelineOffsets = TIMELINE) -> list[Warning]:
+    """A meeting's warnings: a launch set too close; a second meeting or champion call too late."""
+    if kind == "launch":
+        notice = (day - set_on).days
+        return [_short_notice(notice, offsets)] if notice < -offsets.ask_latest else []
+    if launch_day is None or day < launch_day:
+        return []
+    after = (day - launch_day).days
+    if kind == "second" and after > offsets.second_meeting:
+        return [_after(SECOND_MEETING_LATE, "The second meeting is", after, offsets.second_meeting, "D.2")]
+    if kind == "champion_call" and after > offsets.champion_call:
+        return [_after(CHAMPION_CALL_LATE, "This champion call is", after, offsets.champion_call, "D.2")]
+    return []
+
+
+#: task kind -> (code, what, the timeline's offset name, section): late past the workbook's limit.
+_LATE_AFTER = {
+    "second_meeting": (SECOND_MEETING_LATE, "The second meeting is due", "second_meeting", "D.2"),
+    "champion_call": (CHAMPION_CALL_LATE, "The champion call is due", "champion_call", "D.2"),
+    "send_summary": (SUMMARY_LATE, "The summary is due", "send_summary", "D.1"),
+}
+
+
+def task_warnings(kind: str, due: date, status: str, launch_day: date | None, today: date,
+                  offsets: TimelineOffsets = TIMELINE) -> list[Warning]:
+    """A launch step's warnings: an ask or follow-up later than the notice allows (short notice);
+    a champion call, summary or second meeting later than the workbook's limit, by its due day
+    or, while still open, by today."""
+    if launch_day is None:
+        return []
+    if kind in ("ask", "follow_up_call"):
+        latest = launch_day + timedelta(days=offsets.ask_latest if kind == "ask" else offsets.follow_up_call)
+        if due > latest:
+            return [Warning(SHORT_NOTICE, f"Short notice: due {(due - latest).days} days later than the "
+                                          f"timeline's {latest:%d %b} (section B.5: 3-4 weeks before the launch).")]
+        return []
+    if kind in _LATE_AFTER:
+        code, what, offset_name, section = _LATE_AFTER[kind]
+        limit = getattr(offsets, offset_name)
+        when = max(due, today) if status == "open" else due
+        after = (when - launch_day).days
+        if after > limit:
+            return [_after(code, what, after, limit, section)]
+    return []
