@@ -19,7 +19,7 @@ from crm.api.util import PAGE_PARAMS, ApiError, Body, api_field, ok, page_of, pa
 from crm.contacts.services import clean
 from crm.extensions import db
 from crm.ids import Id
-from crm.outreach import services, timeline
+from crm.outreach import guardrails, services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
@@ -33,7 +33,7 @@ Pace = Literal[tuple(timeline.PACE_LABELS)]
 
 
 class WarningOut(BaseModel):
-    code: Literal["short_notice", "second_meeting_late", "champion_call_late", "summary_late"]
+    code: Literal[tuple(guardrails.LABELS)]
     message: str
 
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from crm import vocab
 from crm.ids import MAX_ID, parse_id
+from crm.outreach import guardrails
 from crm.outreach.timeline import PACE_LABELS
 
 PATHS: dict[str, dict[str, Any]] = {}
@@ -52,6 +53,7 @@ NAMED_ENUMS: dict[str, tuple] = {
     "TaskOutcome": vocab.values(vocab.TASK_OUTCOMES),
     "Pace": tuple(PACE_LABELS),
     "UserRole": vocab.values(vocab.USER_ROLES),
+    "WarningCode": tuple(guardrails.LABELS),
 }
 _ENUM_NAMES = {frozenset(v): name for name, v in NAMED_ENUMS.items()}
 
