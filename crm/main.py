@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -18,6 +18,12 @@ bp = Blueprint("main", __name__)
 def dashboard():
     """The signed-in user's start page: what to do next in their role (crm/dashboard.py)."""
     return render_template("main/dashboard.html", **dashboard_view.for_user(current_user))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers and tools that ask for /favicon.ico get the icon base.html links (static/)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/healthz")

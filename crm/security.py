@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.setup_demo",
     "accounts.reset_password",  # the one-time reset link in its URL is the credential
     "main.healthz",
+    "main.favicon",
     "outreach.feed",  # a private calendar feed: the revocable token in its URL is the credential
 }
 

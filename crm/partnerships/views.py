@@ -226,7 +226,15 @@ def pipeline(partnership_id: int):
     for m in members:
         columns.setdefault(m.stage, []).append(m)
     return render_template("partnerships/pipeline.html", partnership=partnership, columns=columns,
-                           gauge=services.readiness(partnership), form=StageForm())
+                           open_stages=[s for s, _ in vocab.STAGES if s not in BOARD_FOLDED],
+                           folded_stages=BOARD_FOLDED, gauge=services.readiness(partnership),
+                           form=StageForm())
+
+
+#: Stages the board shows folded into one column (counts first, people on demand), so every
+#: stage fits a 1280-pixel screen: those past the ask (attended, champion) and those out of
+#: the active pipeline (declined, not now).
+BOARD_FOLDED = ("attended", "champion", *vocab.INACTIVE_STAGES)
 
 
 @bp.route("/partnerships/<int:partnership_id>/readiness")

@@ -21,6 +21,7 @@ ACCESS = {
     # --- static and main ---
     "static": "public",
     "main.healthz": "public",
+    "main.favicon": "public",
     "main.dashboard": "login",
     # --- accounts ---
     "accounts.login": "public",
