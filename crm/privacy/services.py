@@ -35,6 +35,11 @@ from crm.timeutil import utcnow
 DELETE_WHEN_POINTING = {("tasks", "person_id"), ("outbox", "to_person_id")}
 
 
+#: how long the compaction after an erasure waits for other connections' reads to end (then
+#: it is postponed: secure_delete already zeroed the freed pages)
+PURGE_WAIT_MS = 500
+
+
 class PrivacyError(ValueError):
     """An erasure or export that cannot be carried out, with a message for the person."""
 
@@ -271,6 +276,8 @@ def purge_free_pages() -> None:
         raw = conn.connection.driver_connection
         previous = raw.isolation_level
         raw.isolation_level = None  # VACUUM cannot run inside a transaction
+        busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute(f"PRAGMA busy_timeout={PURGE_WAIT_MS}")  # never hold the answer for long
         try:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             raw.execute("VACUUM")
@@ -280,4 +287,5 @@ def purge_free_pages() -> None:
             # the next checkpoint copies them over the old ones.
             current_app.logger.warning("erasure: VACUUM postponed (%s)", error)
         finally:
+            raw.execute(f"PRAGMA busy_timeout={int(busy)}")
             raw.isolation_level = previous

@@ -17,6 +17,7 @@ from crm.extensions import db
 from crm.outreach import digest
 from crm.outreach.models import LetterTemplate, OutboxMessage
 from tests.helpers import text_of
+from tests.security.figures import add
 from tests.web.world import build_world, sign_in, snapshot
 
 NESTED_LOOP = "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
@@ -65,6 +66,8 @@ def test_a_template_past_a_bound_is_refused_with_a_message_and_holds_no_lock(cli
     assert body.replace("'", "&#39;") in response.get_data(as_text=True)  # what they typed is still there
     assert snapshot() == before
     assert lock_probe and all(lock_probe), "a render ran while the write lock was held"
+    add("templates", "templates past a bound refused (nested loop, 200 MB)")
+    add("templates", "renders with the write lock free", len(lock_probe))
 
 
 def test_pages_and_digest_with_a_template_saved_before_the_bounds(client, lock_probe):

@@ -12,6 +12,7 @@ from crm.contacts import services as contacts
 from crm.contacts.models import Person, Tie
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership
+from tests.security.figures import add
 from tests.web.world import build_world, sign_in, snapshot
 
 
@@ -78,6 +79,7 @@ def test_every_write_to_a_merged_record_answers_409_naming_where_it_went(client,
         assert response.status_code in (200, 201, 302), (url, response.status_code,
                                                          response.get_data(as_text=True)[:300])
     assert tried == 7
+    add("merges", "writes to a merged record refused with 409 (API and forms)", tried)
 
 
 def test_undo_copes_with_rows_added_moved_and_deleted_since_the_merge(client, db, merged):
