@@ -49,10 +49,12 @@ class Bounds:
     max_chars: int
 
 
-def _render_one(source: str, html: bool, context: dict, max_chars: int) -> list:
-    """["ok", text] or ["error", message]: runs in the child."""
+def _render_one(source: str, html: bool, context: dict, max_chars: int, compiled: dict) -> list:
+    """["ok", text] or ["error", message]: runs in the child (each template compiled once)."""
     try:
-        template = _ENVIRONMENTS[html].from_string(source)
+        if (source, html) not in compiled:
+            compiled[source, html] = _ENVIRONMENTS[html].from_string(source)
+        template = compiled[source, html]
         parts, size = [], 0
         for chunk in template.generate(**context):
             size += len(chunk)
@@ -78,7 +80,8 @@ def _limit_child(bounds: Bounds) -> None:
 def _child(write_fd: int, items: list[tuple[str, bool, dict]], bounds: Bounds) -> None:
     try:
         _limit_child(bounds)
-        out = json.dumps([_render_one(s, html, ctx, bounds.max_chars) for s, html, ctx in items])
+        compiled: dict = {}
+        out = json.dumps([_render_one(s, html, ctx, bounds.max_chars, compiled) for s, html, ctx in items])
         data = out.encode()
         view = memoryview(data)
         while view:
