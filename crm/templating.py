@@ -16,6 +16,7 @@ VOCABS = {
     "partnership_stage": vocab.PARTNERSHIP_STAGES,
     "trait": vocab.TRAITS,
     "rating": vocab.RATINGS,
+    "score_label": vocab.SCORE_LABELS,
     "strength": vocab.STRENGTHS,
     "task_kind": vocab.TASK_KINDS,
     "task_status": vocab.TASK_STATUSES,

@@ -84,6 +84,8 @@ TRAITS = (
     ("community", "Passion for their community"),
 )
 RATINGS = ((0, "None seen"), (1, "Some"), (2, "Clear"), (3, "Exemplary"))
+#: How an overall score reads (crm.scoring.traits.score_label; thresholds in crm/scoring/weights.py).
+SCORE_LABELS = (("strong", "Strong"), ("likely", "Likely"), ("not_enough_known", "Not enough known"))
 #: What a chair decides about a suggested invitee in the review, and the stage it moves them to.
 REVIEW_DECISIONS = (
     ("approve", "Approve"),

@@ -17,9 +17,10 @@ from crm.ids import Id
 from crm.partnerships.models import Membership
 from crm.scoring import services
 from crm.scoring.suggestions import as_seen_by, suggestions
-from crm.vocab import TRAITS, values
+from crm.vocab import SCORE_LABELS, TRAITS, values
 
 Trait = Literal[values(TRAITS)]  # type: ignore[valid-type]
+ScoreLabel = Literal[values(SCORE_LABELS)]  # type: ignore[valid-type]
 
 
 class AssessmentIn(Body):
@@ -56,7 +57,10 @@ class AskerOut(BaseModel):
 
 class SuggestionOut(BaseModel):
     person_id: int
-    score: float
+    score: float = Field(description="the ranking value: overall x fit x reach, 0-100")
+    overall: float = Field(description="the overall civic-entrepreneur score, 0-100, as the person page shows it")
+    label: ScoreLabel = Field(
+        description="how the overall score reads; not_enough_known: too little evidence, not a low opinion")
     traits: Traits
     confidence: float
     reasons: list[str]
@@ -117,6 +121,8 @@ def list_suggestions(partnership_id: int):
     return ok([{
         "person_id": s.person_id,
         "score": s.score,
+        "overall": s.overall,
+        "label": s.label,
         "traits": dict(s.traits),
         "confidence": s.confidence,
         "reasons": list(s.reasons),

@@ -47,6 +47,7 @@ NAMED_ENUMS: dict[str, tuple] = {
     "PipelineStage": vocab.values(vocab.STAGES),
     "TieKind": vocab.values(vocab.TIE_KINDS),
     "Trait": vocab.values(vocab.TRAITS),
+    "ScoreLabel": vocab.values(vocab.SCORE_LABELS),
     "MeetingKind": vocab.values(vocab.MEETING_KINDS),
     "TaskKind": vocab.values(vocab.TASK_KINDS),
     "TaskStatus": vocab.values(vocab.TASK_STATUSES),

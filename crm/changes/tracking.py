@@ -7,9 +7,10 @@
                                  facts=("title", "tags"), person="id")
 
    `graph`: the columns the network shows (an insert or a delete always counts); `facts`: the
-   columns that feed only someone's trait scores; `keys`: the one or two ids a change row
-   names; `person`: whose scores a facts change is about; `scores=False`: the table's rows never
-   feed the trait scores (memberships: they re-rank suggestions, never re-score anyone).
+   columns that feed someone's trait scores (and not the network); `keys`: the one or two ids
+   a change row names; `person`: whose scores a facts change is about; `scores=False`: a graph
+   change of this table does not feed the scores (memberships: a stage move re-ranks
+   suggestions, never re-scores; only a role, their `facts`, does: chairing is a signal).
 
 2. When the session flushes (`_after_flush`, the rows are written and new ones have ids, the
    transaction is still open), every new, edited and deleted object of a tracked model gives
@@ -94,10 +95,11 @@ def changes_of(obj, edited: bool) -> tuple[list[Change], bool, bool]:
     graph = bool(tracked.graph) and (not edited or changed(tracked.graph))
     if graph:
         out += _graph_rows(obj, obj.__tablename__, tracked.keys, state)
-    facts = bool(tracked.facts) and (not edited or changed(tracked.facts)) and not graph
-    if facts and tracked.person is not None:
+    facts = bool(tracked.facts) and (not edited or changed(tracked.facts))
+    told = graph and tracked.scores  # the scores read this graph row already
+    if facts and not told and tracked.person is not None:
         out += _facts_rows(obj, tracked.person, state)
-    return out, graph, tracked.scores and (graph or facts)
+    return out, graph, told or facts
 
 
 def _graph_rows(obj, name: str, keys, state) -> list[Change]:

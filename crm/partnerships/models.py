@@ -69,9 +69,11 @@ class Membership(db.Model):
 
     __tablename__ = "memberships"
     __audited__ = True
-    #: the network shows who is in which partnership; a membership re-ranks, never re-scores
+    #: the network shows who is in which partnership; a stage move re-ranks suggestions, never
+    #: re-scores; a role does (chairing a partnership is a trait signal)
     __tracked__ = Tracked(graph=("partnership_id", "person_id", "role", "stage"),
-                          keys=("partnership_id", "person_id"), scores=False)
+                          keys=("partnership_id", "person_id"), facts=("role",), person="person_id",
+                          scores=False)
     __table_args__ = (
         UniqueConstraint("partnership_id", "person_id", name="uq_memberships_partnership_person"),
         CheckConstraint(vocab.check("role", vocab.ROLES), name="role"),

@@ -30,15 +30,8 @@ from crm.network import services as network
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, Membership, Partnership, PriorityChampion
 from crm.scoring.models import ReviewDecision, TraitAssessment
-from crm.scoring.signals import (
-    Assessment,
-    OrgInfo,
-    PersonFacts,
-    tie_signals,
-    tie_signals_fast,
-    visible_assessments,
-)
-from crm.scoring.traits import PersonScore, QuickScore, quick_score, score_person
+from crm.scoring.signals import Assessment, OrgInfo, PersonFacts, tie_signals, visible_assessments
+from crm.scoring.traits import PersonScore, score_person
 
 
 class ScoringError(ValueError):
@@ -121,7 +114,8 @@ class Snapshot:
     people: dict[int, tuple[str, str | None, int | None]]  # id -> (name, title, organisation_id)
     orgs: dict[int, OrgInfo]
     facts: dict[int, PersonFacts]
-    quick: dict[int, QuickScore]
+    #: every person's numbers (scores without reasons): what ranking reads
+    numbers: dict[int, PersonScore]
     _explained: dict = field(default_factory=dict)
     #: this snapshot's number in the process, and the last few catch-ups that led to it, as
     #: (number of the snapshot caught up from, people re-scored, people moved): what a ranking
@@ -205,14 +199,10 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
             for row in execute(select(o.id, o.name, o.side, o.sector, o.county)).all()}
 
     person_org = {pid: row[2] for pid, row in people.items()}
-    if person_ids is None:  # the whole state: vectorised
-        network = tie_signals_fast(knows, referred, person_org, orgs)
-    else:
-        knows, referred = [], []
-        for kind, source, target in ties:
-            if source in people and target in people:
-                (knows if kind == "knows" else referred).append((source, target))
-        network = tie_signals(knows, referred, person_org, orgs)
+    if person_ids is not None:
+        knows = [(s, t) for kind, s, t in ties if kind == "knows"]
+        referred = [(s, t) for kind, s, t in ties if kind == "referred"]
+    network = tie_signals(knows, referred, person_org, orgs)
 
     tags: dict[int, list[str]] = defaultdict(list)
     pt = person_tags.c
@@ -226,6 +216,9 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
     for pid, n, lead in execute(only(pc.person_id, select(
             pc.person_id, func.count(), func.sum(cast(pc.lead, Integer))).group_by(pc.person_id))):
         areas[pid], leads[pid] = int(n), int(lead or 0)
+    ms = Membership.__table__.c
+    chairs = _counts(session, only(ms.person_id, select(ms.person_id, func.count()).where(
+        ms.role.in_(vocab.CHAIR_ROLES)).group_by(ms.person_id)))
     iv = Invitation.__table__.c
     attended = _counts(session, only(iv.person_id, select(iv.person_id, func.count()).where(iv.attended.is_(True))
                             .group_by(iv.person_id)))
@@ -244,9 +237,11 @@ def load_facts(person_ids: set[int] | None = None, employers_only: bool = False,
             continue
         sector_employers, community_orgs, referrals = network.get(pid, no_counts)
         facts[pid] = PersonFacts(
-            pid, name, title, org.name if org else None, tuple(tags.get(pid, ())), done.get(pid, 0),
-            areas.get(pid, 0), leads.get(pid, 0), attended.get(pid, 0), sector_employers, referrals,
-            community_orgs, tuple(assessed.get(pid, ())))
+            pid, name, title, org.name if org else None, tuple(tags.get(pid, ())), tasks_done=done.get(pid, 0),
+            chairs=chairs.get(pid, 0), champion_areas=areas.get(pid, 0), lead_areas=leads.get(pid, 0),
+            meetings_attended=attended.get(pid, 0), sector_employers=sector_employers,
+            employer_referrals=referrals, community_orgs=community_orgs,
+            assessments=tuple(assessed.get(pid, ())))
     return people, orgs, facts
 
 
@@ -263,7 +258,7 @@ def _build(session) -> Snapshot:
     """Every employer-side person's facts and ranking numbers, from scratch."""
     with gc_paused():  # ~15k people's facts and scores: no collector runs midway (crm/memory.py)
         people, orgs, facts = load_facts(employers_only=True, session=session)
-        return Snapshot(people, orgs, facts, {pid: quick_score(f) for pid, f in facts.items()})
+        return Snapshot(people, orgs, facts, {pid: score_person(f, explain=False) for pid, f in facts.items()})
 
 
 def _catch_up(session, held: Snapshot, rows: list[tuple]) -> Snapshot | None:
@@ -298,16 +293,16 @@ def _catch_up(session, held: Snapshot, rows: list[tuple]) -> Snapshot | None:
         return None
     with gc_paused():
         people, all_orgs, facts = load_facts(touched, employers_only=True, session=session)
-        kept_people, kept_facts, quick, explained = (
-            dict(held.people), dict(held.facts), dict(held.quick), dict(held._explained))
+        kept_people, kept_facts, numbers, explained = (
+            dict(held.people), dict(held.facts), dict(held.numbers), dict(held._explained))
         for pid in touched:
-            for kept in (kept_people, kept_facts, quick, explained):
+            for kept in (kept_people, kept_facts, numbers, explained):
                 kept.pop(pid, None)
         kept_people.update(people)
         kept_facts.update(facts)
-        quick.update((pid, quick_score(f)) for pid, f in facts.items())
+        numbers.update((pid, score_person(f, explain=False)) for pid, f in facts.items())
     lineage = (held.lineage + ((held.serial, frozenset(touched), frozenset(moved)),))[-LINEAGE:]
-    return Snapshot(kept_people, all_orgs, kept_facts, quick, explained, lineage=lineage)
+    return Snapshot(kept_people, all_orgs, kept_facts, numbers, explained, lineage=lineage)
 
 
 #: Every employer-side person's scores, per process, brought up to date from the change log.
@@ -339,14 +334,15 @@ def overall_scores(person_ids, partnership_ids=None) -> dict[int, float | None]:
     ids = set(person_ids)
     snap = snapshot()
     found = {}
-    for pid in ids & snap.quick.keys():
+    for pid in ids & snap.numbers.keys():
         facts = snap.facts[pid]
         own = visible_assessments(facts, partnership_ids)
-        found[pid] = (snap.quick[pid] if own is facts else quick_score(own)).overall
+        found[pid] = (snap.numbers[pid] if own is facts else score_person(own, explain=False)).overall
     missing = ids - found.keys()
     if missing:  # not employer-side: scored from their own rows
         _people, _orgs, facts = load_facts(missing)
-        found.update((pid, quick_score(visible_assessments(f, partnership_ids)).overall) for pid, f in facts.items())
+        found.update((pid, score_person(visible_assessments(f, partnership_ids), explain=False).overall)
+                     for pid, f in facts.items())
     return found
 
 

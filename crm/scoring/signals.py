@@ -1,8 +1,8 @@
 """Named signals of the three traits, extracted from plain data (no Flask, no SQLAlchemy).
 
 `PersonFacts` is everything the scoring model reads about one person; `tie_signals` turns
-the whole tie list into per-person counts in one pass (so 20,000 people cost one loop, not
-20,000 queries). The services load rows and call these; the tests call them directly.
+the whole tie list into per-person counts at once (so 20,000 people cost one pass, not 20,000
+queries). The services load rows and call these; the tests call them directly.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class PersonFacts:
     organisation: str | None = None
     tags: tuple[str, ...] = ()
     tasks_done: int = 0
+    chairs: int = 0  # partnerships they chair or co-chair
     champion_areas: int = 0
     lead_areas: int = 0
     meetings_attended: int = 0
@@ -107,59 +108,14 @@ def civic_tags(tags: Iterable[str], words=weights.CIVIC_TAG_WORDS) -> list[str]:
     return sorted(found, key=str.lower) if len(found) > 1 else found
 
 
-def tie_signals(knows: Iterable[tuple[int, int]], referred: Iterable[tuple[int, int]],
-                person_org: Mapping[int, int | None], orgs: Mapping[int, OrgInfo]
-                ) -> dict[int, tuple[int, int, int]]:
+def tie_signals(knows, referred, person_org: Mapping[int, int | None],
+                orgs: Mapping[int, OrgInfo]) -> dict[int, tuple[int, int, int]]:
     """Per person: (distinct other sector employers known, distinct community partner
-    organisations known, distinct employers referred). `knows` are mutual pairs,
-    `referred` directed (referrer, referred). One pass over the ties (hot at 200,000)."""
-    # org id -> (is employer, sector key); person -> (org id, is employer, sector key)
-    org_kind = {oid: (info.side == "employer", (info.sector or "").strip().lower())
-                for oid, info in orgs.items()}
-    where: dict[int, tuple] = {}
-    for pid, oid in person_org.items():
-        kind = org_kind.get(oid) if oid is not None else None
-        if kind is not None:
-            where[pid] = (oid, kind[0], kind[1])
-    employers: dict[int, set] = {}
-    community: dict[int, set] = {}
-    referrals: dict[int, set] = {}
-    none = (None, False, "")
-    get = where.get
-    for a, b in knows:
-        wa, wb = get(a, none), get(b, none)
-        for me, mine, other in ((a, wa, wb), (b, wb, wa)):
-            org = other[0]
-            if org is None:
-                continue
-            if other[1]:
-                if org == mine[0]:
-                    continue  # a colleague is not another employer
-                if not mine[2] or not other[2] or mine[2] == other[2]:
-                    bucket = employers.get(me)
-                    if bucket is None:
-                        bucket = employers[me] = set()
-                    bucket.add(org)
-            else:
-                bucket = community.get(me)
-                if bucket is None:
-                    bucket = community[me] = set()
-                bucket.add(org)
-    for source, target in referred:
-        wt = get(target, none)
-        if wt[1] and wt[0] != get(source, none)[0]:
-            referrals.setdefault(source, set()).add(target)
-    out = {}
-    for pid in employers.keys() | community.keys() | referrals.keys():
-        out[pid] = (len(employers.get(pid, ())), len(community.get(pid, ())), len(referrals.get(pid, ())))
-    return out
-
-
-def tie_signals_fast(knows, referred, person_org: Mapping[int, int | None],
-                     orgs: Mapping[int, OrgInfo]) -> dict[int, tuple[int, int, int]]:
-    """`tie_signals`, vectorised with numpy for the whole state (200,000 ties in milliseconds).
-    Same answers (tests/unit/test_traits.py checks it on random graphs); ties whose ends are
-    not in `person_org` are ignored."""
+    organisations known, distinct employers referred). `knows` are mutual pairs, `referred`
+    directed (referrer, referred); ties whose ends are not in `person_org` are ignored. A
+    colleague is not another employer; an employer of another sector counts only when either
+    sector is unknown. Vectorised with numpy (200,000 ties in milliseconds), for the whole
+    state and for a handful of people alike."""
     if not person_org:
         return {}
     pids = np.fromiter(person_org.keys(), dtype=np.int64, count=len(person_org))

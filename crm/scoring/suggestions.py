@@ -39,7 +39,7 @@ from crm.scoring.services import (
     snapshot,
 )
 from crm.scoring.signals import PersonFacts, visible_assessments
-from crm.scoring.traits import TRAITS, PersonScore, QuickScore, quick_score, score_person
+from crm.scoring.traits import TRAITS, PersonScore, score_label, score_person
 
 #: Members at these stages are still open to suggestion.
 OPEN_STAGES = ("candidate", "suggested")
@@ -65,6 +65,11 @@ class Suggestion:
     asker: IntroPath | None
     stage: str | None  # their membership stage if they are a candidate already
     knows_on_team: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        """How the overall score reads: strong / likely / not_enough_known."""
+        return score_label(self.overall, self.confidence)
 
 
 def _norm(text: str | None) -> str:
@@ -130,14 +135,14 @@ class Slate:
         self._sector, self._counties = _norm(sector), {_norm(c) for c in counties}
         self._fit: dict[int | None, tuple[float, list[str]]] = {}
         #: each eligible person's ranking numbers from this partnership's view of the assessments
-        self.quick = {pid: self._quick(pid) for pid in eligible}
+        self.numbers = {pid: self._numbers(pid) for pid in eligible}
         self.values = {pid: self._value(pid) for pid in eligible}
         self._sort()
         self._built: dict[int, Suggestion] = {}
 
     def _eligible(self, pid: int) -> bool:
         """An employer-side person not yet decided on (members only while candidate/suggested)."""
-        if self.snap.side(pid) != "employer" or pid not in self.snap.quick:
+        if self.snap.side(pid) != "employer" or pid not in self.snap.numbers:
             return False
         member = self.members.get(pid)
         return member is None or (member[1] in OPEN_STAGES and member[0] not in vocab.ASKER_ROLES)
@@ -146,23 +151,23 @@ class Slate:
         """The person's facts with only this partnership's (and the contact base's) assessments."""
         return visible_assessments(self.snap.facts[pid], self.partnership_ids)
 
-    def _quick(self, pid: int) -> QuickScore:
+    def _numbers(self, pid: int) -> PersonScore:
         """The person's ranking numbers: the shared ones, unless another partnership's
         assessments are in them (then from this partnership's own)."""
         facts = self.snap.facts.get(pid)
         if facts is None or not facts.assessments:
-            return self.snap.quick[pid]
+            return self.snap.numbers[pid]
         own = visible_assessments(facts, self.partnership_ids)
-        return self.snap.quick[pid] if own is facts else quick_score(own)
+        return self.snap.numbers[pid] if own is facts else score_person(own, explain=False)
 
     def _value(self, pid: int) -> float:
         fit = self.fit(self.snap.people[pid][2])[0]
-        return round(self.quick[pid].overall * fit * _reach_factor(self.paths.get(pid)), 1)
+        return round(self.numbers[pid].overall * fit * _reach_factor(self.paths.get(pid)), 1)
 
     def _sort(self) -> None:
-        values, quick = self.values, self.quick
-        self.order = sorted(values, key=lambda pid: (-values[pid], -quick[pid].overall,
-                                                     -quick[pid].confidence, pid))
+        values, numbers = self.values, self.numbers
+        self.order = sorted(values, key=lambda pid: (-values[pid], -numbers[pid].overall,
+                                                     -numbers[pid].confidence, pid))
 
     def updated(self, snap: Snapshot) -> Slate | None:
         """This ranking on a newer snapshot of the same contact base, re-valuing only the
@@ -177,12 +182,12 @@ class Slate:
             return None
         new = copy.copy(self)
         new.snap, new._fit = snap, {}
-        new.quick, new.values = dict(self.quick), dict(self.values)
+        new.numbers, new.values = dict(self.numbers), dict(self.values)
         for pid in touched:
             new.values.pop(pid, None)
-            new.quick.pop(pid, None)
+            new.numbers.pop(pid, None)
             if pid in snap.people and new._eligible(pid):
-                new.quick[pid] = new._quick(pid)
+                new.numbers[pid] = new._numbers(pid)
                 new.values[pid] = new._value(pid)
         new._sort()
         new._built = {pid: s for pid, s in self._built.items() if pid not in touched}

@@ -19,7 +19,7 @@ from crm.contacts.models import Person
 from crm.extensions import db
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Membership
-from crm.scoring import services, suggestions
+from crm.scoring import services, suggestions, weights
 from crm.scoring.forms import AssessmentForm, ReviewForm
 
 bp = Blueprint("scoring", __name__)
@@ -52,7 +52,7 @@ def person_traits(person_id: int):
     chair_partnership = _assessable_partnership(person.id)
     return render_template("scoring/_person_scores.html", person=person, score=score,
                            assessments=assessments, form=AssessmentForm(),
-                           chair_partnership=chair_partnership)
+                           chair_partnership=chair_partnership, weights=weights)
 
 
 def _save_assessment(person, partnership_id):
@@ -118,7 +118,7 @@ def review(partnership_id: int):
             Person.id.in_(ids - names.keys()))).all()))
     return render_template("review/review.html", partnership=partnership, slate=shown, total=total,
                            team=team, names=names, form=ReviewForm(),
-                           decisions=suggestions.decisions_of(partnership.id, 50),
+                           decisions=suggestions.decisions_of(partnership.id, 50), weights=weights,
                            gauge=partnerships.readiness(partnership))
 
 

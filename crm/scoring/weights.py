@@ -8,6 +8,8 @@ crm/rules.py): these are the convening team's judgement, written down once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # --- Seniority and decision authority (trait: company) -----------------------------------
 #: Title words -> (points for the company trait, the label read in reasons). The first
 #: matching row wins, so put the more specific words first. Matching is on whole words of
@@ -46,6 +48,61 @@ CIVIC_TAG = (15, 30)
 CIVIC_TAG_WORDS = ("board", "rotary", "united way", "foundation", "council", "mentor",
                    "trustee", "commission", "volunteer", "kiwanis", "lions", "civic", "chamber")
 
+#: Partnerships they chair or co-chair (the workbook's civic entrepreneurs lead their peers):
+#: industry and community.
+CHAIR_INDUSTRY = (10, 10)
+CHAIR_COMMUNITY = (10, 10)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One named signal: which trait it feeds, what it reads (`fact`, a field of
+    crm.scoring.signals.PersonFacts), how it scores, how much evidence it is, and its reason in
+    words, (text, noun): "{}" in the text is the count with its noun, plural as crm.prose
+    writes it ("kept {}", "commitment": "kept 2 commitments"). `kind`: "count" ((points each,
+    cap) of a number),
+    "title" (the TITLE_SENIORITY table; {title}{at}), "tags" (each civic tag its own reason,
+    `points` each up to the cap), "assessments" (this trait's ratings, combined)."""
+
+    trait: str
+    kind: str
+    fact: str
+    points: tuple[int, int]
+    evidence: float
+    reason: tuple[str, str]
+
+
+#: Every signal of the model, in the order reasons are read. crm.scoring.traits.score_person
+#: evaluates them; nothing else knows them.
+SIGNALS: tuple[Signal, ...] = (
+    Signal("company", "title", "title", (0, 100), 1.0, ("{title}{at}", "")),
+    Signal("company", "count", "tasks_done", COMMITMENT_KEPT, 1.0,
+           ("kept {}", "commitment")),
+    Signal("company", "count", "champion_areas", PRIORITY_CHAMPION_COMPANY, 1.0,
+           ("champions {}", "priority area")),
+    Signal("industry", "count", "champion_areas", PRIORITY_CHAMPION_INDUSTRY, 1.0,
+           ("drives {}", "sector priority")),
+    Signal("company", "count", "lead_areas", (LEAD_CHAMPION_COMPANY, LEAD_CHAMPION_COMPANY), 0.0,
+           ("leads a priority area", "")),
+    Signal("industry", "count", "chairs", CHAIR_INDUSTRY, 1.0,
+           ("chairs {}", "sector partnership")),
+    Signal("community", "count", "chairs", CHAIR_COMMUNITY, 1.0,
+           ("leads {} for the region", "partnership")),
+    Signal("industry", "count", "meetings_attended", MEETING_ATTENDED, 1.0,
+           ("attended {}", "partnership meeting")),
+    Signal("industry", "count", "sector_employers", SECTOR_EMPLOYER_TIE, 1.0,
+           ("knows {}", "sector employer")),
+    Signal("industry", "count", "employer_referrals", EMPLOYER_REFERRAL, 1.0,
+           ("referred {}", "other employer")),
+    Signal("community", "count", "community_orgs", COMMUNITY_PARTNER_TIE, 1.0,
+           ("knows people at {}", "community partner")),
+    Signal("community", "tags", "tags", CIVIC_TAG, 1.0, ("{tag} (tag)", "")),
+    # each assessor's 0-3 rating of one trait, combined (see ASSESSMENT_POINTS below)
+    *(Signal(trait, "assessments", "assessments", (0, 0), 1.5,
+             ("{} (best: {best})", "assessment"))
+      for trait in ("company", "industry", "community")),
+)
+
 # --- Assessments (0-3 from each assessor) -------------------------------------------------
 #: Points one "exemplary" (3) rating is worth; lower ratings in proportion. Several
 #: assessors combine like independent witnesses: 1 - prod(1 - share_i), so a second
@@ -54,11 +111,8 @@ ASSESSMENT_POINTS = 60
 ASSESSMENT_SHARE_PER_RATING = 0.25  # one rating point = 25 % of the way to ASSESSMENT_POINTS
 
 # --- Confidence --------------------------------------------------------------------------
-#: Evidence weight of each kind of observation; confidence = 1 - exp(-evidence / SCALE).
-EVIDENCE_WEIGHT = {
-    "title": 1.0, "commitments": 1.0, "champion": 1.0, "meetings": 1.0, "sector_ties": 1.0,
-    "referrals": 1.0, "community_ties": 1.0, "civic_tags": 1.0, "assessment": 1.5,
-}
+#: Each signal above carries its evidence weight (an assessment: per assessor);
+#: a trait's confidence = 1 - exp(-evidence / SCALE).
 CONFIDENCE_SCALE = 2.5
 
 # --- Overall score: rewards balance --------------------------------------------------------
@@ -67,6 +121,19 @@ TRAIT_WEIGHTS = {"company": 1 / 3, "industry": 1 / 3, "community": 1 / 3}
 #: Added to every trait before the geometric mean so a zero does not zero everything; small,
 #: so a leader strong in one trait and absent in the others still ranks low.
 BALANCE_FLOOR = 5.0
+#: A trait counts in full toward the overall score at this many points (a CEO who champions a
+#: priority area; knowing six sector employers and referring two; chairing and two civic
+#: roles). More raises the trait and the confidence, not the overall: calibrated so that the
+#: workbook's kind of leader, a CEO who chairs, champions and refers, reads as strong.
+TRAIT_FULL = 40
+
+# --- Reading the overall score ---------------------------------------------------------------
+#: From this overall score a person reads as a "strong" civic entrepreneur ...
+STRONG = 60
+#: ... from this, "likely"; below it, or with less confidence than KNOWN_CONFIDENCE, "not
+#: enough known" (the model only adds evidence, so a low score means little seen, not a no).
+LIKELY = 35
+KNOWN_CONFIDENCE = 0.3
 
 # --- Suggestions: fit and reachability ------------------------------------------------------
 #: Multipliers of the overall score.

@@ -61,10 +61,16 @@ def test_saving_a_person_logs_and_bumps_what_their_declaration_says(db, make_org
     assert graph != _versions(db)[0] and scores != _versions(db)[1]  # both
 
     graph, scores, newest = *_versions(db), _newest(db)
-    partnerships.add_member(partnership, ann.id, "chair", "champion")
+    membership = partnerships.add_member(partnership, ann.id, "chair", "suggested")
+    db.session.commit()
+    assert _logged_since(db, newest) == {("memberships", partnership.id, ann.id), ("facts", ann.id, None)}
+    assert graph != _versions(db)[0] and scores != _versions(db)[1]  # chairing is a trait signal
+
+    graph, scores, newest = *_versions(db), _newest(db)
+    partnerships.move_stage(membership, "champion")
     db.session.commit()
     assert _logged_since(db, newest) == {("memberships", partnership.id, ann.id)}
-    assert graph != _versions(db)[0] and scores == _versions(db)[1]  # re-ranks, never re-scores
+    assert graph != _versions(db)[0] and scores == _versions(db)[1]  # a stage re-ranks, never re-scores
 
 
 def test_a_bulk_statement_asks_everyone_to_rebuild(db, make_person):

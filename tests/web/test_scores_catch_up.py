@@ -14,7 +14,7 @@ _load_facts = services.load_facts
 def _equal_to_a_rebuild(snap):
     people, orgs, facts = _load_facts(employers_only=True)
     assert snap.facts == facts
-    assert snap.quick == {pid: services.quick_score(f) for pid, f in facts.items()}
+    assert snap.numbers == {pid: services.score_person(f, explain=False) for pid, f in facts.items()}
     assert {pid: snap.people[pid] for pid in facts} == {pid: people[pid] for pid in facts}
     assert snap.orgs == orgs
 
@@ -56,6 +56,15 @@ def test_snapshot_catches_up_on_each_kind_of_change(db, make_org, make_person, m
     assert snap is not first and all(ids is not None for ids in builds)  # caught up, not rebuilt
     assert cy.id in snap.facts and snap.facts[bob.id].tasks_done == 1
     assert snap.facts[ann.id].sector_employers >= 1
+    _equal_to_a_rebuild(snap)
+
+    from crm.partnerships import services as partnerships
+
+    partnerships.move_stage(partnerships.membership_of(partnership.id, ann.id), "champion", role="co_chair")
+    partnerships.add_member(partnership, dee.id, "chair", "candidate")  # chairing is a signal
+    db.session.commit()
+    snap = services.snapshot()
+    assert snap.facts[dee.id].chairs == 1 and all(ids is not None for ids in builds)
     _equal_to_a_rebuild(snap)
 
     contacts.archive_person(bob)

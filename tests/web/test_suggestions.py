@@ -38,7 +38,7 @@ def test_suggestions_api_returns_the_ranked_list_in_the_issues_shape(client, bea
                           headers=bearer(world.users["convener_a"]))
     assert response.status_code == 200
     items = response.json
-    assert set(items[0]) == {"person_id", "score", "traits", "confidence", "reasons", "asker"}
+    assert set(items[0]) == {"person_id", "score", "overall", "label", "traits", "confidence", "reasons", "asker"}
     assert set(items[0]["traits"]) == {"company", "industry", "community"}
     ids = [i["person_id"] for i in items]
     assert ids[0] == ceo.id  # in sector, in region, known to the chair
@@ -106,3 +106,29 @@ def test_a_new_civic_tag_rescores_while_a_review_decision_only_reranks(client, b
     after = slate_of(world.a)
     assert scoring.scores_version() == version and after is not before
     assert far.id not in after.values  # approved: no longer a suggestion
+
+
+def test_the_map_the_person_page_and_the_review_show_one_overall_score(client, bearer, db, slate):
+    """One scoring rule (issue 18 item 2): the suggestion's overall, the person page's and the
+    map's score of the same person are one number, with the same label on the page and the card."""
+    import json
+    import re
+
+    from crm.partnerships import services as partnerships
+    from tests.helpers import text_of
+    from tests.web.world import sign_in
+
+    world, ceo, far, nobody, partner = slate
+    item = next(i for i in client.get(f"/api/v1/partnerships/{world.a.id}/suggestions",
+                                      headers=bearer(world.users["convener_a"])).json if i["person_id"] == ceo.id)
+    sign_in(client, world.users["convener_a"])
+    page = text_of(client.get(f"/people/{ceo.id}/traits"))
+    label = {"strong": "Strong", "likely": "Likely", "not_enough_known": "Not enough known"}[item["label"]]
+    assert f"Overall {round(item['overall'])} / 100 · {label}" in page
+    review = text_of(client.get(f"/partnerships/{world.a.id}/review"))
+    assert f"{round(item['overall'])} / 100 · {label}" in review
+    partnerships.add_member(world.a, ceo.id, "member", "candidate")
+    db.session.commit()
+    html = client.get(f"/partnerships/{world.a.id}/map").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S).group(1))
+    assert next(n for n in data["nodes"] if n["id"] == ceo.id)["score"] == item["overall"]
