@@ -16,22 +16,37 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import select
 
-from crm import prose, sandbox
+from crm import prose, sandbox, vocab
 from crm.extensions import db
 from crm.headers import address, header_text
 from crm.outreach.models import LetterTemplate
-from crm.partnerships.models import Partnership
+from crm.partnerships.models import Meeting, Membership, Partnership
 from crm.timeutil import local
 
 #: The letter's fields: `first_name` is the invitee's, for the greeting; `region` reads as prose
-#: ("Larimer, Weld and Boulder counties").
-FIELDS = ("invitee", "first_name", "asker", "chairs", "sector", "partnership", "date", "time", "place",
-          "region")
+#: ("Larimer, Weld and Boulder counties"); `signatures` are the chairs' names with their titles
+#: and employers, as the workbook's sample is signed (section C); `partner` is true when the
+#: invitee is a community partner (the letter's partner variant); `asker_is_chair` says
+#: whether the one sending it is among the chairs.
+FIELDS = ("invitee", "first_name", "asker", "chairs", "signatures", "sector", "partnership", "date",
+          "time", "place", "region", "partner", "asker_is_chair")
 
 DEFAULT_SUBJECT = "An invitation: the {{ sector }} sector partnership launch, {{ date }}"
 DEFAULT_BODY = """Dear {{ first_name }},
 
-Over the past months, I have been part of a thoughtful group of area business leaders and public \
+{% if partner %}Over the past months, area business leaders have been working with public partners \
+like you to strengthen our region's economy. One of the sectors they prioritized because of its \
+great potential is the {{ sector }} sector.
+
+On {{ date }}, {{ chairs }} are hosting a launch meeting for a new {{ sector }} sector partnership \
+in {{ region }}. The partnership is led by employers and supported by community partners: we \
+would like you to join us at that meeting as a community partner.
+
+At the meeting, business owners and leaders of the sector will name the opportunities and needs \
+of their industry and form teams around a few priorities. We ask community partners to listen \
+to what employers say, to bring what your organisation can offer, and to support the teams that \
+form. The meeting will be a 2-hour commitment, at {{ time }} at {{ place }}.
+{% else %}Over the past months, I have been part of a thoughtful group of area business leaders and public \
 partners, working together to strengthen our region's economy. One of the sectors we prioritized \
 because of its great potential is the {{ sector }} sector, which is why I am especially interested \
 in talking to you.
@@ -49,14 +64,16 @@ Our hope is to come away from our first meeting with a set of action items for t
 formation of teams to pursue these priorities. But none of this can happen without you. The meeting \
 will be a 2-hour commitment, at {{ time }} at {{ place }}. We realize this is a big ask, but we also \
 think this is a big opportunity. We hope you will join us.
-
+{% endif %}
 Please let me know if you would like to discuss further and if you can attend. I look forward to \
 hearing from you!
 
 Warm regards,
 
-{{ asker }}
-"""
+{{ signatures }}
+{% if not asker_is_chair %}
+Sent on the chairs' behalf by {{ asker }}
+{% endif %}"""
 
 
 class LetterError(ValueError):
@@ -144,21 +161,51 @@ def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
     return message.as_bytes()
 
 
+def _signature(person) -> str:
+    org = person.organisation.name if person.organisation else None
+    role = ", ".join(x for x in (person.title, org) if x)
+    return f"{person.name}\n{role}" if role else person.name
+
+
+def chairs_of(partnership, meeting) -> list:
+    """Who signs: the meeting's chairs, else the partnership's chairs and co-chairs."""
+    if meeting is not None and meeting.chairs:
+        return list(meeting.chairs)
+    return [m.person for m in db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership.id,
+                                 Membership.role.in_(vocab.CHAIR_ROLES)).order_by(Membership.id))]
+
+
 def fields_for(task, meeting) -> dict:
-    """The letter's fields for an ask: invitee, asker, chairs, sector, date, time, place..."""
+    """The letter's fields for an ask: invitee, asker, chairs and their signatures, sector,
+    date, time, place, and whether the invitee is a community partner (the partner variant)."""
     partnership = task_partnership(task)
     invitee = task.person.name if task.person else ""
+    chairs = chairs_of(partnership, meeting)
+    org = task.person.organisation if task.person else None
     fields = {"invitee": invitee, "first_name": prose.first_name(invitee),
               "asker": task.owner.name if task.owner else "",
               "sector": partnership.sector, "partnership": partnership.name,
-              "region": prose.counties(partnership.counties) or "our region", "chairs": "our employer chairs",
+              "region": prose.counties(partnership.counties) or "our region",
+              "chairs": prose.and_list(c.name for c in chairs) or "our employer chairs",
+              "signatures": "\n\n".join(_signature(c) for c in chairs) or (task.owner.name if task.owner else ""),
+              "partner": bool(org and org.side == "community"),
+              "asker_is_chair": not chairs or not task.owner_id or task.owner_id in {c.id for c in chairs},
               "date": "(date to be set)", "time": "(time to be set)", "place": "(place to be set)"}
     if meeting is not None:
         when = local(meeting.starts_at, partnership.timezone)
-        fields.update(chairs=prose.and_list(c.name for c in meeting.chairs) or "our employer chairs",
-                      date=f"{when:%A, %B} {when.day}", time=f"{when:%H:%M}",
+        fields.update(date=f"{when:%A, %B} {when.day}", time=f"{when:%H:%M}",
                       place=meeting.location or (meeting.host.name if meeting.host else "(place to be set)"))
     return fields
+
+
+def letter_for(task, html: bool = False) -> Letter:
+    """An ask's invitation: its meeting (else the partnership's latest launch), the partnership's template."""
+    meeting = db.session.get(Meeting, task.meeting_id) if task.meeting_id else db.session.scalar(
+        select(Meeting).where(Meeting.partnership_id == task.partnership_id, Meeting.kind == "launch")
+        .order_by(Meeting.starts_at.desc()).limit(1))
+    subject, body = template_for(task.partnership_id)
+    return render(subject, body, fields_for(task, meeting), html=html)
 
 
 def task_partnership(task):

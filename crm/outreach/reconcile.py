@@ -123,6 +123,15 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
                       chairs, convener, areas, attendees, by_hand)
 
 
+def _invite_the_accepted(meeting: Meeting, state: plan.State) -> None:
+    """Everyone who accepted is an invitee of the launch (an RSVP already recorded is kept), so
+    reminders and the door's attendance reach them."""
+    invited = {i.person_id for i in meeting.invitations}
+    for m in state.members:
+        if m.stage == "accepted" and m.person_id not in invited:
+            meeting.invitations.append(Invitation(person_id=m.person_id, response="accepted"))
+
+
 def _note(task: Task, line: str, today: date) -> None:
     entry = f"{today:%d %b %Y}: {line}"
     task.notes = f"{task.notes}\n{entry}" if task.notes else entry
@@ -137,6 +146,7 @@ def reconcile_meeting(meeting: Meeting, today: date | None = None) -> plan.Chang
     saved = _saved(meeting)
     state = state_of(meeting, saved)
     members = {m.person_id: m for m in state.members}
+    _invite_the_accepted(meeting, state)
     rows = [plan.Saved(key, t.status, t.due, t.owner_id, local(t.created_at, partnership.timezone).date(),
                        bool(t.owner_pinned), t.closed_reason is not None, t.asker_reason)
             for key, t in saved.items()]

@@ -19,8 +19,8 @@ from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
 from crm.network.services import best_asker, intro_paths
-from crm.outreach import guardrails, plan, reconcile, timeline
-from crm.outreach.models import Task
+from crm.outreach import guardrails, letters, plan, reconcile, timeline
+from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Meeting, Partnership
 from crm.scoring.models import ReviewDecision
@@ -105,8 +105,41 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
     return meeting
 
 
+def refresh_queued_mail(meeting: Meeting) -> tuple[int, int]:
+    """After a move: invitations still waiting in the outbox are written again with the new
+    date (or dropped when the letter no longer renders), and waiting reminders naming the old
+    time are dropped (the reminder job queues the new one). Returns (re-written, dropped)."""
+    rewritten = dropped = 0
+    waiting = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.status == "pending",
+        or_(OutboxMessage.idempotency_key.like("invitation:%"),
+            OutboxMessage.idempotency_key.like(f"meeting-reminder:{meeting.id}:%")))).all()
+    asks = {t.id: t for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting.id,
+                                                                     Task.kind == "ask"))}
+    for message in waiting:
+        kind, _, rest = message.idempotency_key.partition(":")
+        if kind == "meeting-reminder":
+            db.session.delete(message)
+            dropped += 1
+            continue
+        task = asks.get(int(rest.split(":", 1)[0])) if rest.split(":", 1)[0].isdigit() else None
+        if task is None:
+            continue
+        try:
+            letter = letters.letter_for(task)
+        except letters.LetterError:
+            db.session.delete(message)
+            dropped += 1
+        else:
+            message.subject, message.body = letter.subject[:300], letter.body
+            rewritten += 1
+    db.session.flush()
+    return rewritten, dropped
+
+
 def move_meeting(meeting: Meeting, starts_at: datetime) -> Meeting:
-    """Move a meeting: its open steps move by as many days; done steps stay; nothing doubles."""
+    """Move a meeting: its open steps move by as many days; done steps stay; nothing doubles;
+    letters waiting in the outbox never go out with the old time."""
     duration = (as_utc(meeting.ends_at) - as_utc(meeting.starts_at)) if meeting.ends_at else None
     meeting.starts_at = as_utc(starts_at)
     meeting.date_set_at = utcnow()
@@ -114,6 +147,7 @@ def move_meeting(meeting: Meeting, starts_at: datetime) -> Meeting:
         meeting.ends_at = meeting.starts_at + duration
     db.session.flush()
     reconcile.reconcile_meeting(meeting)
+    refresh_queued_mail(meeting)
     return meeting
 
 

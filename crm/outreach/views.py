@@ -282,21 +282,13 @@ def task_ics(task_id: int):
 
 # --- invitations -----------------------------------------------------------------------------------
 
-def _letter_for(task: Task, html: bool = False):
-    meeting = db.session.get(Meeting, task.meeting_id) if task.meeting_id else db.session.scalar(
-        select(Meeting).where(Meeting.partnership_id == task.partnership_id, Meeting.kind == "launch")
-        .order_by(Meeting.starts_at.desc()).limit(1))
-    subject, body = letters.template_for(task.partnership_id)
-    return letters.render(subject, body, letters.fields_for(task, meeting), html=html)
-
-
 @bp.route("/tasks/<int:task_id>/invitation")
 def invitation(task_id: int):
     """The invitation letter for an ask: preview, download (.txt, .eml) or send from the asker."""
     task = get_task_or_404(task_id, act=True)
     fmt = request.args.get("format", "html")
     try:
-        letter = _letter_for(task, html=False)
+        letter = letters.letter_for(task, html=False)
     except letters.LetterError as error:
         flash(str(error), "error")
         return redirect(url_for("outreach.letter", partnership_id=task.partnership_id))
@@ -322,7 +314,7 @@ def send_invitation(task_id: int):
         flash("This invitee has no email address: download the letter instead.", "error")
         return redirect(back)
     try:
-        letter = _letter_for(task)
+        letter = letters.letter_for(task)
     except letters.LetterError as error:
         flash(str(error), "error")
         return redirect(back)
