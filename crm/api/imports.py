@@ -1,7 +1,7 @@
 """POST /api/v1/imports: the import page's preview and confirm in one request.
 
 Multipart: `file` (CSV or vCard, the same encodings, limits and formats as the page), optional
-`kind` (people, organisations or relationships; people by default), `mapping` (JSON: field ->
+`kind` (people, organizations or relationships; people by default), `mapping` (JSON: field ->
 column index or header name; by default the guessed one, a known program's own columns),
 `contacts_of` (a person id: each person of the file gets a `knows` tie from them), `sector` and
 `county` (for new organisations) and `dry_run`. With `dry_run` nothing is written and the answer
@@ -43,7 +43,7 @@ class ImportRow(BaseModel):
     id: int | None = None
 
 
-class ImportOrganisation(BaseModel):
+class ImportOrganization(BaseModel):
     name: str
     side: str
     kind: str
@@ -63,15 +63,19 @@ class ImportSummary(BaseModel):
 class ImportOut(BaseModel):
     dry_run: bool
     rows: list[ImportRow]
-    organizations: list[ImportOrganisation]
+    organizations: list[ImportOrganization]
     summary: ImportSummary
 
+
+#: the import kinds in the API's spelling (crm/api/util.py: DEPRECATED_FIELDS), to the importer's
+API_KINDS = {kind.replace("organisations", "organizations"): kind for kind in import_runs.KINDS}
 
 IMPORT_FORM = {
     "type": "object", "required": ["file"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "CSV or vCard (.vcf) file"},
-        "kind": {"type": "string", "enum": list(import_runs.KINDS), "default": "people"},
+        "kind": {"type": "string", "enum": list(API_KINDS), "default": "people",
+                 "description": "`organisations` is the deprecated spelling of `organizations`, still accepted"},
         "mapping": {"type": "string", "description": "JSON object: field -> column index or header name"},
         "contacts_of": {**ID_SCHEMA, "description": "whose contacts these are (a person id)"},
         "sector": {"type": "string", "maxLength": 120},
@@ -144,8 +148,9 @@ def create_import():
         raise ApiError(400, "invalid", "Send the file as multipart form data (field: file).",
                        {"file": ["required"]})
     kind = request.form.get("kind") or "people"
+    kind = API_KINDS.get(kind, kind)  # the old spelling `organisations` is the importer's own
     if kind not in import_runs.KINDS:
-        raise ApiError(400, "invalid", "kind is people, organisations or relationships.", {"kind": ["unknown"]})
+        raise ApiError(400, "invalid", "kind is people, organizations or relationships.", {"kind": ["unknown"]})
     dry_run = _flag("dry_run")
     data = upload.read()
     vcard = import_runs.is_vcard(upload.filename)

@@ -27,6 +27,7 @@ from flask import current_app, request
 from pydantic import BaseModel
 
 from crm import vocab
+from crm.contacts import import_runs
 from crm.ids import MAX_ID, parse_id
 from crm.outreach import guardrails
 from crm.outreach.timeline import PACE_LABELS
@@ -55,6 +56,7 @@ NAMED_ENUMS: dict[str, tuple] = {
     "Pace": tuple(PACE_LABELS),
     "UserRole": vocab.values(vocab.USER_ROLES),
     "WarningCode": tuple(guardrails.LABELS),
+    "ImportKind": tuple(k.replace("organisations", "organizations") for k in import_runs.KINDS),
 }
 _ENUM_NAMES = {frozenset(v): name for name, v in NAMED_ENUMS.items()}
 
