@@ -68,7 +68,7 @@ def demo_command():
     click.echo("Loaded the demo partnership 'Region X Light Manufacturing'.")
     click.echo("Demo accounts (email / password):")
     for account in accounts:
-        click.echo(f"  {account['role']:<9} {account['email']:<32} {account['password']}")
+        click.echo(f"  {account['role']:<9} {account['email']:<32} {account['password']}  ({account['who']})")
 
 
 @click.group("user")

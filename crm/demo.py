@@ -1,6 +1,8 @@
 """The demo partnership: the workbook's "Region X Light Manufacturing" (section D's sample
-meeting summary, Dec 18 2012), moved to today's calendar, with its three priority areas and
-champions, about a hundred people around it, and demo accounts.
+meeting summary, Dec 18 2012) with its champions and the three priority areas its chairs
+drafted, about a hundred people around it, and demo accounts, told as a story on today's
+calendar: about four weeks before its launch, with the chairs' decisions made, asks late, at
+risk, on time and answered, so every screen has something true to show.
 
 Deterministic: the same data every time (a seeded generator), except the passwords.
 """
@@ -17,8 +19,12 @@ from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.outreach import reconcile
+from crm.outreach import services as outreach
+from crm.outreach.models import Task
 from crm.partnerships import services as partnerships
-from crm.partnerships.models import Invitation, Meeting, Partnership
+from crm.partnerships.models import Invitation, Partnership
+from crm.scoring import suggestions
 from crm.timeutil import utcnow
 
 NAME = "Region X Light Manufacturing"
@@ -156,7 +162,7 @@ def load(seed: int = 2012) -> list[dict]:
         knows(convener, champion, 2, "Sector strategy team")
 
     region_x = partnerships.create_partnership(
-        NAME, SECTOR, region=", ".join(COUNTIES), timezone="America/Phoenix", stage="launched")
+        NAME, SECTOR, region=", ".join(COUNTIES), timezone="America/Phoenix", stage="preparing_launch")
     healthcare = partnerships.create_partnership(
         "Region X Health Care", "Healthcare", region="Yavapai", timezone="America/Phoenix",
         stage="scoping")
@@ -165,43 +171,82 @@ def load(seed: int = 2012) -> list[dict]:
         role = "chair" if name == "Robin" else "co_chair" if name == "Karen" else "champion"
         partnerships.add_member(region_x, champion.id, role, "champion")
     partnerships.add_member(region_x, convener.id, "convener", "champion")
-    for person in others[:20]:
-        side = person.organisation.side if person.organisation else "community"
-        stage = rng.choice(["candidate", "suggested", "approved", "asked", "accepted", "declined"])
-        partnerships.add_member(region_x, person.id,
-                                "member" if side == "employer" else "community_partner", stage)
     for person in others[60:70]:
         partnerships.add_member(healthcare, person.id, "member", "candidate")
 
-    for (title, names) in AREAS:
+    for (title, names) in AREAS:  # drafted by the chairs while scoping, to be tested at the launch
         ids = [champions[n].id for n in names]
         partnerships.add_priority_area(region_x, title, ids, lead_id=ids[0])
 
     for referrer, referred in zip(champion_list[:6], others[20:26], strict=True):
         contacts.add_tie("referred", referrer.id, referred.id, partnership_id=region_x.id,
-                         context="Named on the commitments wall at the launch", source="demo")
-
-    launch = Meeting(partnership_id=region_x.id, kind="launch",
-                     title="Region X Light Manufacturing launch meeting",
-                     starts_at=(utcnow() - timedelta(days=10)).replace(hour=16, minute=0, second=0,
-                                                                      microsecond=0),
-                     location="Granite Dells Avionics, Prescott", host_organisation_id=employers[1].id)
-    launch.chairs = [champions["Robin"], champions["Karen"]]
-    launch.invitations = [Invitation(person_id=p.id, response="accepted", attended=True)
-                          for p in champion_list] + [
-        Invitation(person_id=p.id, response="declined", attended=False) for p in others[:4]]
-    db.session.add(launch)
-    db.session.flush()
+                         context="Named by a champion on the chairs' planning call", source="demo")
 
     made = []
-    for role, email, person, access in [
-        ("admin", "admin@convene.example", None, []),
-        ("convener", "convener@convene.example", convener, [region_x.id, healthcare.id]),
-        ("chair", "chair@convene.example", champions["Robin"], [region_x.id]),
-        ("viewer", "viewer@convene.example", None, [region_x.id]),
+    users = {}
+    for role, email, person, access, who in [
+        ("admin", "admin@convene.example", None, [], "administrator: users, every partnership"),
+        ("convener", "convener@convene.example", convener, [region_x.id, healthcare.id],
+         f"{convener.name}, lead convener of both partnerships"),
+        ("chair", "cochair@convene.example", champions["Karen"], [region_x.id],
+         f"Karen Alvarez, co-chair of {NAME}"),
+        ("chair", "chair@convene.example", champions["Robin"], [region_x.id], f"Robin Castillo, chair of {NAME}"),
+        ("viewer", "viewer@convene.example", None, [region_x.id], f"a funder reading {NAME}"),
     ]:
         password = secrets.token_urlsafe(9)
-        accounts.create_user(email, password, role, name=person.name if person else role.title(),
-                             partnership_ids=access, person_id=person.id if person else None)
-        made.append({"role": role, "email": email, "password": password})
+        users[email] = accounts.create_user(email, password, role, name=person.name if person else role.title(),
+                                            partnership_ids=access, person_id=person.id if person else None)
+        made.append({"role": role, "email": email, "password": password, "who": who})
+    _prepare_launch(region_x, champions, convener, others, employers[1], users["chair@convene.example"])
     return made
+
+
+#: The demo partnership's launch: about four weeks away (workbook B.5, "at least 3-4 weeks notice").
+LAUNCH_IN_DAYS = 24
+
+
+def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Person], host, chair_user) -> None:
+    """Region X about four weeks before its launch: the chairs' team in, the launch set, the
+    chairs' review half done (approved, "I'll ask", assigned to the co-chair, not now), two asks
+    the chairs took on by hand (two late, one on time), the plan's asks due within days (at risk),
+    three already answered."""
+    robin, karen = champions["Robin"], champions["Karen"]
+    today = utcnow()
+    taken = {p.id for p in others[20:26]} | {p.id for p in others[60:70]}
+    employers = [p for p in others if p.organisation and p.organisation.side == "employer" and p.id not in taken]
+    partners = [p for p in others[:20] if not (p.organisation and p.organisation.side == "employer")]
+    for person in partners[:4]:  # community partners who support the launch
+        partnerships.add_member(region_x, person.id, "community_partner", "accepted")
+    waiting, approve, mine, karens, not_now, early = (
+        employers[0:6], employers[6:10], employers[10:12], employers[12:13], employers[13:14], employers[14:17])
+    for i, person in enumerate(waiting):  # the chairs' review: still to decide
+        partnerships.add_member(region_x, person.id, "member", "suggested" if i % 2 else "candidate")
+    for person, owner, due_in in zip(early, (robin, karen, robin), (-4, -2, 9), strict=True):
+        # asks the chairs took on by hand before the plan was laid out: two now overdue
+        partnerships.add_member(region_x, person.id, "member", "ask_assigned")
+        outreach.create_task(region_x, "ask", (today + timedelta(days=due_in)).date(), person_id=person.id,
+                             owner_id=owner.id)
+
+    starts = (today + timedelta(days=LAUNCH_IN_DAYS)).replace(hour=16, minute=0, second=0, microsecond=0)
+    launch = outreach.create_meeting(
+        region_x, starts, "launch", title=f"{NAME} launch meeting", ends_at=starts + timedelta(hours=2),
+        location="Granite Dells Avionics, Prescott", host_organisation_id=host.id, chair_ids=[robin.id, karen.id])
+    launch.invitations = [Invitation(person_id=c.id, response="accepted") for c in champions.values()]
+    db.session.flush()
+
+    for person in approve:
+        suggestions.decide(region_x, person.id, "approve", chair_user)
+    for person in mine:
+        suggestions.decide(region_x, person.id, "ill_ask", chair_user)
+    for person in karens:
+        suggestions.decide(region_x, person.id, "someone_else", chair_user, asker_id=karen.id)
+    for person in not_now:
+        suggestions.decide(region_x, person.id, "not_now", chair_user, reason="Selling the business this year",
+                           revisit_on=(today + timedelta(days=200)).date())
+    reconcile.reconcile_partnership(region_x.id)  # the plan's asks, as the commit would lay them out
+    db.session.flush()
+    asks = {t.person_id: t for t in db.session.scalars(select(Task).where(
+        Task.partnership_id == region_x.id, Task.kind == "ask", Task.status == "open"))}
+    for person, outcome in zip(approve[:3], ("accepted", "accepted", "declined"), strict=True):
+        if person.id in asks:  # answered already
+            outreach.complete_task(asks[person.id], "done", outcome, user_id=chair_user.id)

@@ -7,9 +7,14 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
+from crm import demo
 from crm.accounts.models import User
 from crm.contacts.models import Person, Tie
-from crm.partnerships.models import Membership, Partnership, PriorityArea
+from crm.outreach import services as outreach
+from crm.outreach import timeline
+from crm.outreach.models import Task
+from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
+from crm.scoring.models import ReviewDecision
 
 
 @pytest.mark.slow  # loads the whole demo partnership
@@ -17,8 +22,8 @@ def test_demo_loads_the_workbook_partnership_and_prints_accounts(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Region X Light Manufacturing" in result.output
-    for role in ("convener", "chair", "viewer"):
-        assert f"{role}@convene.example" in result.output
+    for account in ("admin", "convener", "chair", "cochair", "viewer"):
+        assert f"{account}@convene.example" in result.output
     partnership = db.session.scalar(select(Partnership).where(Partnership.name == "Region X Light Manufacturing"))
     areas = db.session.scalars(select(PriorityArea).where(PriorityArea.partnership_id == partnership.id)).all()
     champions = {c.person.name.split()[0] for a in areas for c in a.champions}
@@ -26,11 +31,32 @@ def test_demo_loads_the_workbook_partnership_and_prints_accounts(runner, db):
     people = db.session.scalar(select(func.count(Person.id)))
     assert 70 <= people <= 140
     assert db.session.scalar(select(func.count(Tie.id)).where(Tie.kind == "referred")) > 0
-    chair = db.session.scalar(select(User).where(User.role == "chair"))
+    chair = db.session.scalar(select(User).where(User.email == "chair@convene.example"))
     assert chair.person.name.startswith("Robin")
     assert db.session.scalar(select(Membership.role).where(Membership.person_id == chair.person_id)) == "chair"
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
+
+
+@pytest.mark.slow  # loads the whole demo partnership
+def test_the_demo_is_a_partnership_four_weeks_before_its_launch_with_asks_in_every_state(runner, db):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    partnership = db.session.scalar(select(Partnership).where(Partnership.name == demo.NAME))
+    assert partnership.stage == "preparing_launch"
+    launch = db.session.scalar(select(Meeting).where(Meeting.partnership_id == partnership.id,
+                                                     Meeting.kind == "launch"))
+    today = outreach.today_for(partnership)
+    assert 21 <= (launch.starts_at.date() - today).days <= 30 and launch.host and launch.chairs
+    asks = db.session.execute(select(Task.due, Task.status).where(Task.partnership_id == partnership.id,
+                                                                  Task.kind == "ask")).all()
+    pace = timeline.pace_counts(asks, today)
+    assert all(pace[state] > 0 for state in (timeline.LATE, timeline.AT_RISK, timeline.ON_TIME, timeline.DONE)), pace
+    decisions = set(db.session.scalars(select(ReviewDecision.decision).where(
+        ReviewDecision.partnership_id == partnership.id)))
+    assert decisions == {"approve", "ill_ask", "someone_else", "not_now"}
+    robin = db.session.scalar(select(User).where(User.email == "chair@convene.example"))
+    assert db.session.scalar(select(func.count(Task.id)).where(Task.owner_id == robin.person_id,
+                                                               Task.kind == "ask")) >= 2
 
 
 def test_user_create_with_partnership(runner, db, make_partnership):
