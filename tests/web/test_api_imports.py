@@ -92,3 +92,44 @@ def test_the_openapi_document_describes_the_upload(client):
     form = op["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert {"file", "mapping", "contacts_of", "dry_run"} <= set(form["properties"])
     assert "ImportOut" in spec["components"]["schemas"]
+
+
+def test_a_chairs_imported_ties_make_intro_paths_and_undo_takes_them_away(client, db, bearer, make_user, make_org,
+                                                                          make_person, make_partnership, add_member):
+    partnership = make_partnership("NoCo Manufacturing")
+    chair = make_person("Karen Alvarez", org=make_org("Acme Tools"))
+    add_member(partnership, chair, "chair", "accepted")
+    convener = make_user("lead@example.org", "convener", partnerships=(partnership,))
+    headers = bearer(convener)
+    body = _post(client, headers, (SAMPLES / "linkedin_connections.csv").read_bytes(), "Connections.csv",
+                 contacts_of=str(chair.id)).get_json()
+    jose = next(r["id"] for r in body["rows"] if r["person"]["name"] == "José Núñez")
+    paths = client.get(f"/api/v1/people/{jose}/intro-paths?partnership={partnership.id}", headers=headers).get_json()
+    assert paths and paths[0]["asker_id"] == chair.id and paths[0]["path"] == [chair.id, jose]
+    source = db.session.scalar(select(Tie.source).where(Tie.target_id == jose))
+    auth_user = make_user("conv@example.org", "convener")
+    from tests.web.world import sign_in
+
+    sign_in(client, auth_user)
+    client.post("/imports/ties/undo", data={"source": source})
+    assert db.session.scalars(select(Tie)).all() == []
+    paths = client.get(f"/api/v1/people/{jose}/intro-paths?partnership={partnership.id}", headers=headers).get_json()
+    assert not any(p["asker_id"] == chair.id for p in paths)
+
+
+def test_adding_candidates_to_a_partnership_one_may_not_edit_changes_nothing(client, db, make_user, auth,
+                                                                               make_partnership):
+    from tests.web.world import snapshot
+
+    mine, other = make_partnership("Mine"), make_partnership("Other")
+    make_user("lead@example.org", "convener", partnerships=(mine,))
+    auth.login("lead@example.org")
+    response = client.post("/imports", data={"kind": "people", "file": (io.BytesIO(b"Name\nAnn Lee\n"), "x.csv")},
+                           content_type="multipart/form-data")
+    upload_id = response.headers["Location"].split("/")[2]
+    client.post(f"/imports/{upload_id}/mapping", data={"col_name": "0"})
+    client.post(f"/imports/{upload_id}/run")
+    before = snapshot()
+    for target in (other.id, 999999, "x"):
+        assert client.post(f"/imports/{upload_id}/candidates", data={"partnership": target}).status_code == 404
+    assert snapshot() == before
