@@ -143,6 +143,9 @@ def create_import():
     """Preview (dry_run) or run an import of a CSV or vCard file, answering per row."""
     if not current_user.is_staff:
         raise ApiError(403, "forbidden", "Only conveners and administrators import contacts.")
+    if request.mimetype != "multipart/form-data":
+        request.get_data()  # an oversized body answers 413 like every other API write
+        raise ApiError(415, "unsupported_media_type", "Send multipart/form-data with the file in the field file.")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(400, "invalid", "Send the file as multipart form data (field: file).",

@@ -133,3 +133,17 @@ def test_adding_candidates_to_a_partnership_one_may_not_edit_changes_nothing(cli
     for target in (other.id, 999999, "x"):
         assert client.post(f"/imports/{upload_id}/candidates", data={"partnership": target}).status_code == 404
     assert snapshot() == before
+
+
+def test_a_json_body_is_refused_as_the_wrong_media_type(client, db, bearer, staff):
+    response = client.post("/api/v1/imports", headers=bearer(staff), json={"file": "Name\nAnn"})
+    assert response.status_code == 415 and response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_an_oversized_body_is_a_413_in_the_api_shape(app, client, db, bearer, staff):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/api/v1/imports", headers=bearer(staff), data=b'{"x": "' + b"a" * 2000 + b'"}',
+                           content_type="application/json")
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+    big = _post(client, bearer(staff), b"Name\n" + b"Ann Lee\n" * 300)
+    assert big.status_code == 413 and _count(db, Person) == 0
