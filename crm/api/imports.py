@@ -2,7 +2,8 @@
 
 Multipart: `file` (CSV or vCard, the same encodings, limits and formats as the page), optional
 `kind` (people, organizations or relationships; people by default), `mapping` (JSON: field ->
-column index or header name; by default the guessed one, a known program's own columns),
+column index or header name; by default the guessed one, a known program's own columns; the
+organisation field is spelled `organization`, as everywhere in the API),
 `contacts_of` (a person id: each person of the file gets a `knows` tie from them), `sector` and
 `county` (for new organisations) and `dry_run`. With `dry_run` nothing is written and the answer
 is the preview; without it the same plan is applied and the answer carries the ids.
@@ -70,6 +71,10 @@ class ImportOut(BaseModel):
 #: the import kinds in the API's spelling (crm/api/util.py: DEPRECATED_FIELDS), to the importer's
 API_KINDS = {kind.replace("organisations", "organizations"): kind for kind in import_runs.KINDS}
 
+#: the API's spelling of a mapping field -> the importer's (crm/contacts/import_parsing.FIELDS)
+API_FIELDS = {"organization": "organisation"}
+OUR_FIELDS = {v: k for k, v in API_FIELDS.items()}
+
 IMPORT_FORM = {
     "type": "object", "required": ["file"],
     "properties": {
@@ -106,15 +111,17 @@ def _mapping(kind: str, headers: list[str]) -> dict[str, int] | None:
         raise ApiError(400, "invalid", "mapping is a JSON object.", {"mapping": ["a JSON object"]})
     fields = import_parsing.FIELDS[kind]
     mapping, problems = {}, {}
-    for fld, column in given.items():
+    for name, column in given.items():
+        fld = API_FIELDS.get(name, name)
         if fld not in fields:
-            problems[str(fld)[:50]] = [f"not a field of {kind}: one of {', '.join(fields)}"]
+            problems[str(name)[:50]] = [f"not a field of this import: one of "
+                                        f"{', '.join(OUR_FIELDS.get(f, f) for f in fields)}"]
         elif isinstance(column, int) and not isinstance(column, bool) and 0 <= column < len(headers):
             mapping[fld] = column
         elif isinstance(column, str) and column in headers:
             mapping[fld] = headers.index(column)
         else:
-            problems[fld] = ["a column index or a header name of the file"]
+            problems[name] = ["a column index or a header name of the file"]
     if problems:
         raise ApiError(400, "invalid", "The mapping names unknown fields or columns.", problems)
     missing = import_parsing.missing_columns(kind, mapping)
@@ -124,14 +131,15 @@ def _mapping(kind: str, headers: list[str]) -> dict[str, int] | None:
 
 
 def _problems(pairs) -> list[dict]:
-    return [{"field": f, "message": m} for f, m in pairs]
+    return [{"field": OUR_FIELDS.get(f, f), "message": m} for f, m in pairs]
 
 
 def _row_json(plan: import_runs.Planned) -> dict:
-    changes = {f: ({"old": v[0], "new": v[1]} if isinstance(v, tuple) else {"old": None, "new": v})
+    changes = {OUR_FIELDS.get(f, f): ({"old": v[0], "new": v[1]} if isinstance(v, tuple)
+                                       else {"old": None, "new": v})
                for f, v in plan.changes.items()}
     return {"row": plan.line, "action": plan.action, "reason": plan.reason,
-            "person": {k: v for k, v in plan.data.items() if isinstance(v, str | int)},
+            "person": {OUR_FIELDS.get(k, k): v for k, v in plan.data.items() if isinstance(v, str | int)},
             "changes": changes, "warnings": _problems(plan.warnings),
             "errors": _problems(plan.errors), "id": plan.target_id}
 

@@ -56,9 +56,9 @@ def test_without_dry_run_the_same_plan_is_applied_and_answers_ids(client, db, be
 def test_mapping_by_header_name_and_contacts_of_records_ties(client, db, bearer, staff, make_person):
     chair = make_person("Karen Alvarez")
     data = b"Who,Where,Since\nAnn Lee,Acme Tools,12 Mar 2021\n"
-    body = _post(client, bearer(staff), data, mapping=json.dumps({"name": "Who", "organisation": 1, "since": "Since"}),
+    body = _post(client, bearer(staff), data, mapping=json.dumps({"name": "Who", "organization": 1, "since": "Since"}),
                  contacts_of=str(chair.id)).get_json()
-    assert body["summary"]["ties"] == 1 and body["rows"][0]["person"]["organisation"] == "Acme Tools"
+    assert body["summary"]["ties"] == 1 and body["rows"][0]["person"]["organization"] == "Acme Tools"
     tie = db.session.scalar(select(Tie))
     assert tie.since.isoformat() == "2021-03-12" and tie.source.startswith("import:")
 
@@ -147,3 +147,10 @@ def test_an_oversized_body_is_a_413_in_the_api_shape(app, client, db, bearer, st
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
     big = _post(client, bearer(staff), b"Name\n" + b"Ann Lee\n" * 300)
     assert big.status_code == 413 and _count(db, Person) == 0
+
+
+def test_organizations_import_through_the_api_spelling(client, db, bearer, staff):
+    body = _post(client, bearer(staff), b"Name,Kind\nWeld County,City / county government\n", "orgs.csv",
+                 kind="organizations").get_json()
+    assert body["summary"]["create"] == 1
+    assert db.session.scalar(select(Organisation.kind)) == "government"
