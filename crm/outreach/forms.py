@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm import vocab
-from crm.ids import IdField
+from crm.ids import IdField, coerce_id
 from crm.timeutil import date_in_range
 
 
+def _optional_id(value):
+    """An optional id select: blank is None, anything else must be an id."""
+    if value in (None, "", "None"):
+        return None
+    return coerce_id(value)
+
+
 class MeetingForm(FlaskForm):
+    """A meeting: when (start, end), where, who chairs it (the workbook's 1-3) and which
+    employer hosts it; the view fills the chairs' and hosts' choices from the partnership."""
+
     kind = SelectField("Kind", choices=dict(vocab.MEETING_KINDS), default="launch")
     starts_at = DateTimeLocalField("Starts (partnership's local time)", format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(message="Choose the date and time."), date_in_range])
+    ends_at = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M", validators=[Optional(), date_in_range])
     title = StringField("Title", validators=[Optional(), Length(max=300)])
     location = StringField("Place (host employer's facility)", validators=[Optional(), Length(max=300)])
+    host_organisation_id = SelectField("Host organisation (an employer)", coerce=_optional_id,
+                                       validate_choice=False, validators=[Optional()])
+    chair_ids = SelectMultipleField("Chairs (1-3 employer chairs sign the invitation)", coerce=coerce_id,
+                                    validate_choice=False, validators=[Optional()])
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError("The meeting must end after it starts.")
 
 
 class MoveMeetingForm(FlaskForm):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crm.rules import TIMELINE, TimelineOffsets
+from crm.rules import CHAIRS_MAX, CHAIRS_MIN, TIMELINE, TimelineOffsets
 
 SHORT_NOTICE, SECOND_MEETING_LATE = "short_notice", "second_meeting_late"
 CHAMPION_CALL_LATE, SUMMARY_LATE = "champion_call_late", "summary_late"
@@ -28,7 +28,7 @@ class Warning:
 
     @property
     def label(self) -> str:
-        return LABELS[self.code]
+        return LABELS.get(self.code) or SETUP_LABELS[self.code]
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
@@ -90,3 +90,23 @@ def task_warnings(kind: str, due: date, status: str, launch_day: date | None, to
         if after > limit:
             return [_after(code, what, after, limit, section)]
     return []
+
+
+#: How a meeting is set up (shown on its page when saved; not timing, so not in the API's codes).
+CHAIRS_COUNT, HOST_NOT_EMPLOYER = "chairs_count", "host_not_employer"
+SETUP_LABELS = {CHAIRS_COUNT: "Chairs", HOST_NOT_EMPLOYER: "Host"}
+
+
+def setup_warnings(kind: str, chair_count: int, host_side: str | None) -> list[Warning]:
+    """A launch chaired by fewer than 1 or more than 3 (B, "Identify and recruit employer
+    chairs"; B.4 "your two or three chair persons"), or hosted by someone not an employer (B.5,
+    C: hosted at an employer's place of business)."""
+    found = []
+    if kind == "launch" and not CHAIRS_MIN <= chair_count <= CHAIRS_MAX:
+        found.append(Warning(CHAIRS_COUNT, f"{chair_count} chair{'s' if chair_count != 1 else ''}: the workbook's "
+                                           f"launch has {CHAIRS_MIN}-{CHAIRS_MAX} employer chairs, who sign the "
+                                           f"invitation (section B, \"Identify and recruit employer chairs\")."))
+    if host_side is not None and host_side != "employer":
+        found.append(Warning(HOST_NOT_EMPLOYER, "The host is not an employer: the workbook holds the launch at an "
+                                                "employer's place of business (sections B.5 and C)."))
+    return found

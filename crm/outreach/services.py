@@ -105,6 +105,35 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
     return meeting
 
 
+def update_meeting(meeting: Meeting, starts_at: datetime, ends_at: datetime | None = None,
+                   title: str | None = None, location: str | None = None,
+                   host_organisation_id: int | None = None, chair_ids=()) -> Meeting:
+    """Edit a meeting's details; a new start moves it (its open steps and waiting letters with it)."""
+    if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
+        raise OutreachError("The meeting must end after it starts.", "ends_at")
+    chairs = [db.session.get(Person, pid) for pid in chair_ids]
+    if any(c is None for c in chairs):
+        raise OutreachError(NO_SUCH_CHAIR, "chair_ids")
+    if host_organisation_id is not None and db.session.get(Organisation, host_organisation_id) is None:
+        raise OutreachError(NO_SUCH_HOST, "host_organisation_id")
+    meeting.title, meeting.location = contacts.clean(title), contacts.clean(location)
+    meeting.host_organisation_id = host_organisation_id
+    meeting.chairs = chairs
+    meeting.ends_at = as_utc(ends_at) if ends_at else None
+    if as_utc(starts_at) != as_utc(meeting.starts_at):
+        meeting.ends_at = None  # move_meeting keeps the duration: give it the new one after
+        move_meeting(meeting, starts_at)
+        meeting.ends_at = as_utc(ends_at) if ends_at else None
+    db.session.flush()
+    reconcile.reconcile_meeting(meeting)
+    return meeting
+
+
+def setup_warnings(meeting: Meeting) -> list[guardrails.Warning]:
+    """Chairs outside the workbook's 1-3; a host that is not an employer."""
+    return guardrails.setup_warnings(meeting.kind, len(meeting.chairs), meeting.host.side if meeting.host else None)
+
+
 def refresh_queued_mail(meeting: Meeting) -> tuple[int, int]:
     """After a move: invitations still waiting in the outbox are written again with the new
     date (or dropped when the letter no longer renders), and waiting reminders naming the old

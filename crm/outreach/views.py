@@ -16,7 +16,9 @@ from crm.accounts.access import (
     get_partnership_or_404,
     limit_partnerships,
     require_staff,
+    visible_organisation,
     visible_partnership_ids,
+    visible_people,
     visible_person,
 )
 from crm.accounts.models import User, new_secret, token_digest
@@ -139,20 +141,67 @@ def partnership_outreach(partnership_id: int):
     return render_template("outreach/partnership.html", **context)
 
 
+def _meeting_choices(form: MeetingForm, partnership: Partnership, meeting: Meeting | None = None) -> MeetingForm:
+    """The chairs' choices (the partnership's members, chairs first) and the hosts' (their
+    organisations, employers first)."""
+    members = db.session.scalars(
+        select(Membership).where(Membership.partnership_id == partnership.id)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))).all()
+    members = sorted(members, key=lambda m: (m.role not in vocab.CHAIR_ROLES, m.role not in vocab.ASKER_ROLES,
+                                             m.person.name))
+    form.chair_ids.choices = [(m.person_id, f"{m.person.name} ({vocab.label(vocab.ROLES, m.role)})")
+                              for m in members]
+    orgs = {m.person.organisation.id: m.person.organisation for m in members if m.person.organisation}
+    if meeting is not None and meeting.host is not None:
+        orgs[meeting.host.id] = meeting.host
+    ordered = sorted(orgs.values(), key=lambda o: (o.side != "employer", o.name))
+    form.host_organisation_id.choices = [("", "Choose the host")] + [
+        (o.id, o.name if o.side == "employer" else f"{o.name} (not an employer)") for o in ordered]
+    return form
+
+
+def _meeting_fields(form: MeetingForm, tz: str) -> dict:
+    """The form's values, every id resolved through what the user may see (else a field error)."""
+    chairs = visible_people(current_user, form.chair_ids.data or [])
+    if chairs is None:
+        raise services.OutreachError(services.NO_SUCH_CHAIR, "chair_ids")
+    host = None
+    if form.host_organisation_id.data is not None:
+        host = visible_organisation(current_user, form.host_organisation_id.data)
+        if host is None:
+            raise services.OutreachError(services.NO_SUCH_HOST, "host_organisation_id")
+    return {"starts_at": _local_to_utc(form.starts_at.data, tz),
+            "ends_at": _local_to_utc(form.ends_at.data, tz) if form.ends_at.data else None,
+            "title": form.title.data, "location": form.location.data,
+            "host_organisation_id": host.id if host else None, "chair_ids": [c.id for c in chairs]}
+
+
+def _field_error(form: MeetingForm, error: services.OutreachError) -> None:
+    field = getattr(form, error.field or "starts_at", None) or form.starts_at
+    field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
+
+
+def _flash_setup(meeting: Meeting) -> None:
+    for warning in services.setup_warnings(meeting):
+        flash(warning.message, "warning")
+
+
 @bp.post("/partnerships/<int:partnership_id>/outreach/meetings")
 def create_meeting(partnership_id: int):
-    """Set a meeting's date; a launch lays out the workbook's tasks (sections B-D) around it."""
+    """Set a meeting (start, end, place, chairs, host); a launch lays out the workbook's tasks (sections B-D)."""
     partnership = get_partnership_or_404(partnership_id, edit=True)
-    form = MeetingForm()
+    form = _meeting_choices(MeetingForm(), partnership)
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(partnership, _local_to_utc(form.starts_at.data, partnership.timezone),
-                                              form.kind.data, form.title.data, location=form.location.data)
+            fields = _meeting_fields(form, partnership.timezone)
+            meeting = services.create_meeting(partnership, kind=form.kind.data, **fields)
         except services.OutreachError as error:
-            form.starts_at.errors = [str(error)]
+            db.session.rollback()
+            _field_error(form, error)
         else:
             db.session.commit()
             flash(f"{vocab.label(vocab.MEETING_KINDS, meeting.kind)} set; its tasks are laid out below.", "success")
+            _flash_setup(meeting)
             return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
     today = services.today_for(partnership)
     tasks = db.session.scalars(services.tasks_query([partnership.id], today=today, status=None).limit(500)).all()
@@ -166,9 +215,20 @@ def create_meeting(partnership_id: int):
 
 # --- meetings --------------------------------------------------------------------------------
 
+def _edit_form(meeting: Meeting, form: MeetingForm | None = None) -> MeetingForm:
+    tz = meeting.partnership.timezone
+    if form is None:
+        form = MeetingForm(formdata=None, data={
+            "kind": meeting.kind, "title": meeting.title, "location": meeting.location,
+            "starts_at": local(meeting.starts_at, tz).replace(tzinfo=None),
+            "ends_at": local(meeting.ends_at, tz).replace(tzinfo=None) if meeting.ends_at else None,
+            "host_organisation_id": meeting.host_organisation_id, "chair_ids": [c.id for c in meeting.chairs]})
+    return _meeting_choices(form, meeting.partnership, meeting)
+
+
 @bp.route("/meetings/<int:meeting_id>")
-def meeting(meeting_id: int):
-    """A meeting, its generated steps with their pace, and the form to move it."""
+def meeting(meeting_id: int, edit_form: MeetingForm | None = None, status: int = 200):
+    """A meeting, its generated steps with their pace, and the forms to edit or move it."""
     meeting = get_meeting_or_404(meeting_id)
     partnership = meeting.partnership
     today = services.today_for(partnership)
@@ -178,11 +238,36 @@ def meeting(meeting_id: int):
     form = MoveMeetingForm(starts_at=local(meeting.starts_at, partnership.timezone).replace(tzinfo=None))
     context = _task_context(tasks, partnership.id, today)
     context.update(meeting=meeting, partnership=partnership, form=form, view="all",
+                   edit_form=edit_form or _edit_form(meeting), setup=services.setup_warnings(meeting),
                    askers=asker_choices(partnership.id),
                    can_edit=can_edit_partnership(current_user, partnership.id),
                    can_act=can_act_on_tasks(current_user, partnership.id),
                    counts=timeline.pace_counts([(t.due, t.status) for t in tasks], today))
-    return render_template("meetings/detail.html", **context)
+    return render_template("meetings/detail.html", **context), status
+
+
+@bp.post("/meetings/<int:meeting_id>/edit")
+def edit_meeting(meeting_id: int):
+    """Edit a meeting's start, end, place, chairs and host (a new start moves its open steps)."""
+    meeting = get_meeting_or_404(meeting_id, edit=True)
+    form = _edit_form(meeting, MeetingForm())
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, **_meeting_fields(form, meeting.partnership.timezone))
+        except services.OutreachError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting saved.", "success")
+            _flash_setup(meeting)
+            return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
+    return meeting_view_with(meeting.id, form)
+
+
+def meeting_view_with(meeting_id: int, form: MeetingForm):
+    """The meeting page with a refused edit form (what was typed kept), answered 400."""
+    return meeting(meeting_id, edit_form=form, status=400)
 
 
 @bp.post("/meetings/<int:meeting_id>/move")

@@ -90,6 +90,7 @@ ACCESS.update({
     "outreach.create_meeting": "partnership_staff",
     "outreach.meeting": "partnership",
     "outreach.move_meeting": "partnership_staff",
+    "outreach.edit_meeting": "partnership_staff",
     "outreach.meeting_ics": "partnership",
     "outreach.my_tasks": "login",
     "outreach.update_task": "partnership_chair",

@@ -206,3 +206,46 @@ def test_a_second_meeting_83_days_after_the_launch_warns(client, db, team, beare
     assert [w["code"] for w in second.json["warnings"]] == ["second_meeting_late"]
     sign_in(client, team["users"]["convener"])
     assert "Second meeting late" in text_of(client.get(f"/meetings/{second.json['id']}"))
+
+
+def test_the_meeting_form_sets_chairs_host_start_end_and_place_and_warns_outside_the_workbook(client, db, team):
+    sign_in(client, team["users"]["convener"])
+    day = local(utcnow() + timedelta(days=40), "UTC").date()
+    college = team["partner"].organisation
+    response = client.post(f"/partnerships/{team['p'].id}/outreach/meetings", data={
+        "kind": "launch", "starts_at": f"{day}T08:00", "ends_at": f"{day}T10:00", "location": "Lane College hall",
+        "host_organisation_id": college.id, "chair_ids": [team["chair"].id, team["champion"].id,
+                                                          team["partner"].id, team["convener"].id]},
+        follow_redirects=True)
+    page = text_of(response)
+    assert "4 chairs" in page and "launch has 1-3" in page and "host is not an employer" in page
+    meeting = db.session.scalar(select(Meeting).where(Meeting.partnership_id == team["p"].id))
+    assert (meeting.location, meeting.host_organisation_id, len(meeting.chairs)) == ("Lane College hall", college.id, 4)
+    assert local(meeting.ends_at, "UTC").hour == 10
+    # editable later: two chairs, an employer host; an end before the start is refused, nothing lost
+    employer = team["chair"].organisation
+    refused = client.post(f"/meetings/{meeting.id}/edit", data={
+        "starts_at": f"{day}T08:00", "ends_at": f"{day}T07:00", "location": "Acme HQ",
+        "host_organisation_id": employer.id, "chair_ids": [team["chair"].id]})
+    assert refused.status_code == 400 and "end after it starts" in text_of(refused)
+    assert 'value="Acme HQ"' in refused.get_data(as_text=True)
+    saved = client.post(f"/meetings/{meeting.id}/edit", data={
+        "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00", "location": "Acme HQ",
+        "host_organisation_id": employer.id, "chair_ids": [team["chair"].id, team["champion"].id]},
+        follow_redirects=True)
+    assert "Meeting saved" in text_of(saved)
+    meeting = db.session.get(Meeting, meeting.id)
+    assert ([c.id for c in meeting.chairs], meeting.host_organisation_id, meeting.location) == (
+        [team["chair"].id, team["champion"].id], employer.id, "Acme HQ")
+    assert "launch has 1-3" not in text_of(saved) and "host is not an employer" not in text_of(saved)
+
+
+def test_a_missing_chair_or_host_id_is_refused_and_nothing_is_saved(client, db, team):
+    sign_in(client, team["users"]["convener"])
+    day = local(utcnow() + timedelta(days=40), "UTC").date()
+    for bad in ({"chair_ids": [999999]}, {"host_organisation_id": 999999}):
+        response = client.post(f"/partnerships/{team['p'].id}/outreach/meetings", data={
+            "kind": "launch", "starts_at": f"{day}T08:00", "title": "Typed title", **bad})
+        assert response.status_code == 400 and "does not exist" in text_of(response)
+        assert 'value="Typed title"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(Meeting).where(Meeting.partnership_id == team["p"].id)) is None
