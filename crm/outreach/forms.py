@@ -38,7 +38,7 @@ class MeetingForm(FlaskForm):
     title = StringField("Title", validators=[Optional(), Length(max=300)])
     location = StringField("Place (host employer's facility)", validators=[Optional(), Length(max=300)])
     host_organisation_id = SelectField("Host organisation (an employer)", coerce=_optional_id,
-                                       validate_choice=False, validators=[Optional()])
+                                       validators=[Optional()])
     chair_ids = SelectMultipleField("Chairs (1-3 employer chairs sign the invitation)", coerce=coerce_id,
                                     validate_choice=False, validators=[Optional()])
 

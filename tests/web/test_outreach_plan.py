@@ -243,9 +243,10 @@ def test_the_meeting_form_sets_chairs_host_start_end_and_place_and_warns_outside
 def test_a_missing_chair_or_host_id_is_refused_and_nothing_is_saved(client, db, team):
     sign_in(client, team["users"]["convener"])
     day = local(utcnow() + timedelta(days=40), "UTC").date()
-    for bad in ({"chair_ids": [999999]}, {"host_organisation_id": 999999}):
+    for bad, message in (({"chair_ids": [999999]}, "does not exist"),
+                         ({"host_organisation_id": 999999}, "Not a valid choice")):
         response = client.post(f"/partnerships/{team['p'].id}/outreach/meetings", data={
             "kind": "launch", "starts_at": f"{day}T08:00", "title": "Typed title", **bad})
-        assert response.status_code == 400 and "does not exist" in text_of(response)
+        assert response.status_code == 400 and message in text_of(response)
         assert 'value="Typed title"' in response.get_data(as_text=True)
     assert db.session.scalar(select(Meeting).where(Meeting.partnership_id == team["p"].id)) is None
