@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, g, redirect, request, url_for
+from flask import Flask, Request, abort, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -134,6 +134,24 @@ def init_app(app: Flask) -> None:
     trust_proxies(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     public = set(PUBLIC_ENDPOINTS) | set(app.config.get("EXTRA_PUBLIC_ENDPOINTS", ()))
+
+    @app.before_request
+    def _refuse_oversize_body():
+        """A body over MAX_CONTENT_LENGTH is a 413 on every route, before anything else runs.
+        Werkzeug refuses one only when the body is read, so a write that takes no body (an
+        API disable, a page's button) would otherwise act on it and answer 200. A chunked body
+        has no length up front: it is read here (the handler reads the cached copy), because
+        werkzeug's stream stops at the limit without saying so, and a truncated body would be
+        taken for the whole one."""
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is None:
+            return None
+        if (request.content_length or 0) > limit:
+            abort(413)
+        if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+                abort(413)
+        return None
 
     @app.before_request
     def _require_login():
