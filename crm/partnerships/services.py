@@ -106,7 +106,9 @@ def move_stage(membership: Membership, stage: str, user_id: int | None = None,
                revisit_on: date | None = None) -> Membership:
     """Move a member along the pipeline (and give them a new role, if one is given); every
     move of stage is recorded, with the reason if there is one. "Not now" needs a reason
-    and may carry a date to revisit; leaving it clears the date."""
+    and may carry a date to revisit; leaving it clears the date. A reason given without a move
+    (a new reason for "not now", a role change with a note) is recorded on the stage it stays
+    at, unless it repeats the newest reason: what was typed is never dropped."""
     if stage not in vocab.values(vocab.STAGES):
         raise PartnershipError(f"Unknown stage {stage!r}.")
     if role is not None:
@@ -118,6 +120,10 @@ def move_stage(membership: Membership, stage: str, user_id: int | None = None,
         raise PartnershipError("Say why not now (a few words are enough).")
     membership.revisit_on = revisit_on if stage == "not_now" else None
     if stage == membership.stage:
+        if reason and reason != _newest_reason(membership.id):
+            db.session.add(StageChange(membership_id=membership.id, from_stage=stage, to_stage=stage,
+                                       user_id=user_id, reason=reason))
+            db.session.flush()
         return membership
     db.session.add(StageChange(membership_id=membership.id, from_stage=membership.stage,
                                to_stage=stage, user_id=user_id, reason=reason))
@@ -125,6 +131,12 @@ def move_stage(membership: Membership, stage: str, user_id: int | None = None,
     membership.stage_changed_at = utcnow()
     db.session.flush()
     return membership
+
+
+def _newest_reason(membership_id: int) -> str | None:
+    return db.session.scalar(select(StageChange.reason).where(
+        StageChange.membership_id == membership_id, StageChange.reason.is_not(None))
+        .order_by(StageChange.id.desc()).limit(1))
 
 
 def add_priority_area(partnership: Partnership, name: str, champion_ids=(), lead_id=None,

@@ -36,6 +36,24 @@ def test_a_move_is_recorded_with_who_and_why(client, db):
     assert change.user_id == world.users["convener_a"].id
 
 
+def test_a_reason_without_a_move_is_kept_once(client, db):
+    """The same stage again with a reason (a new reason for not now, a note with a role
+    change) records the reason on the stage it stays at; repeating it adds nothing."""
+    world = build_world()
+    sign_in(client, world.users["convener_a"])
+    url = f"/partnerships/{world.a.id}/pipeline/{world.membership_a.id}"
+    client.post(url, data={"stage": "not_now", "reason": "Busy until spring"})
+    for _ in range(2):
+        response = client.post(url, data={"stage": "not_now", "reason": "Back from leave in June ☀"})
+        assert response.status_code == 303
+    changes = db.session.scalars(select(StageChange).where(
+        StageChange.membership_id == world.membership_a.id).order_by(StageChange.id)).all()
+    assert [(c.from_stage, c.to_stage, c.reason) for c in changes][-2:] == [
+        ("suggested", "not_now", "Busy until spring"), ("not_now", "not_now", "Back from leave in June ☀")]
+    db.session.refresh(world.membership_a)
+    assert world.membership_a.stage == "not_now"
+
+
 def test_the_board_and_the_partnership_page_share_one_stage_move(client, db):
     """One move: the board sends a stage, the partnership page a stage and a role; both are
     recorded the same way and each gets its own page back; a bad role changes nothing."""
