@@ -9,6 +9,7 @@ from crm.api import (  # noqa: F401  (each module adds its routes to bp when imp
     network,
     outreach,
     partnerships,
+    privacy,
     scoring,
     users,
 )

@@ -154,6 +154,23 @@ def linked_users(person_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(User.person_id == person_id)))
 
 
+def erase_refusal(user, linked: list[User]) -> str | None:
+    """Why `user` may not erase a person linked to the accounts `linked`, or None: erasing a
+    person linked to an account (a chair's record) disables it, so it is for admins, and never
+    for the admin linked to that record."""
+    if linked and not user.is_admin:
+        return ("This person is linked to a user account; only an administrator may erase them "
+                "(the account is disabled with them).")
+    if any(account.id == user.id for account in linked):
+        return "This person is linked to your own account: another administrator must erase them."
+    return None
+
+
+def name_confirmed(person: Person, typed: str | None) -> bool:
+    """Whether the name typed to confirm an erasure is the person's (spaces and case aside)."""
+    return " ".join((typed or "").split()).casefold() == " ".join(person.name.split()).casefold()
+
+
 def _merged_away(person_id: int) -> list[int]:
     """Ids of the records merged (directly or through a chain) into this person: the same
     human's older records, erased with them."""

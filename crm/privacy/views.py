@@ -23,20 +23,10 @@ def _page(person, error: str | None = None, status: int = 200):
     held = services.export_person(person.id, visible_partnership_ids(current_user))
     counts = {table: sum(len(rows) for rows in columns.values()) for table, columns in held["related"].items()}
     linked = services.linked_users(person.id)
-    refusal = _refusal(linked)
+    refusal = services.erase_refusal(current_user, linked)
     return render_template("privacy/person.html", person=person, counts=counts,
                            audit_count=len(held["audit"]), linked=linked, refusal=refusal,
                            error=error), status
-
-
-def _refusal(linked) -> str | None:
-    """Why the current user may not erase this person, or None."""
-    if linked and not current_user.is_admin:
-        return ("This person is linked to a user account; only an administrator may erase them "
-                "(the account is disabled with them).")
-    if any(user.id == current_user.id for user in linked):
-        return "This person is linked to your own account: another administrator must erase them."
-    return None
 
 
 @bp.route("/people/<int:person_id>/privacy")
@@ -61,11 +51,10 @@ def erase(person_id: int):
     """Erase a person (by key: their rows only), once their name is typed to confirm."""
     require_staff()
     person = get_person_or_404(person_id)
-    refusal = _refusal(services.linked_users(person.id))
+    refusal = services.erase_refusal(current_user, services.linked_users(person.id))
     if refusal:
         return _page(person, error=refusal, status=403)
-    typed = " ".join((request.form.get("confirm_name") or "").split())
-    if typed.casefold() != " ".join(person.name.split()).casefold():
+    if not services.name_confirmed(person, request.form.get("confirm_name")):
         return _page(person, error="Type the person's full name exactly to confirm the erasure.", status=400)
     services.erase_person(person.id)
     db.session.commit()

@@ -349,3 +349,43 @@ def test_erasure_takes_records_merged_into_the_person_with_it(app, db):
     after = dump()
     assert _not_theirs(before, after, {keep_id, drop_id}, set()) == []
     assert not {keep_id, drop_id} & {r["id"] for r in after["people"]}
+
+
+def test_api_export_is_the_pages_export(app, client, db, subject, bearer):
+    world, person_id = subject
+    convener = world.users["convener_a"]
+    from_api = client.get(f"/api/v1/people/{person_id}/privacy", headers=bearer(convener)).get_json()
+    sign_in(client, convener)
+    from_page = json.loads(client.get(f"/people/{person_id}/privacy/export").get_data(as_text=True))
+    for data in (from_api, from_page):
+        data.pop("exported_at")
+    assert from_api == from_page
+    assert client.get(f"/api/v1/people/{person_id}/privacy",
+                      headers=bearer(world.users["viewer_a"])).status_code == 403
+
+
+def test_api_erase_is_refused_as_the_page_refuses_and_changes_nothing(app, client, db, subject, bearer):
+    world, person_id = subject
+    convener, admin, viewer = (bearer(world.users[k]) for k in ("convener_a", "admin", "viewer_a"))
+    before = snapshot()
+    url = f"/api/v1/people/{person_id}/erase"
+    linked = client.post(url, json={"confirm_name": NAME}, headers=convener)
+    assert linked.status_code == 403 and "only an administrator" in linked.get_json()["error"]["message"]
+    wrong = client.post(url, json={"confirm_name": "Dana"}, headers=admin)
+    assert wrong.status_code == 400 and "confirm_name" in wrong.get_json()["error"]["fields"]
+    assert client.post(url, json={"confirm_name": NAME}, headers=viewer).status_code == 403
+    after = snapshot()
+    for rows in (before, after):
+        rows.pop("api_tokens")  # a token's last use is noted on every call
+    assert after == before
+
+
+def test_api_erase_with_the_name_erases_by_key(app, client, db, subject, bearer):
+    world, person_id = subject
+    response = client.post(f"/api/v1/people/{person_id}/erase", json={"confirm_name": f"  {NAME.upper()} "},
+                           headers=bearer(world.users["admin"]))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["erased"] == person_id and body["counts"]["people"] == 1
+    assert db.session.get(Person, person_id) is None
+    assert _traces(_full_dump(db)) == []

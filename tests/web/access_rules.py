@@ -82,6 +82,8 @@ ACCESS.update({
     "api.disable_user": "api",
     "api.enable_user": "api",
     "api.start_reset": "api",
+    "api.export_person_data": "api",
+    "api.erase_person": "api",
 })
 
 ACCESS.update({
