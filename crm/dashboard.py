@@ -103,9 +103,14 @@ def _open_asks(partnership_ids):
 
 # --- a chair ---------------------------------------------------------------------------------
 
+#: The chair's dashboard lists what they own that is overdue or due within this many days (a
+#: week ahead, whatever the weekday: on a Sunday "this week" would end today).
+DUE_WITHIN_DAYS = 7
+
+
 def week_end(today: date) -> date:
-    """The Sunday ending today's week (the "this week" of My tasks: crm.outreach.timeline.window)."""
-    return today + timedelta(days=6 - today.weekday())
+    """The last day the dashboard's "due this week" reaches."""
+    return today + timedelta(days=DUE_WITHIN_DAYS)
 
 
 def my_tasks_due(person_id: int | None, partnership_ids, today: date) -> Listing:

@@ -64,11 +64,21 @@ def _dashboard(client, user) -> str:
 
 def test_chair_sees_their_asks_due_this_week_suggestions_meeting_and_target(client, busy):
     text = _dashboard(client, busy.users["chair_a"])
-    assert "Your asks and tasks due this week (1)" in text
+    assert "Your asks and tasks due this week (1, overdue first" in text
     assert "Late Invitee" in text and "overdue" in text and "The letter" in text
     assert "Suggestions waiting for your review" in text and "Review suggestions" in text
     assert "Next: Launch meeting" in text
     assert "employer champion accepted" in text and "aim 25-30" in text
+
+
+def test_the_chairs_week_is_the_next_seven_days_whatever_the_weekday(client, busy, db, make_person):
+    soon, later = make_person("Due Soon", busy.org_a), make_person("Due Later", busy.org_a)
+    for person, days in ((soon, 6), (later, 9)):
+        outreach.create_task(busy.a, "custom", _today() + timedelta(days=days), person_id=person.id,
+                             owner_id=busy.chair_person.id)
+    db.session.commit()
+    text = _dashboard(client, busy.users["chair_a"])
+    assert "Due Soon" in text and "Due Later" not in text
 
 
 def test_chair_and_viewer_are_not_shown_the_scheduler_they_cannot_fix(client, busy):
