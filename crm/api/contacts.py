@@ -330,6 +330,35 @@ def list_people():
     return ok(page_of(stmt, person_json))
 
 
+class PossibleDuplicateOut(BaseModel):
+    person: PersonOut
+    reason: str
+
+
+DUPLICATE_PARAMS = [
+    {"name": "name", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200}},
+    {"name": "email", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 320}},
+    {"name": "organization_id", "in": "query", "required": False, "schema": ID_SCHEMA},
+]
+
+
+@bp.get("/people/possible-duplicates")
+@document("get", "/people/possible-duplicates", summary="Who a person about to be added may already be",
+          response=PossibleDuplicateOut, response_list=True, params=DUPLICATE_PARAMS)
+def possible_duplicates():
+    """The people already recorded with this email, or a like name at this organisation (the
+    check the new-person page makes before saving)."""
+    _require_staff()
+    name = (request.args.get("name") or "").strip()[:200]
+    email = (request.args.get("email") or "").strip()[:320]
+    org = visible_organisation(current_user, request.args.get("organization_id")) \
+        if request.args.get("organization_id") else None
+    if request.args.get("organization_id") and org is None:
+        raise ApiError(404, "not_found", "No such organization (or not visible to you).")
+    found = services.possible_duplicates(name, email, org.id if org else None)
+    return ok([{"person": person_json(p), "reason": why} for p, why in found])
+
+
 @bp.post("/people")
 @document("post", "/people", summary="Create a person", body=PersonIn, response=PersonOut,
           status=201)

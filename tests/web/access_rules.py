@@ -159,6 +159,7 @@ ACCESS.update({
     "api.delete_organization": "api",
     "api.list_people": "api",
     "api.create_person": "api",
+    "api.possible_duplicates": "api",
     "api.get_person": "api",
     "api.update_person": "api",
     "api.delete_person": "api",

@@ -154,3 +154,20 @@ def test_organizations_import_through_the_api_spelling(client, db, bearer, staff
                  kind="organizations").get_json()
     assert body["summary"]["create"] == 1
     assert db.session.scalar(select(Organisation.kind)) == "government"
+
+
+def test_the_api_offers_the_existing_record_before_a_person_is_added(client, db, bearer, staff, make_org,
+                                                                      make_person, make_user):
+    acme = make_org("Acme Tools")
+    ann = make_person("Ann Álvarez", org=acme, email="ann@acme.example")
+    url = "/api/v1/people/possible-duplicates"
+    found = client.get(url, query_string={"name": "ann alvarez", "organization_id": acme.id},
+                       headers=bearer(staff)).get_json()
+    assert [(f["person"]["id"], f["reason"]) for f in found] == [(ann.id, "same name at the same organisation")]
+    found = client.get(url, query_string={"name": "Someone Else", "email": "ANN@acme.example"},
+                       headers=bearer(staff)).get_json()
+    assert [f["person"]["id"] for f in found] == [ann.id]
+    assert client.get(url, query_string={"name": "Ann"}, headers=bearer(staff)).get_json() == []
+    assert client.get(url, headers=bearer(staff)).status_code == 400
+    chair = make_user("chair@example.org", "chair")
+    assert client.get(url, query_string={"name": "Ann"}, headers=bearer(chair)).status_code == 403
