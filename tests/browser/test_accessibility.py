@@ -189,5 +189,11 @@ def test_a_chairs_dashboard_and_tasks_fit_390_px_and_pass_axe(page, live_server,
         violations = _axe(page)
         if violations:
             found[name] = violations
+        if name == "chair-my-tasks":  # the actions are on screen, not scrolled out of sight
+            actions = page.locator("table.tasks summary, table.tasks a[href$='.ics']")
+            assert actions.count() >= 2
+            for i in range(actions.count()):
+                box = actions.nth(i).bounding_box()
+                assert box and box["x"] + box["width"] <= PHONE["width"], actions.nth(i).inner_text()
     assert problems == {}, json.dumps(problems, indent=1)
     assert found == {}, json.dumps(found, indent=1)
