@@ -39,6 +39,13 @@ DEFAULT_ACCEPT_RATE = 0.5
 MIN_ANSWERS_FOR_OWN_RATE = 5
 
 
+# --- C. The launch meeting's room ----------------------------------------------------------
+#: A, "industry-led, community-supported", and C (the launch is a room of employer champions;
+#: community partners "support and listen"): the room is business-led when employers are at
+#: least this share of the people present on either side (half: our choice).
+BUSINESS_LED_MIN_SHARE = 0.5
+
+
 # --- B/C/D. The outreach timeline, in days relative to the launch meeting ----------------
 @dataclass(frozen=True)
 class TimelineOffsets:

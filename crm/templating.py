@@ -23,6 +23,7 @@ VOCABS = {
     "outcome": vocab.TASK_OUTCOMES,
     "user_role": vocab.USER_ROLES,
     "meeting_kind": vocab.MEETING_KINDS,
+    "response": vocab.INVITATION_RESPONSES,
 }
 
 

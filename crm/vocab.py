@@ -103,6 +103,14 @@ MEETING_KINDS = (
     ("other", "Other meeting"),
 )
 
+#: An invitation's answer (the door list shows those who accepted first).
+INVITATION_RESPONSES = (
+    ("accepted", "Accepted"),
+    ("pending", "Not answered"),
+    ("no_answer", "No answer"),
+    ("declined", "Declined"),
+)
+
 TASK_KINDS = (
     ("ask", "Ask (invitation)"),
     ("follow_up_call", "Follow-up call"),

@@ -6,6 +6,7 @@ from crm.api import (  # noqa: F401  (each module adds its routes to bp when imp
     contacts,
     docs,
     imports,
+    launch,
     network,
     outreach,
     partnerships,

@@ -235,6 +235,8 @@ class Invitation(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     response: Mapped[str] = mapped_column(String(20), default="pending")
     attended: Mapped[bool | None] = mapped_column(Boolean)
+    #: came to the meeting without an invitation (added at the door): never a no-show.
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
     invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")

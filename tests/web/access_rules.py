@@ -94,6 +94,11 @@ ACCESS.update({
     "outreach.move_meeting": "partnership_staff",
     "outreach.edit_meeting": "partnership_staff",
     "outreach.meeting_ics": "partnership",
+    # --- launch (the door: staff of the partnership and its chairs) ---
+    "launch.attendance": "partnership_chair",
+    "launch.mark": "partnership_chair",
+    "launch.walk_in": "partnership_chair",
+    "launch.people_search": "partnership_chair",
     "outreach.my_tasks": "login",
     "outreach.update_task": "partnership_chair",
     "outreach.task_ics": "partnership",
@@ -111,6 +116,8 @@ ACCESS.update({
     "api.create_meeting": "api",
     "api.list_meetings": "api",
     "api.move_meeting": "api",
+    "api.get_meeting": "api",
+    "api.mark_attendance": "api",
     "api.list_tasks": "api",
     "api.update_task": "api",
 })
