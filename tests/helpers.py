@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from crm.extensions import db
+from crm.partnerships.models import Invitation
 
 #: every account the tests create signs in with this
 PASSWORD = "correct horse battery"
@@ -71,3 +72,13 @@ def read_committed(before: str = "reading what other sessions committed"):
                     "(other sessions cannot see them) or roll them back", pytrace=False)
     session.rollback()
     return session
+
+
+def invite(meeting, *answers):
+    """Invite people with their answers (the plan may have invited those who accepted already)."""
+    invited = {i.person_id: i for i in meeting.invitations}
+    for person, response in answers:
+        if person.id in invited:
+            invited[person.id].response = response
+        else:
+            meeting.invitations.append(Invitation(person_id=person.id, response=response))

@@ -114,7 +114,8 @@ def add_walk_in(meeting: Meeting, name: str, organisation_name: str | None = Non
         org = contacts.find_organisation(organisation_name)
         if org is None:
             if side not in (attendance.EMPLOYER, attendance.COMMUNITY):
-                raise AttendanceError(f"{organisation_name} is new: say whether it is an employer or a community partner.")
+                raise AttendanceError(f"{organisation_name} is new: say whether it is an employer or a "
+                                      "community partner.")
             org = contacts.save_organisation(None, {"name": organisation_name, "side": side,
                                                     "kind": "employer" if side == attendance.EMPLOYER else "other"})
     person = contacts.save_person(None, {"name": name, "email": email or None,

@@ -89,7 +89,7 @@ def mark(meeting_id: int):
 def walk_in(meeting_id: int):
     """A walk-in: a person picked from the matches, or someone new typed in, marked present."""
     meeting = _door_meeting(meeting_id)
-    typed = {k: (request.form.get(k) or "").strip()[:300] for k in ("name", "organisation", "side", "email")}
+    typed = {k: (request.form.get(k) or "").strip()[:300] for k in ("name", "organisation_name", "side", "email")}
     raw = request.form.get("person_id")
     try:
         if raw:
@@ -98,7 +98,7 @@ def walk_in(meeting_id: int):
                 raise services.AttendanceError("No such person (or they are archived).")
             services.set_present(meeting, person, True, current_user.id)
         else:
-            person = services.add_walk_in(meeting, typed["name"], typed["organisation"], typed["side"] or None,
+            person = services.add_walk_in(meeting, typed["name"], typed["organisation_name"], typed["side"] or None,
                                           typed["email"] or None, current_user.id)
     except (services.AttendanceError, ContactError) as error:
         db.session.rollback()

@@ -14,6 +14,7 @@ from crm.outreach import services as outreach
 from crm.partnerships.models import Invitation
 from crm.timeutil import utcnow
 from tests.browser_fixtures import ARTIFACTS, sign_in_page
+from tests.helpers import invite
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +32,7 @@ def test_a_chair_takes_attendance_at_the_door_on_a_phone(page, live_server, comm
     add_member(p, pat, "community_partner", "accepted")
     add_member(p, sam, "member", "candidate")  # on the list, never invited: a walk-in the chair may see
     meeting = outreach.create_meeting(p, utcnow() - timedelta(minutes=10), "launch", chair_ids=[chair.id])
-    meeting.invitations = [Invitation(person_id=ann.id, response="accepted"),
-                           Invitation(person_id=pat.id, response="accepted")]
+    invite(meeting, (ann, "accepted"), (pat, "accepted"))
     db.session.commit()
     make_user("door.chair@example.org", "chair", partnerships=[p], person=chair)
 

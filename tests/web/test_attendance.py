@@ -16,7 +16,7 @@ from crm.outreach import services as outreach
 from crm.outreach.models import Task
 from crm.partnerships.models import Invitation, Membership
 from crm.timeutil import utcnow
-from tests.helpers import shown_text
+from tests.helpers import invite, shown_text
 from tests.web.world import sign_in, snapshot
 
 
@@ -38,9 +38,7 @@ def door(db, make_partnership, make_org, make_person, add_member, make_user):
     add_member(p, dee, "community_partner", "declined")
     add_member(other, hidden)
     meeting = outreach.create_meeting(p, utcnow() - timedelta(hours=1), "launch", chair_ids=[chair.id])
-    meeting.invitations = [Invitation(person_id=ann.id, response="accepted"),
-                           Invitation(person_id=zed.id, response="pending"),
-                           Invitation(person_id=dee.id, response="declined")]
+    invite(meeting, (ann, "accepted"), (zed, "pending"), (dee, "declined"))
     db.session.commit()
     convener = make_user("door.convener@example.org", "convener", partnerships=[p])
     chair_user = make_user("door.chair@example.org", "chair", partnerships=[p], person=chair)
@@ -119,7 +117,7 @@ def test_a_new_walk_in_becomes_a_person_at_a_new_organisation(client, door):
     sign_in(client, door["convener"])
     meeting = door["meeting"]
     response = client.post(f"/meetings/{meeting.id}/walk-ins",
-                           data={"name": "Nia New", "organisation": "Brand New Co", "side": "employer"})
+                           data={"name": "Nia New", "organisation_name": "Brand New Co", "side": "employer"})
     assert response.status_code == 303
     nia = _db.session.scalar(select(Person).where(Person.name == "Nia New"))
     assert nia.organisation.side == "employer"
@@ -130,7 +128,8 @@ def test_a_new_walk_in_without_a_side_for_a_new_organisation_keeps_what_was_type
     sign_in(client, door["convener"])
     before = _db.session.scalar(select(func.count(Person.id)))
     response = client.post(f"/meetings/{door['meeting'].id}/walk-ins",
-                           data={"name": "Olu <b>Typed</b>", "organisation": "Unknown Org", "email": "olu@x.example"})
+                           data={"name": "Olu <b>Typed</b>", "organisation_name": "Unknown Org",
+                                 "email": "olu@x.example"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "employer or a community partner" in shown_text(response)
