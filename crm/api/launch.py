@@ -24,7 +24,7 @@ from crm.partnerships.models import Meeting
 class AttendanceOut(BaseModel):
     present: list[int] = Field(description="people marked present (walk-ins included)")
     no_show: list[int] = Field(description="invited and not present, once the meeting has started")
-    employers: int = Field(description="employers present (their organisation is an employer)")
+    employers: int = Field(description="employers present (their organization is an employer)")
     community: int = Field(description="community partners present")
     business_led_ratio: float = Field(description="employers / (employers + community) present; 0 for an empty room")
 
