@@ -23,7 +23,7 @@ from crm.outreach import guardrails, services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
-from crm.timeutil import DateTime, as_utc
+from crm.timeutil import Date, DateTime, as_utc
 
 MeetingKind = Literal[vocab.values(vocab.MEETING_KINDS)]
 TaskStatus = Literal[vocab.values(vocab.TASK_STATUSES)]
@@ -110,6 +110,20 @@ class TaskPatch(Body):
     owner_id: Id | None = None
     asker_reason: str | None = Field(default=None, max_length=2000)
     referred: ReferredIn | None = None
+
+
+class TaskIn(Body):
+    """A task of one's own: what (`title`), for whom (`person_id`, optional), who does it
+    (`owner_id`) and by when (`due`). An owner who is not an employer asking an employer
+    (`kind` ask) needs `asker_reason`."""
+
+    kind: Literal["custom"] = "custom"
+    title: str = Field(min_length=1, max_length=300)
+    person_id: Id | None = None
+    owner_id: Id
+    due: Date
+    notes: str | None = Field(default=None, max_length=10000)
+    asker_reason: str | None = Field(default=None, max_length=2000)
 
 
 def meeting_json(meeting: Meeting) -> dict:
@@ -211,6 +225,24 @@ def list_tasks(partnership_id: int):
                                 status=None if status == "all" else status)
     # a page at a time, like every other list: a partnership holds thousands of tasks over two years
     return ok(page_of(stmt, lambda rows: tasks_json(rows, today), per_page_default=100, whole_page=True))
+
+
+@bp.post("/partnerships/<int:partnership_id>/tasks")
+@document("post", "/partnerships/{partnership_id}/tasks", tag="outreach", body=TaskIn, response=TaskOut,
+          status=201, summary="Add a task of one's own (what, for whom, owner, due)")
+def create_task(partnership_id: int):
+    """Add a custom task (staff of the partnership, and its chairs)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not can_act_on_tasks(current_user, partnership.id):
+        raise ApiError(403, "forbidden", "Viewers do not add tasks.")
+    data = parse(TaskIn)
+    try:
+        task = services.add_own_task(partnership, current_user, data.title, data.due, data.owner_id,
+                                     data.person_id, data.notes, data.asker_reason)
+    except services.OutreachError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(task_json(task), 201)
 
 
 @bp.patch("/tasks/<int:task_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from flask_login import current_user
@@ -20,7 +21,7 @@ from crm.extensions import db
 from crm.ids import Id
 from crm.partnerships import services
 from crm.partnerships.models import Membership, Partnership
-from crm.timeutil import zone
+from crm.timeutil import Date, zone
 from crm.vocab import PARTNERSHIP_STAGES, ROLES, STAGES, values
 
 Role = Literal[values(ROLES)]  # type: ignore[valid-type]
@@ -113,6 +114,8 @@ class MemberOut(BaseModel):
     person_name: str
     role: Role
     stage: Stage
+    revisit_on: date | None = None
+    version: int
 
 
 class MemberIn(Body):
@@ -121,9 +124,22 @@ class MemberIn(Body):
     stage: Stage = "candidate"
 
 
+class MemberPatch(Body):
+    """A new role and/or pipeline stage. `version` is the membership's as last read: a stale
+    one answers 409 and changes nothing. Stage `not_now` needs a `reason` (and may carry
+    `revisit_on`)."""
+
+    role: Role | None = None
+    stage: Stage | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+    revisit_on: Date | None = None
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
 def member_json(m: Membership) -> dict:
     return {"id": m.id, "partnership_id": m.partnership_id, "person_id": m.person_id,
-            "person_name": m.person.name, "role": m.role, "stage": m.stage}
+            "person_name": m.person.name, "role": m.role, "stage": m.stage,
+            "revisit_on": m.revisit_on.isoformat() if m.revisit_on else None, "version": m.version}
 
 
 @bp.get("/partnerships/<int:partnership_id>/members")
@@ -155,3 +171,26 @@ def add_member(partnership_id: int):
         raise ApiError(409, "conflict", str(error), {"person_id": [str(error)]}) from None
     db.session.commit()
     return ok(member_json(membership), 201)
+
+
+@bp.patch("/partnerships/<int:partnership_id>/members/<int:person_id>")
+@document("patch", "/partnerships/{partnership_id}/members/{person_id}", summary="Change a member's role or stage",
+          body=MemberPatch, response=MemberOut, tag="partnerships")
+def update_member(partnership_id: int, person_id: int):
+    """Move a member along the pipeline or change their role (conveners of the partnership, admins)."""
+    partnership = get_partnership_or_404(partnership_id, edit=True)
+    membership = services.membership_of(partnership.id, person_id)
+    if membership is None or visible_person(current_user, person_id) is None:
+        raise ApiError(404, "not_found", "No such member.")
+    data = parse(MemberPatch)
+    if data.version != membership.version:
+        raise ApiError(409, "conflict", "Someone changed this member since you read it: read it again.",
+                       {"version": [f"now {membership.version}"]})
+    try:
+        services.move_stage(membership, data.stage or membership.stage, user_id=current_user.id,
+                            reason=clean(data.reason), role=data.role, revisit_on=data.revisit_on)
+    except services.PartnershipError as error:
+        raise ApiError(400, "invalid", str(error), {"reason" if "not now" in str(error) else "stage": [str(error)]}) \
+            from None
+    db.session.commit()
+    return ok(member_json(membership))

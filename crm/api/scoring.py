@@ -8,15 +8,17 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from crm.accounts.access import get_partnership_or_404, get_person_or_404
+from crm.accounts.access import get_partnership_or_404, get_person_or_404, visible_person
 from crm.api import bp
 from crm.api.spec import document
-from crm.api.util import ApiError, Body, int_arg, ok, parse
+from crm.api.util import ApiError, Body, api_field, int_arg, ok, parse
 from crm.extensions import db
 from crm.ids import Id
 from crm.partnerships.models import Membership
 from crm.scoring import services
 from crm.scoring.suggestions import as_seen_by, suggestions
+from crm.scoring.suggestions import decide as decide_on
+from crm.timeutil import Date
 from crm.vocab import SCORE_LABELS, TRAITS, values
 
 Trait = Literal[values(TRAITS)]  # type: ignore[valid-type]
@@ -128,3 +130,59 @@ def list_suggestions(partnership_id: int):
         "reasons": list(s.reasons),
         "asker": {"person_id": s.asker.asker_id, "path": list(s.asker.path)} if s.asker else None,
     } for s in as_seen_by(suggestions(partnership, limit), current_user)])
+
+
+# --- the chairs' decisions --------------------------------------------------------------------
+
+#: The API's names of the review's decisions (the browser's buttons).
+DECISION_NAMES = {"approve": "approve", "not_now": "not_now", "i_will_ask": "ill_ask", "assign": "someone_else"}
+
+
+class DecisionIn(Body):
+    """A chair's (or convener's) decision on a person, as the review records it: `assign` needs
+    `asker_id` (someone on the partnership's team); `not_now` needs a `reason` (and may carry
+    `revisit_on`); a non-employer asker of an employer needs a `reason` (the workbook's best
+    ask is employer-to-employer). A later decision reassigns the open ask."""
+
+    person_id: Id
+    decision: Literal[tuple(DECISION_NAMES)]
+    asker_id: Id | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+    revisit_on: Date | None = None
+
+
+class DecisionOut(BaseModel):
+    id: int
+    partnership_id: int
+    person_id: int
+    decision: str
+    asker_id: int | None
+    reason: str | None
+    stage: str
+
+
+@bp.post("/partnerships/<int:partnership_id>/decisions")
+@document("post", "/partnerships/{partnership_id}/decisions", body=DecisionIn, response=DecisionOut, status=201,
+          summary="Record a review decision (approve, not now, I'll ask, assign to someone)", tag="scoring")
+def decide(partnership_id: int):
+    """Record a decision (chairs of the partnership, conveners, admins)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not (current_user.is_staff or current_user.role == "chair"):
+        raise ApiError(403, "forbidden", "Viewers do not decide.")
+    data = parse(DecisionIn)
+    if visible_person(current_user, data.person_id) is None:
+        raise ApiError(400, "invalid", "No such person.", {"person_id": ["no such person"]})
+    if data.asker_id is not None and visible_person(current_user, data.asker_id) is None:
+        raise ApiError(400, "invalid", "No such person to ask.", {"asker_id": ["no such person"]})
+    try:
+        row = decide_on(partnership, data.person_id, DECISION_NAMES[data.decision], current_user, data.reason,
+                        data.asker_id, revisit_on=data.revisit_on)
+    except services.ScoringError as error:
+        field = api_field(error.field or "body")
+        raise ApiError(400, "invalid", str(error), {field: [str(error)]}) from None
+    db.session.commit()
+    stage = db.session.scalar(select(Membership.stage).where(Membership.partnership_id == partnership.id,
+                                                             Membership.person_id == row.person_id))
+    return ok(DecisionOut(id=row.id, partnership_id=row.partnership_id, person_id=row.person_id,
+                          decision={v: k for k, v in DECISION_NAMES.items()}[row.decision], asker_id=row.asker_id,
+                          reason=row.reason, stage=stage).model_dump(), 201)

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm import vocab
+from crm.accounts.access import visible_person
 from crm.accounts.models import User
 from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
@@ -247,6 +248,21 @@ NO_SUCH_OWNER = "No such person to own the task."
 NO_SUCH_ORGANISATION = "No such organisation."
 NO_SUCH_CHAIR = "A chosen chair does not exist."
 NO_SUCH_HOST = "The chosen host organisation does not exist."
+
+
+def add_own_task(partnership: Partnership, user, title: str | None, due: date, owner_id: int | None,
+                 person_id: int | None = None, notes: str | None = None,
+                 asker_reason: str | None = None) -> Task:
+    """A custom task (what, for whom, owner, due) added from a page or the API: the owner and
+    the person must be people the user may see (a missing and an unseen id answer alike)."""
+    if not contacts.clean(title):
+        raise OutreachError("Say what is to be done.", "title")
+    if owner_id is None or visible_person(user, owner_id) is None:
+        raise OutreachError("Choose who does it.", "owner_id")
+    if person_id is not None and visible_person(user, person_id) is None:
+        raise OutreachError("No such person.", "person_id")
+    return create_task(partnership, "custom", due, person_id=person_id, owner_id=owner_id, title=title,
+                       notes=notes, asker_reason=asker_reason)
 
 
 def assign_owner(task: Task, owner_id: int | None, reason: str | None = None,

@@ -120,6 +120,9 @@ ACCESS.update({
     "api.mark_attendance": "api",
     "api.list_tasks": "api",
     "api.update_task": "api",
+    "api.create_task": "api",
+    "api.decide": "api",
+    "api.update_member": "api",
 })
 
 ACCESS.update({
