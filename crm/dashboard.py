@@ -26,6 +26,7 @@ from crm.accounts.access import limit_partnerships
 from crm.config import default_timezone
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.outreach import timeline
 from crm.outreach.models import Task
 from crm.partnerships import services as partnership_services
 from crm.partnerships.models import Meeting, Membership, Partnership
@@ -56,6 +57,7 @@ class PartnershipCard:
     members: int
     gauge: object  # crm.partnerships.readiness.Readiness
     next_meeting: Meeting | None
+    pace: dict = field(default_factory=dict)  # outreach steps on time / at risk / late / done
 
 
 def partnerships_of(user) -> list[Partnership]:
@@ -65,14 +67,32 @@ def partnerships_of(user) -> list[Partnership]:
 
 
 def cards(partnerships: list[Partnership]) -> list[PartnershipCard]:
-    """Each partnership with its member count, readiness gauge and next meeting (three queries)."""
+    """Each partnership with its member count, readiness gauge, next meeting and the pace of its
+    outreach (four queries)."""
     ids = [p.id for p in partnerships] or [-1]
     counts = dict(db.session.execute(
         select(Membership.partnership_id, func.count(Membership.id))
         .where(Membership.partnership_id.in_(ids)).group_by(Membership.partnership_id)).all())
     gauges = partnership_services.readiness_of(partnerships)
     meetings = next_meetings(ids)
-    return [PartnershipCard(p, counts.get(p.id, 0), gauges[p.id], meetings.get(p.id)) for p in partnerships]
+    paces = pace_of(partnerships)
+    return [PartnershipCard(p, counts.get(p.id, 0), gauges[p.id], meetings.get(p.id), paces[p.id])
+            for p in partnerships]
+
+
+def pace_of(partnerships: list[Partnership]) -> dict[int, dict]:
+    """Each partnership's outreach steps on time, at risk, late and done (crm.outreach.timeline),
+    counted by due day in one grouped query, on the partnership's own today."""
+    rows = db.session.execute(
+        select(Task.partnership_id, Task.due, Task.status, func.count())
+        .where(Task.partnership_id.in_([p.id for p in partnerships] or [-1]),
+               Task.status.in_(("open", "done")))
+        .group_by(Task.partnership_id, Task.due, Task.status)).all()
+    items: dict[int, list] = {p.id: [] for p in partnerships}
+    for pid, due, status, count in rows:
+        items[pid].extend([(due, status)] * count)
+    return {p.id: dict(timeline.pace_counts(items[p.id], local(utcnow(), p.timezone).date()))
+            for p in partnerships}
 
 
 def next_meetings(partnership_ids) -> dict[int, Meeting]:
