@@ -39,6 +39,10 @@ def date_in_range(_form, field) -> None:
 _RFC3339_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 _RFC3339_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RANGE = f"between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d}"
+#: the range as a pattern a JSON Schema reader applies (the years of one century, 2000-2099)
+if (EARLIEST_DATE.year % 100, LATEST_DATE.year - EARLIEST_DATE.year) != (0, 99):
+    raise RuntimeError("the typed-date range must be one whole century for _CENTURY")
+_CENTURY = f"^{EARLIEST_DATE.year // 100}[0-9]{{2}}-"
 
 
 def _rfc3339_date_time(value):
@@ -65,10 +69,11 @@ def _rfc3339_date(value):
 
 #: a date in an API body (pydantic), within the range above
 Date = Annotated[date, BeforeValidator(_rfc3339_date), AfterValidator(check_date_range),
-                 WithJsonSchema({"type": "string", "format": "date", "description": f"YYYY-MM-DD, {_RANGE}"})]
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": _CENTURY,
+                                 "description": f"YYYY-MM-DD, {_RANGE}"})]
 #: a date-time with its offset in an API body (pydantic), within the range above
 DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_date_time), AfterValidator(check_date_range),
-                     WithJsonSchema({"type": "string", "format": "date-time",
+                     WithJsonSchema({"type": "string", "format": "date-time", "pattern": _CENTURY,
                                      "description": f"RFC 3339 with an offset, {_RANGE}"})]
 
 

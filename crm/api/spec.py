@@ -121,6 +121,9 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
         parameters = [{"name": n.strip("{}"), "in": "path", "required": True, "schema": ID_SCHEMA}
                       for n in path.split("/") if n.startswith("{")]
         parameters += params or []
+        for param in parameters:  # a required text parameter sent empty counts as missing: say so
+            if param.get("required") and param.get("schema", {}).get("type") == "string":
+                param["schema"] = {"minLength": 1, **param["schema"]}
         view.query_parameters = [p for p in parameters if p["in"] == "query"]
         op: dict[str, Any] = {"summary": summary, "operationId": view.__name__,
                               "parameters": parameters, "security": [{"bearer": []}],

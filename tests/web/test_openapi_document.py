@@ -83,6 +83,14 @@ def test_limits_and_cross_field_rules_are_stated(document):
     for path, node in _walk(document["paths"]):
         if path.endswith("/schema") and node.get("type") == "integer":
             assert "maximum" in node and "minimum" in node, path
+    starts_at = schemas["MeetingIn"]["properties"]["starts_at"]
+    assert starts_at["format"] == "date-time" and starts_at["pattern"] == "^20[0-9]{2}-"
+    assert "2000-01-01 and 2099-12-31" in starts_at["description"]
+    for item in document["paths"].values():
+        for operation in item.values():
+            for param in operation["parameters"]:
+                if param.get("required") and param["schema"].get("type") == "string":
+                    assert param["schema"]["minLength"] >= 1, param
     assert "launch_target_low" in schemas["PartnershipIn"]["description"]
     assert "after `starts_at`" in schemas["MeetingIn"]["description"]
     assert "kind" in schemas["OrganizationIn"]["description"]
