@@ -48,7 +48,9 @@ class MeetingForm(FlaskForm):
 
 
 class MoveMeetingForm(FlaskForm):
-    starts_at = DateTimeLocalField("New start", format="%Y-%m-%dT%H:%M",
+    # its own id: the meeting page shows it beside the details form's starts_at, and a label
+    # pointing at the other's box moved nothing (the same name is posted)
+    starts_at = DateTimeLocalField("New start", format="%Y-%m-%dT%H:%M", id="move-starts_at",
                                    validators=[DataRequired(message="Choose the new date and time."), date_in_range])
 
 

@@ -64,7 +64,7 @@ def test_convener_lays_out_the_launch_assigns_asks_reschedules_and_askers_get_on
     page.wait_for_selector("text=Asker assigned.")
 
     # 3. reschedule a week earlier (still on the meeting's page): the asks become due tomorrow
-    page.fill("input[name=starts_at]", _day(22))
+    page.get_by_label("New start").fill(_day(22))
     page.click("text=Move meeting")
     page.wait_for_selector("text=moved 7 days earlier")
     page.screenshot(path="test-artifacts/outreach_meeting_rescheduled.png", full_page=True)

@@ -1,15 +1,19 @@
 """Screens that fit (issue 13 item 10): the pipeline board holds every stage (the later and
 inactive ones folded into one column), the member table shows each value once with its form on
-demand, and every page links a favicon that is served."""
+demand, every page links a favicon that is served, and no page repeats an element id (a label
+would name another box: the meeting page's reschedule label pointed at the details form's start,
+so filling 'New start' moved nothing)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from crm import vocab
 from crm.partnerships import services as partnerships
 from crm.partnerships.views import BOARD_FOLDED
-from tests.web.world import sign_in
+from tests.security.helpers import route_urls
+from tests.web.world import sign_in, url_values
 
 
 def test_the_board_has_every_stage_once_with_the_late_ones_folded(client, world, db, make_person):
@@ -45,3 +49,17 @@ def test_every_page_links_the_favicon_and_it_is_served(client, world):
     icon.close()
     client.get("/logout")
     assert client.get("/favicon.ico").headers["Location"].endswith("/static/favicon.svg")
+
+
+def test_no_page_repeats_an_element_id(app, client, world):
+    sign_in(client, world.users["admin"])
+    pages, repeated = 0, {}
+    for _endpoint, _method, url in route_urls(app, url_values(world)):
+        response = client.get(url)
+        if url.startswith("/api/") or not response.content_type.startswith("text/html"):
+            continue
+        pages += 1
+        ids = Counter(re.findall(r'\sid="([^"]+)"', response.get_data(as_text=True)))
+        if twice := sorted(i for i, n in ids.items() if n > 1):
+            repeated[url] = twice
+    assert pages > 30 and repeated == {}
