@@ -106,7 +106,10 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
         if m.stage in plan.FOLLOW_UP_STAGES and m.person_id not in decided:
             ask, follow = saved.get(f"ask:{m.person_id}"), saved.get(f"follow_up_call:{m.person_id}")
             if ask is not None and ask.owner_id is not None and follow is not None:
-                continue  # a proposal only fills an empty owner: nothing to fill here
+                # a proposal only fills an empty owner: the ask's owner stands for it (and the
+                # follow-up call stays with whoever asks), no intro paths to compute
+                proposed[m.person_id] = ask.owner_id
+                continue
             path = proposed_asker(partnership.id, m.person)
             if path is not None:
                 proposed[m.person_id] = path.asker_id

@@ -132,7 +132,8 @@ def update_meeting(meeting: Meeting, starts_at: datetime, ends_at: datetime | No
 
 def setup_warnings(meeting: Meeting) -> list[guardrails.Warning]:
     """Chairs outside the workbook's 1-3; a host that is not an employer."""
-    return guardrails.setup_warnings(meeting.kind, len(meeting.chairs), meeting.host.side if meeting.host else None)
+    chairs = letters.chairs_of(meeting.partnership, meeting)  # the meeting's, else the partnership's
+    return guardrails.setup_warnings(meeting.kind, len(chairs), meeting.host.side if meeting.host else None)
 
 
 def refresh_queued_mail(meeting: Meeting) -> tuple[int, int]:

@@ -91,6 +91,9 @@ def test_approved_after_the_launch_is_set_is_asked_at_once_or_today_with_short_n
     _decide(client, team, team["leaders"][0], "approve")
     ask = _ask(db, team["leaders"][0])
     assert ask.status == "open" and ask.owner_id == team["champion"].id
+    follow_up = db.session.scalar(select(Task).where(Task.kind == "follow_up_call",
+                                                     Task.person_id == team["leaders"][0].id))
+    assert follow_up.owner_id == team["champion"].id  # whoever asks follows up
     assert ask.due == local(utcnow(), "UTC").date() + timedelta(days=45 - 21)
     assert _db.session.scalar(select(Membership.stage).where(
         Membership.person_id == team["leaders"][0].id)) == "ask_assigned"
