@@ -13,6 +13,7 @@ from crm.partnerships.models import (
     Partnership,
     PriorityArea,
     PriorityChampion,
+    PriorityNote,
     StageChange,
     meeting_chairs,
 )
@@ -21,6 +22,6 @@ from crm.scoring.models import TraitAssessment
 __all__ = [
     "ApiToken", "AuditEntry", "Invitation", "Meeting", "Membership", "Organisation",
     "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
-    "PriorityChampion", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
+    "PriorityChampion", "PriorityNote", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
     "TraitAssessment", "User", "meeting_chairs", "person_tags",
 ]

@@ -103,6 +103,9 @@ MEETING_KINDS = (
     ("other", "Other meeting"),
 )
 
+#: The launch wall's notes (section C): opportunities and requirements, clustered into areas.
+NOTE_KINDS = (("opportunity", "Opportunity"), ("requirement", "Requirement"))
+
 #: An invitation's answer (the door list shows those who accepted first).
 INVITATION_RESPONSES = (
     ("accepted", "Accepted"),

@@ -26,7 +26,7 @@ from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
 from crm.ids import parse_id
 from crm.outreach.models import Task
-from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
 
 
 def visible_partnership_ids(user) -> set[int] | None:
@@ -128,6 +128,11 @@ def visible_membership(user, raw) -> Membership | None:
 def visible_meeting(user, raw) -> Meeting | None:
     """The meeting `raw` names, if its partnership is visible to `user`."""
     return _of_visible_partnership(user, Meeting, raw)
+
+
+def visible_priority_area(user, raw) -> PriorityArea | None:
+    """The priority area `raw` names, if its partnership is visible to `user`."""
+    return _of_visible_partnership(user, PriorityArea, raw)
 
 
 def visible_task(user, raw) -> Task | None:

@@ -1,6 +1,6 @@
 """API endpoints for the launch meeting and after (issue 14): a meeting with its attendance,
-and marking attendance at the door (the same service as the page: walk-ins come in as members,
-the outreach plan reconciles on commit)."""
+marking attendance at the door (the same service as the page: walk-ins come in as members, the
+outreach plan reconciles on commit), priority areas with their notes and champions."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ from flask import abort
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from crm.accounts.access import visible_person
+from crm.accounts.access import get_partnership_or_404, visible_person
 from crm.api import bp
 from crm.api.outreach import MeetingOut, meeting_json
 from crm.api.spec import document
 from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
 from crm.ids import Id
+from crm.launch import areas as area_rules
+from crm.launch import priorities
 from crm.launch import services as launch
+from crm.launch.access import get_area_or_404, get_door_meeting_or_404
 from crm.launch.attendance import Room
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404
-from crm.partnerships.models import Meeting
+from crm.partnerships.models import Meeting, PriorityArea
 
 
 class AttendanceOut(BaseModel):
@@ -63,9 +66,7 @@ def get_meeting(meeting_id: int):
           response=MeetingDetailOut, summary="Mark a person present or not at a meeting (walk-ins included)")
 def mark_attendance(meeting_id: int):
     """Take attendance (staff of the partnership and its chairs)."""
-    meeting = get_meeting_or_404(meeting_id)
-    if not can_act_on_tasks(current_user, meeting.partnership_id):
-        abort(403)
+    meeting = get_door_meeting_or_404(meeting_id)
     data = parse(AttendanceIn)
     person = visible_person(current_user, data.person_id)
     if person is None:
@@ -76,3 +77,92 @@ def mark_attendance(meeting_id: int):
         raise ApiError(400, "invalid", str(error), {"person_id": [str(error)]}) from None
     db.session.commit()
     return ok(meeting_detail_json(meeting))
+
+
+# --- priority areas and champions (items 2 and 4) -------------------------------------------
+
+class PriorityAreaOut(BaseModel):
+    id: int
+    partnership_id: int
+    name: str
+    description: str | None
+    opportunities: list[str]
+    requirements: list[str]
+    champion_ids: list[int]
+    lead_id: int | None = Field(description="the lead champion (one at most)")
+    is_priority: bool = Field(description="false while nobody has put their name on it: not a priority now")
+
+
+class PriorityAreaIn(Body):
+    """A new priority area with the wall's notes (blank notes dropped, each note once; at most
+    50 of each kind, 500 characters each). The name is unique in the partnership."""
+
+    name: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10000)
+    opportunities: list[str] = Field(default_factory=list, max_length=200)
+    requirements: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ChampionIn(Body):
+    """Someone puts their name on the area; `lead` makes them its lead (the old lead stays a
+    champion). The person must be visible to you; they become a member at stage champion."""
+
+    person_id: Id
+    lead: bool = False
+
+
+def area_json(area: PriorityArea) -> dict:
+    champions = priorities.champions_of(area)
+    return PriorityAreaOut(
+        id=area.id, partnership_id=area.partnership_id, name=area.name, description=area.description,
+        opportunities=priorities.notes_of(area, "opportunity"), requirements=priorities.notes_of(area, "requirement"),
+        champion_ids=[c.person_id for c in champions], lead_id=area_rules.lead_of(champions),
+        is_priority=area_rules.is_priority(champions)).model_dump(mode="json")
+
+
+def _refuse(error: priorities.AreaError):
+    raise ApiError(400, "invalid", str(error), {error.field: [str(error)]}) from None
+
+
+@bp.get("/partnerships/<int:partnership_id>/priority-areas")
+@document("get", "/partnerships/{partnership_id}/priority-areas", tag="partnerships", response=PriorityAreaOut,
+          response_list=True, summary="A partnership's priority areas: notes, champions, lead, whether a priority now")
+def list_priority_areas(partnership_id: int):
+    """A partnership's priority areas (anyone who sees it)."""
+    get_partnership_or_404(partnership_id)
+    return ok([area_json(a) for a in priorities.areas_of(partnership_id)])
+
+
+@bp.post("/partnerships/<int:partnership_id>/priority-areas")
+@document("post", "/partnerships/{partnership_id}/priority-areas", tag="partnerships", body=PriorityAreaIn,
+          response=PriorityAreaOut, status=201, summary="Add a priority area with its opportunities and requirements")
+def create_priority_area(partnership_id: int):
+    """Add a priority area (staff of the partnership and its chairs)."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not can_act_on_tasks(current_user, partnership.id):
+        abort(403)
+    data = parse(PriorityAreaIn)
+    try:
+        area = priorities.create_area(partnership, data.name, data.opportunities, data.requirements, data.description)
+    except priorities.AreaError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(area_json(area), 201)
+
+
+@bp.post("/priority-areas/<int:area_id>/champions")
+@document("post", "/priority-areas/{area_id}/champions", tag="partnerships", body=ChampionIn,
+          response=PriorityAreaOut, summary="Put a champion's name on a priority area (several, one lead)")
+def add_priority_champion(area_id: int):
+    """Add a champion to an area (staff of the partnership and its chairs)."""
+    area = get_area_or_404(area_id)
+    data = parse(ChampionIn)
+    person = visible_person(current_user, data.person_id)
+    if person is None:
+        raise ApiError(400, "invalid", "No such person (or they are archived).", {"person_id": ["not found"]})
+    try:
+        priorities.add_champion(area, person, data.lead, current_user.id)
+    except priorities.AreaError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(area_json(area))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from crm import vocab
 from crm.contacts.models import Person
 from crm.extensions import db
+from crm.launch import areas as area_rules
 from crm.network.services import best_asker, intro_paths
 from crm.outreach import plan
 from crm.outreach.models import Task
@@ -116,14 +117,17 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
     chairs = tuple(p.id for p in meeting.chairs) or tuple(
         m.person_id for m in memberships if m.role in vocab.CHAIR_ROLES)
     convener = next((m.person_id for m in memberships if m.role == "convener"), None)
-    areas = tuple((a.id, next((c.person_id for c in a.champions if c.lead), None))
-                  for a in partnership.priority_areas)
+    areas = []
+    for area in partnership.priority_areas:
+        champions = [area_rules.Champion(c.person_id, c.lead) for c in area.champions]
+        if area_rules.is_priority(champions):  # nobody's name on it: not a priority now, no call (C)
+            areas.append((area.id, area_rules.lead_of(champions)))
     attendees = tuple(sorted(i.person_id for i in meeting.invitations if i.attended))
     by_hand = frozenset(db.session.scalars(select(Task.person_id).where(
         Task.partnership_id == partnership.id, Task.kind == "ask", Task.step_key.is_(None),
         Task.person_id.is_not(None), Task.status.in_(("open", "done")))))
     return plan.State(local(meeting.starts_at, partnership.timezone).date(), members, decided, proposed,
-                      chairs, convener, areas, attendees, by_hand)
+                      chairs, convener, tuple(areas), attendees, by_hand)
 
 
 def _invite_the_accepted(meeting: Meeting, state: plan.State) -> None:

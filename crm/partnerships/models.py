@@ -138,7 +138,10 @@ class PriorityArea(db.Model):
 
     partnership: Mapped[Partnership] = relationship(back_populates="priority_areas")
     champions: Mapped[list[PriorityChampion]] = relationship(
-        back_populates="priority_area", cascade="all, delete-orphan"
+        back_populates="priority_area", cascade="all, delete-orphan", order_by="PriorityChampion.id"
+    )
+    notes: Mapped[list[PriorityNote]] = relationship(
+        back_populates="priority_area", cascade="all, delete-orphan", order_by="PriorityNote.id"
     )
 
     def __repr__(self) -> str:
@@ -164,6 +167,28 @@ class PriorityChampion(db.Model):
 
     def __repr__(self) -> str:
         return f"<PriorityChampion area{self.priority_area_id} person{self.person_id}>"
+
+
+class PriorityNote(db.Model):
+    """A short note of the launch's wall (section C): an opportunity or a requirement, clustered
+    into a priority area."""
+
+    __tablename__ = "priority_notes"
+    __audited__ = True
+    __table_args__ = (CheckConstraint(vocab.check("kind", vocab.NOTE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_area_id: Mapped[int] = mapped_column(
+        ForeignKey("priority_areas.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    priority_area: Mapped[PriorityArea] = relationship(back_populates="notes")
+
+    def __repr__(self) -> str:
+        return f"<PriorityNote area{self.priority_area_id} {self.kind}>"
 
 
 meeting_chairs = Table(

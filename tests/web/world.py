@@ -84,7 +84,9 @@ def _add_outreach(world: World) -> None:
                                 person_id=world.person_a.id, owner_id=world.chair_person.id)
     world.users["convener_a"].ics_token_hash = token_digest("world-feed-token")
     db.session.commit()
-    world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token")
+    area = partnerships.add_priority_area(world.a, "Talent pipeline")  # no champion yet: no call
+    db.session.commit()
+    world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token", area_id=area.id)
 
 
 def url_values(world: World) -> dict:
