@@ -163,7 +163,7 @@ def add_champion(area_id: int):
     if person is None:
         flash("Choose who puts their name on the area.", "error")
         return redirect(back, 303)
-    lead = request.form.get("lead") in ("1", "on", "true")
+    lead = request.form.get("lead") in ("yes", "on", "true", "1")
     try:
         priorities.add_champion(area, person, lead, current_user.id)
     except priorities.AreaError as error:
