@@ -36,6 +36,10 @@ def init_app(app: Flask) -> None:
     def _plural(count: int, word: str, many: str | None = None) -> str:
         return prose.plural(count, word, many)
 
+    @app.template_filter("counties")
+    def _counties(partnership) -> str:
+        return prose.counties(partnership.counties)
+
     @app.template_filter("localtime")
     def _localtime(value, tz_name: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         tz = tz_name or app.config["PARTNERSHIP_DEFAULT_TIMEZONE"]

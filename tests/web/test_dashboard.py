@@ -90,7 +90,7 @@ def test_chair_and_viewer_are_not_shown_the_scheduler_they_cannot_fix(client, bu
 
 def test_viewer_sees_readiness_meetings_and_the_pace_of_outreach_but_no_actions(client, busy):
     text = _dashboard(client, busy.users["viewer_a"])
-    assert "Your partnerships at a glance" in text
+    assert "Your partnerships at a glance" in text and "Manufacturing · Alpha County" in text
     assert "Partnership A" in text and "employer champion accepted" in text and "Next: Launch meeting" in text
     assert "Outreach:" in text and "1 late" in text  # the chair's overdue ask
     for action in ("Overdue asks", "Asks with no asker", "Approved, with no ask", "Suggestions waiting",
