@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import networkx as nx
 
@@ -28,6 +29,9 @@ class Node:
     sector: str | None = None
 
 
+_NO_ATTRIBUTES = MappingProxyType({})
+
+
 class SharedGraph(nx.Graph):
     """A networkx graph over neighbour dictionaries we already hold, handed over through
     networkx's documented factory hooks (`adjlist_outer_dict_factory`, `node_dict_factory`)
@@ -38,10 +42,19 @@ class SharedGraph(nx.Graph):
     def __init__(self, incoming_graph_data=None, *, neighbours: dict | None = None, **attr):
         if neighbours is not None:
             self.adjlist_outer_dict_factory = lambda: neighbours
-            self.node_dict_factory = lambda: {pid: {} for pid in neighbours}
+            # no node has attributes: one shared read-only empty mapping each (made in C, not
+            # 20,000 dicts per catch-up; a write to it fails loudly instead of leaking)
+            self.node_dict_factory = lambda: dict.fromkeys(neighbours, _NO_ATTRIBUTES)
         super().__init__(incoming_graph_data, **attr)
         #: person id -> {person they know: {"strength": 1-3}}: the dictionaries given (read only)
         self.neighbours = neighbours
+
+
+def neighbours_of(graph: nx.Graph) -> Mapping[int, Mapping[int, dict]]:
+    """To read: a SharedGraph's own neighbour dictionaries (plain dicts, fast), else networkx's
+    public adjacency view."""
+    held = getattr(graph, "neighbours", None)
+    return held if held is not None else graph.adj
 
 
 def shared_neighbours(graph: nx.Graph) -> dict[int, dict]:
@@ -65,7 +78,7 @@ class Network:
     def knows_ties(self, person_ids, among=None) -> list[tuple[int, int, int]]:
         """Knows ties (a, b, strength) of `person_ids`, in both directions (a is always one of
         them), with b in `among` if given."""
-        adj = self.knows.adj
+        adj = neighbours_of(self.knows)
         return [(a, b, data["strength"]) for a in person_ids if a in adj for b, data in adj[a].items()
                 if among is None or b in among]
 
@@ -277,7 +290,7 @@ def fingerprint(network: Network, people: Iterable[int] | None = None) -> str:
     elsewhere in the region."""
     ids = sorted(network.nodes if people is None else {p for p in people if p in network.nodes})
     inside = set(ids)
-    adj, referred = network.knows.adj, network.referred
+    adj, referred = neighbours_of(network.knows), network.referred
     digest = hashlib.blake2b(digest_size=16)
     for pid in ids:
         node = network.nodes[pid]

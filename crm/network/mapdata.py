@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 from pyvis.options import Options
 
-from crm.network.graph import Network
+from crm.network.graph import Network, neighbours_of
 
 #: Up to this many people, vis-network's physics lays the map out in the browser.
 PHYSICS_LIMIT = 300
@@ -208,8 +208,7 @@ def ties_among(graph: nx.Graph, person_ids) -> list[tuple[int, int, dict]]:
     people. Otherwise (referrals, copies: a few edges) networkx's public views."""
     ids = set(person_ids)
     directed = graph.is_directed()
-    held = getattr(graph, "neighbours", None)
-    adjacency = held if held is not None else (graph.succ if directed else graph.adj)
+    adjacency = graph.succ if directed else neighbours_of(graph)
     out = []
     for a in dict.fromkeys(person_ids):
         for b, data in adjacency.get(a, {}).items():

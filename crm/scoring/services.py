@@ -332,17 +332,22 @@ def overall_scores(person_ids, partnership_ids=None) -> dict[int, float | None]:
     sizes and tooltips: crm/app.py hands this to the network), from the assessments made for
     the contact base or for `partnership_ids` (None: all)."""
     ids = set(person_ids)
-    snap = snapshot()
+    version = scores_version()
+    snap = snapshot(version)
     found = {}
     for pid in ids & snap.numbers.keys():
         facts = snap.facts[pid]
         own = visible_assessments(facts, partnership_ids)
         found[pid] = (snap.numbers[pid] if own is facts else score_person(own, explain=False)).overall
     missing = ids - found.keys()
-    if missing:  # not employer-side: scored from their own rows
-        _people, _orgs, facts = load_facts(missing)
-        found.update((pid, score_person(visible_assessments(f, partnership_ids), explain=False).overall)
-                     for pid, f in facts.items())
+    if missing:  # not employer-side: their facts loaded once per scores version (a map asks again)
+        others = cached("facts outside the snapshot", version, dict)
+        unknown = missing - others.keys()
+        if unknown:
+            _people, _orgs, facts = load_facts(unknown)
+            others.update({pid: facts.get(pid) for pid in unknown})
+        found.update((pid, score_person(visible_assessments(others[pid], partnership_ids), explain=False).overall)
+                     for pid in missing if others[pid] is not None)
     return found
 
 
