@@ -61,6 +61,16 @@ class TaskForm(FlaskForm):
     person_id = IdField("For person", validators=[Optional()], message="Choose a person.")
 
 
+class OwnTaskForm(FlaskForm):
+    """A task of one's own: what, for whom (optional), who does it, by when."""
+
+    title = StringField("What", validators=[DataRequired(message="Say what is to be done."), Length(max=300)])
+    person_id = IdField("For whom", validators=[Optional()], message="Choose a person.")
+    owner_id = IdField("Who does it", validators=[DataRequired(message="Choose who does it.")],
+                       message="Choose who does it.")
+    due = DateField("Due", validators=[DataRequired(message="Choose a due date."), date_in_range])
+
+
 class CompleteTaskForm(FlaskForm):
     status = SelectField("Status", choices=dict(vocab.TASK_STATUSES), default="done")
     outcome = SelectField("Outcome", choices={"": "-", **dict(vocab.TASK_OUTCOMES)}, default="")

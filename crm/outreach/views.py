@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,7 +30,14 @@ from crm.headers import attachment
 from crm.ids import parse_count
 from crm.outreach import ics, lease, letters, mail, services, timeline
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404, get_task_or_404
-from crm.outreach.forms import AssignForm, CompleteTaskForm, LetterForm, MeetingForm, MoveMeetingForm
+from crm.outreach.forms import (
+    AssignForm,
+    CompleteTaskForm,
+    LetterForm,
+    MeetingForm,
+    MoveMeetingForm,
+    OwnTaskForm,
+)
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Meeting, Membership, Partnership
 from crm.security import safe_next
@@ -90,8 +97,22 @@ def _person_tasks(person):
     ids = visible_partnership_ids(current_user)
     stmt = services.tasks_query(ids, person_id=person.id, status=None)
     owned = services.tasks_query(ids, owner_id=person.id, status="open")
+    # where a task about them may be added: their partnerships the user acts in, with the team
+    theirs = db.session.scalars(select(Membership.partnership_id).where(Membership.person_id == person.id)).all()
+    places = [db.session.get(Partnership, pid) for pid in theirs
+              if can_act_on_tasks(current_user, pid) and (ids is None or pid in ids)]
     return {"about": db.session.scalars(stmt.limit(20)).all(), "owned": db.session.scalars(owned.limit(20)).all(),
-            "today": services.today_for(None), "pace": timeline.pace, "pace_labels": timeline.PACE_LABELS}
+            "today": services.today_for(None), "pace": timeline.pace, "pace_labels": timeline.PACE_LABELS,
+            "places": [(p, team_choices(p.id)) for p in places]}
+
+
+def team_choices(partnership_id: int) -> list[dict]:
+    """Who may own a task: the partnership's members, its team (chairs, champions, conveners) first."""
+    members = db.session.scalars(select(Membership).where(Membership.partnership_id == partnership_id)
+                                 .options(selectinload(Membership.person))).all()
+    rank = {r: i for i, r in enumerate((*vocab.ASKER_ROLES, "convener"))}
+    return [{"id": m.person_id, "name": m.person.name, "role": vocab.label(vocab.ROLES, m.role)}
+            for m in sorted(members, key=lambda m: (rank.get(m.role, 99), m.person.name))]
 
 
 def _partnership_summary(partnership):
@@ -131,6 +152,7 @@ def partnership_outreach(partnership_id: int):
                                "endpoint": "outreach.partnership_outreach",
                                "params": {"partnership_id": partnership.id, "view": view}})
     context.update(partnership=partnership, view=view, askers=asker_choices(partnership.id),
+                   team=team_choices(partnership.id),
                    can_edit=can_edit_partnership(current_user, partnership.id),
                    can_act=can_act_on_tasks(current_user, partnership.id))
     if request.headers.get("HX-Request"):
@@ -211,6 +233,31 @@ def create_meeting(partnership_id: int):
                    can_act=True, meetings=services.meetings_of(partnership.id), form=form,
                    counts=services.pace_summary(partnership, today), not_e2e=not_e2e, asks=asks)
     return render_template("outreach/partnership.html", **context), 400
+
+
+@bp.post("/partnerships/<int:partnership_id>/tasks")
+def add_task(partnership_id: int):
+    """Add a task of one's own (what, for whom, owner, due) from the partnership or person page."""
+    partnership = get_partnership_or_404(partnership_id)
+    if not can_act_on_tasks(current_user, partnership.id):
+        abort(403)
+    default = url_for("outreach.partnership_outreach", partnership_id=partnership.id)
+    form = OwnTaskForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return _back(default)
+    try:
+        task = services.add_own_task(partnership, current_user, form.title.data, form.due.data, form.owner_id.data,
+                                     form.person_id.data)
+    except services.OutreachError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back(default)
+    db.session.commit()
+    flash(f"Task added: {task.title}, due {task.due:%d %b %Y}.", "success")
+    return _back(default)
 
 
 # --- meetings --------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ ACCESS.update({
     "outreach.meeting": "partnership",
     "outreach.move_meeting": "partnership_staff",
     "outreach.edit_meeting": "partnership_staff",
+    "outreach.add_task": "partnership_chair",
     "outreach.meeting_ics": "partnership",
     # --- launch (the door: staff of the partnership and its chairs) ---
     "launch.attendance": "partnership_chair",

@@ -12,10 +12,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from crm.accounts.models import token_digest
+from crm.config import default_timezone
 from crm.contacts import services as contacts
 from crm.extensions import db as _db
+from crm.outreach import digest
 from crm.outreach import services as outreach
-from crm.outreach.models import Task
+from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Invitation, Meeting, Membership
 from crm.timeutil import local, utcnow
@@ -253,3 +256,39 @@ def test_a_missing_chair_or_host_id_is_refused_and_nothing_is_saved(client, db, 
         assert response.status_code == 400 and message in text_of(response)
         assert 'value="Typed title"' in response.get_data(as_text=True)
     assert db.session.scalar(select(Meeting).where(Meeting.partnership_id == team["p"].id)) is None
+
+
+def test_a_task_of_ones_own_from_the_partnership_and_person_pages_reaches_my_tasks_digest_and_ics(
+        client, db, team):
+    leader = team["leaders"][0]
+    today = local(utcnow(), default_timezone()).date()
+    sign_in(client, team["users"]["chair"])
+    outreach_page = client.get(f"/partnerships/{team['p'].id}/outreach").get_data(as_text=True)
+    assert "Add a task of your own" in outreach_page
+    added = client.post(f"/partnerships/{team['p'].id}/tasks", data={
+        "title": "Call the mayor's office", "due": today.isoformat(), "owner_id": team["chair"].id},
+        follow_redirects=True)
+    assert "Task added: Call the mayor" in text_of(added)
+    person_page = client.get(f"/people/{leader.id}").get_data(as_text=True)
+    assert f"Add a task about {leader.name}" in person_page
+    client.post(f"/partnerships/{team['p'].id}/tasks", data={
+        "title": "Send the plant tour dates", "due": today.isoformat(), "owner_id": team["chair"].id,
+        "person_id": leader.id, "next": f"/people/{leader.id}"})
+    custom = db.session.scalars(select(Task).where(Task.kind == "custom").order_by(Task.id)).all()
+    assert [(t.title, t.person_id, t.owner_id) for t in custom] == [
+        ("Call the mayor's office", None, team["chair"].id), ("Send the plant tour dates", leader.id, team["chair"].id)]
+    mine = text_of(client.get("/tasks?view=today"))
+    assert "Call the mayor" in mine and "Send the plant tour dates" in mine
+    team["users"]["chair"].ics_token_hash = token_digest("carla-feed")
+    db.session.commit()
+    feed = client.get("/calendar/carla-feed.ics").get_data(as_text=True)
+    assert "Call the mayor" in feed and "Send the plant tour dates" in feed
+    digest.queue_digests({"PARTNERSHIP_DEFAULT_TIMEZONE": default_timezone()})
+    db.session.commit()
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.idempotency_key.like("digest:%")))
+    assert "Call the mayor" in body and "Send the plant tour dates" in body
+    # refused: no owner, nothing added, a clear message
+    refused = client.post(f"/partnerships/{team['p'].id}/tasks", data={"title": "x", "due": today.isoformat()},
+                          follow_redirects=True)
+    assert "Choose who does it" in text_of(refused)
+    assert len(db.session.scalars(select(Task).where(Task.kind == "custom")).all()) == 2
