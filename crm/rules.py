@@ -44,6 +44,9 @@ MIN_ANSWERS_FOR_OWN_RATE = 5
 #: community partners "support and listen"): the room is business-led when employers are at
 #: least this share of the people present on either side (half: our choice).
 BUSINESS_LED_MIN_SHARE = 0.5
+#: C, "Holding the launch meeting": "1.5-2 hours". Once this long after its start the launch is
+#: over: who was invited and not marked present is a no-show the plan reconnects with.
+LAUNCH_HOURS = 2
 
 
 # --- B/C/D. The outreach timeline, in days relative to the launch meeting ----------------
@@ -63,6 +66,7 @@ class TimelineOffsets:
     champion_call: int = 30  # champion calls per priority area
     second_meeting: int = 60  # the second partnership meeting
     recruit_one_more: int = 30  # D, "at least one more civic entrepreneur" (30 days: our choice)
+    reconnect: int = 7  # D, "reconnect with invitees who missed the launch" (with the summary: our choice)
     thank_you: int = 2  # D.1 thanks participants (2 days: our choice)
     #: a step is "at risk" this many days before it is due while still open (our choice).
     at_risk_days: int = 3

@@ -122,6 +122,7 @@ TASK_KINDS = (
     ("champion_call", "Champion call"),
     ("second_meeting", "Second meeting"),
     ("recruit_one_more", "Recruit one more"),
+    ("reconnect", "Reconnect"),
     ("thank_you", "Thank-you"),
     ("custom", "Custom"),
 )

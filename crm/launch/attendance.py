@@ -66,6 +66,8 @@ class Room:
     no_show: tuple[int, ...]
     employers: int
     community: int
+    #: employers present: each is asked to recruit one more (section D), community partners not
+    recruiters: tuple[int, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -94,4 +96,5 @@ def room(seats: Iterable[Seat], started: bool) -> Room:
     present = [s for s in seats if s.present]
     no_show = [s for s in seats if started and not s.present and not s.walk_in]
     return Room(tuple(sorted(s.person_id for s in present)), tuple(sorted(s.person_id for s in no_show)),
-                sum(s.side == EMPLOYER for s in present), sum(s.side == COMMUNITY for s in present))
+                sum(s.side == EMPLOYER for s in present), sum(s.side == COMMUNITY for s in present),
+                tuple(sorted(s.person_id for s in present if s.side == EMPLOYER)))

@@ -5,6 +5,8 @@ memberships), so attendees get their steps and attended asks close at once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +16,7 @@ from crm.extensions import db
 from crm.launch import attendance
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Invitation, Meeting, Membership, StageChange
+from crm.rules import LAUNCH_HOURS
 from crm.timeutil import as_utc, utcnow
 
 #: the reason recorded on a member's move to "attended" at the door (undone when unmarked)
@@ -29,6 +32,13 @@ class AttendanceError(ValueError):
 def started(meeting: Meeting) -> bool:
     """The meeting has begun: from then on, invitees not marked present are no-shows."""
     return as_utc(meeting.starts_at) <= utcnow()
+
+
+def over(meeting: Meeting) -> bool:
+    """The meeting has ended (its end, or `rules.LAUNCH_HOURS` after its start): the door is
+    closed, so the plan reconnects with the invitees not marked present."""
+    end = as_utc(meeting.ends_at) if meeting.ends_at else as_utc(meeting.starts_at) + timedelta(hours=LAUNCH_HOURS)
+    return end <= utcnow()
 
 
 def _invitations(meeting: Meeting) -> list[Invitation]:
@@ -48,13 +58,22 @@ def _seat(inv: Invitation, roles: dict[int, str]) -> attendance.Seat:
                            inv.walk_in)
 
 
-def door(meeting: Meeting) -> tuple[list[tuple[attendance.Seat, Person]], attendance.Room]:
-    """The door list in the door's order (each seat with its person) and the room it makes."""
+def _seats(meeting: Meeting) -> tuple[list[attendance.Seat], dict[int, Person]]:
     invitations = [i for i in _invitations(meeting) if i.person.archived_at is None]
     roles = _roles(meeting)
-    people = {i.person_id: i.person for i in invitations}
-    seats = [_seat(i, roles) for i in invitations]
+    return [_seat(i, roles) for i in invitations], {i.person_id: i.person for i in invitations}
+
+
+def door(meeting: Meeting) -> tuple[list[tuple[attendance.Seat, Person]], attendance.Room]:
+    """The door list in the door's order (each seat with its person) and the room it makes."""
+    seats, people = _seats(meeting)
     return [(s, people[s.person_id]) for s in attendance.door_order(seats)], attendance.room(seats, started(meeting))
+
+
+def plan_room(meeting: Meeting) -> attendance.Room:
+    """The room as the outreach plan reads it: its no-shows only once the meeting is over (a
+    door still open makes no reconnect step for someone about to walk in)."""
+    return attendance.room(_seats(meeting)[0], over(meeting))
 
 
 def room_of(meeting: Meeting) -> attendance.Room:

@@ -80,6 +80,8 @@ class State:
     attendee_ids: tuple[int, ...] = ()
     #: people someone already asks with an ask task made by hand: the plan adds no second ask.
     asked_by_hand: frozenset[int] = frozenset()
+    #: invited and not present once the launch is over (crm.launch.attendance).
+    no_show_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def wanted(state: State, offsets: TimelineOffsets = TIMELINE) -> dict[str, Wante
                                          and m.person_id not in state.asked_by_hand))
         sources[m.person_id] = source
     plan = timeline.MeetingPlan(state.meeting_day, tuple(invitees), state.chair_ids, state.convener_id,
-                                state.priority_areas, state.attendee_ids)
+                                state.priority_areas, state.attendee_ids, state.no_show_ids)
     askers = {i.person_id: i.asker_id for i in invitees}
     out = {}
     for step in timeline.generate(plan, offsets):
@@ -219,6 +221,8 @@ def closing(key: str, members: Mapping[int, Member]) -> tuple[str, str]:
         return "cancelled", "Removed from the partnership."
     if kind == "recruit_one_more":
         return "cancelled", "No longer marked as attending."
+    if kind == "reconnect":
+        return "cancelled", "Marked present after all."
     label = vocab.label(vocab.STAGES, member.stage)
     if member.stage in PAST_ASK_STAGES:
         return "done", f"Now {label}."

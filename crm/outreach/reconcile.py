@@ -20,6 +20,7 @@ from crm import vocab
 from crm.contacts.models import Person
 from crm.extensions import db
 from crm.launch import areas as area_rules
+from crm.launch import services as door
 from crm.network.services import best_asker, intro_paths
 from crm.outreach import plan
 from crm.outreach.models import Task
@@ -122,12 +123,12 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
         champions = [area_rules.Champion(c.person_id, c.lead) for c in area.champions]
         if area_rules.is_priority(champions):  # nobody's name on it: not a priority now, no call (C)
             areas.append((area.id, area_rules.lead_of(champions)))
-    attendees = tuple(sorted(i.person_id for i in meeting.invitations if i.attended))
+    room = door.plan_room(meeting)
     by_hand = frozenset(db.session.scalars(select(Task.person_id).where(
         Task.partnership_id == partnership.id, Task.kind == "ask", Task.step_key.is_(None),
         Task.person_id.is_not(None), Task.status.in_(("open", "done")))))
     return plan.State(local(meeting.starts_at, partnership.timezone).date(), members, decided, proposed,
-                      chairs, convener, tuple(areas), attendees, by_hand)
+                      chairs, convener, tuple(areas), room.recruiters, by_hand, no_show_ids=room.no_show)
 
 
 def _invite_the_accepted(meeting: Meeting, state: plan.State) -> None:

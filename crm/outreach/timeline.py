@@ -37,8 +37,10 @@ class MeetingPlan:
     convener_id: int | None = None
     #: (priority area id, lead champion person id or None), known after the launch.
     priority_areas: tuple[tuple[int, int | None], ...] = ()
-    #: people who attended, known after the launch.
+    #: people who attended, known after the launch (employers: each recruits one more).
     attendee_ids: tuple[int, ...] = ()
+    #: people invited who did not come, known once the launch is over (each is reconnected with).
+    no_show_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def generate(plan: MeetingPlan, offsets: TimelineOffsets = TIMELINE) -> list[Ste
     for attendee_id in plan.attendee_ids:
         steps.append(Step(f"recruit_one_more:{attendee_id}", "recruit_one_more",
                           at(offsets.recruit_one_more), person_id=attendee_id, owner_id=attendee_id))
+    for person_id in plan.no_show_ids:
+        steps.append(Step(f"reconnect:{person_id}", "reconnect", at(offsets.reconnect), person_id=person_id,
+                          owner_id=plan.convener_id))
     return sorted(steps, key=lambda s: (s.due, s.key))
 
 

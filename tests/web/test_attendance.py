@@ -178,3 +178,21 @@ def test_the_api_marks_attendance_and_answers_the_room(client, door, bearer):
                        headers=bearer(door["viewer"])).status_code == 403
     bad = client.post(url, json={"person_id": door["ann"].id, "present": "yes"}, headers=headers)
     assert bad.status_code == 400
+
+
+def test_once_the_launch_is_over_no_shows_get_a_reconnect_and_only_employers_recruit_one_more(client, door):
+    meeting = door["meeting"]
+    meeting.starts_at = utcnow() - timedelta(hours=3)  # the door is closed: the launch is over
+    _db.session.commit()
+    sign_in(client, door["convener"])
+    for who in ("ann", "dee"):  # an employer and a community partner came
+        _mark(client, meeting, door[who])
+    steps = {t.step_key: t for t in _db.session.scalars(select(Task).where(Task.meeting_id == meeting.id))}
+    assert f"recruit_one_more:{door['ann'].id}" in steps
+    assert f"recruit_one_more:{door['dee'].id}" not in steps
+    reconnect = steps[f"reconnect:{door['zed'].id}"]
+    assert (reconnect.kind, reconnect.status, reconnect.person_id) == ("reconnect", "open", door["zed"].id)
+    came = steps.get(f"reconnect:{door['ann'].id}")  # the move of the meeting made it; her tap closed it
+    assert came is None or came.status == "cancelled"
+    _mark(client, meeting, door["zed"])  # there after all: the reconnect closes
+    assert _db.session.get(Task, reconnect.id).status == "cancelled"
