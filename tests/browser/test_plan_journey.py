@@ -104,3 +104,20 @@ def test_the_chairs_decisions_own_the_asks_and_late_approvals_are_asked_at_once(
     assert "Short notice" in warning.inner_text() and "3-4 weeks" in warning.inner_text()
     page.screenshot(path="test-artifacts/plan_short_notice.png", full_page=True)
     assert not page.errors and not page.dialogs
+
+
+def test_a_chair_adds_a_task_of_their_own_from_a_person_page_and_finds_it_in_my_tasks(page, live_server,
+                                                                                       launch_team, add_member):
+    partnership, (ada, _bo, _cy) = launch_team
+    add_member(partnership, ada, "member", "approved")
+    _as(page, live_server, "carla@example.org")
+    page.goto(f"{live_server}/people/{ada.id}")
+    page.get_by_text(f"Add a task about {ada.name} in {partnership.name}").click()
+    page.get_by_label("What").fill("Send Ada the plant tour dates")
+    page.get_by_label("Due").fill(local(utcnow(), "UTC").strftime("%Y-%m-%d"))
+    page.get_by_role("button", name="Add task").click()
+    page.get_by_text("Task added: Send Ada the plant tour dates").wait_for()
+    page.goto(f"{live_server}/tasks?view=all")
+    assert "Send Ada the plant tour dates" in page.locator("#task-list").inner_text()
+    page.screenshot(path="test-artifacts/plan_custom_task.png", full_page=True)
+    assert not page.errors and not page.dialogs
