@@ -6,6 +6,7 @@ SQLAlchemy: plain data in, plain data out.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -53,7 +54,8 @@ def clean_notes(lines: Iterable[str]) -> list[str]:
     """The notes as saved: stripped, blank ones dropped, each once (first spelling kept)."""
     out, seen = [], set()
     for line in lines:
-        text = " ".join(line.split())
+        # control characters are dropped, not turned into spaces (nobody types one)
+        text = " ".join("".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc").split())
         if text and text.casefold() not in seen:
             seen.add(text.casefold())
             out.append(text)

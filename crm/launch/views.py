@@ -5,6 +5,8 @@ crm.launch.services, render; the htmx fragment `_door.html` is the page's list a
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -118,7 +120,8 @@ def people_search(meeting_id: int):
 # --- priority areas and champions (items 2 and 4) -------------------------------------------
 
 def _lines(name: str) -> list[str]:
-    return (request.form.get(name) or "").splitlines()
+    # a line is what the textarea breaks at: not str.splitlines' vertical tab, \x1c-\x1e or \x85
+    return re.split(r"\r\n|\r|\n", request.form.get(name) or "")
 
 
 def _areas_page(partnership: Partnership, status: int = 200, typed: dict | None = None, error: dict | None = None):

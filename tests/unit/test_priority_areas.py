@@ -46,3 +46,9 @@ def test_too_many_or_too_long_notes_are_refused_with_the_reason():
     assert note_problems(["a"] * MAX_NOTES) == []
     assert "At most" in note_problems(["a"] * (MAX_NOTES + 1))[0]
     assert "characters" in note_problems(["x" * (MAX_NOTE_CHARS + 1)])[0]
+
+
+def test_control_characters_in_a_note_are_dropped_not_made_spaces():
+    from crm.launch.areas import clean_notes
+
+    assert clean_notes(["C\x8e\xad\x0bI\x1fs", "two\tparts"]) == ["C\xadIs", "two parts"]
