@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, select, text
 
 from crm.accounts import services as accounts
 from crm.contacts import services as contacts
@@ -135,7 +135,24 @@ def restore(rows: dict) -> None:
     for table in db.metadata.sorted_tables:
         if rows[table.name]:
             connection.execute(table.insert(), rows[table.name])
+    if connection.dialect.name == "postgresql":
+        _rewind_sequences(connection)
     db.session.commit()
+
+
+def _rewind_sequences(connection) -> None:
+    """PostgreSQL's sequences do not go back with the rows (SQLite's next id does): set each
+    to follow the table's highest id, so a row added after a restore gets the id it got the
+    first time, and two tries of one request can be compared row for row."""
+    for table in db.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, Integer):
+            continue
+        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                      {"t": table.name, "c": key[0].name}).scalar()
+        if sequence:
+            connection.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{key[0].name}") '
+                                    f'FROM "{table.name}"), 0) + 1, false)'), {"s": sequence})
 
 
 def sign_in(client, user) -> None:
