@@ -53,6 +53,14 @@ def meeting_detail_json(meeting: Meeting) -> dict:
     return {**meeting_json(meeting), "attendance": attendance_json(launch.room_of(meeting))}
 
 
+def _body_person(person_id: int):
+    """The person a body names, if the caller may see them; 400 as for a missing one otherwise."""
+    person = visible_person(current_user, person_id)
+    if person is None:
+        raise ApiError(400, "invalid", "No such person (or they are archived).", {"person_id": ["not found"]})
+    return person
+
+
 @bp.get("/meetings/<int:meeting_id>")
 @document("get", "/meetings/{meeting_id}", tag="outreach", response=MeetingDetailOut,
           summary="A meeting with its attendance: present, invited no-shows, the room's business-led ratio")
@@ -68,9 +76,7 @@ def mark_attendance(meeting_id: int):
     """Take attendance (staff of the partnership and its chairs)."""
     meeting = get_door_meeting_or_404(meeting_id)
     data = parse(AttendanceIn)
-    person = visible_person(current_user, data.person_id)
-    if person is None:
-        raise ApiError(400, "invalid", "No such person (or they are archived).", {"person_id": ["not found"]})
+    person = _body_person(data.person_id)
     try:
         launch.set_present(meeting, person, data.present, current_user.id)
     except launch.AttendanceError as error:
@@ -157,9 +163,7 @@ def add_priority_champion(area_id: int):
     """Add a champion to an area (staff of the partnership and its chairs)."""
     area = get_area_or_404(area_id)
     data = parse(ChampionIn)
-    person = visible_person(current_user, data.person_id)
-    if person is None:
-        raise ApiError(400, "invalid", "No such person (or they are archived).", {"person_id": ["not found"]})
+    person = _body_person(data.person_id)
     try:
         priorities.add_champion(area, person, data.lead, current_user.id)
     except priorities.AreaError as error:

@@ -80,13 +80,8 @@ def propose_asker(partnership_id: int, target_id: int) -> AskerProposal | None:
 
 # --- meetings and their timeline -------------------------------------------------------
 
-def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "launch",
-                   title: str | None = None, ends_at: datetime | None = None,
-                   location: str | None = None, host_organisation_id: int | None = None,
-                   chair_ids: list[int] | tuple[int, ...] = (), notes: str | None = None) -> Meeting:
-    """Create a meeting; a launch meeting lays out the workbook's timeline (sections B-D) around it."""
-    if kind not in vocab.values(vocab.MEETING_KINDS):
-        raise OutreachError(f"Unknown meeting kind {kind!r}.", "kind")
+def _checked_setup(starts_at: datetime, ends_at: datetime | None, chair_ids, host_organisation_id) -> list:
+    """A meeting's times, chairs and host, checked as one (create and edit alike): its chairs."""
     if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
         raise OutreachError("The meeting must end after it starts.", "ends_at")
     chairs = [db.session.get(Person, pid) for pid in chair_ids]
@@ -94,6 +89,17 @@ def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "l
         raise OutreachError(NO_SUCH_CHAIR, "chair_ids")
     if host_organisation_id is not None and db.session.get(Organisation, host_organisation_id) is None:
         raise OutreachError(NO_SUCH_HOST, "host_organisation_id")
+    return chairs
+
+
+def create_meeting(partnership: Partnership, starts_at: datetime, kind: str = "launch",
+                   title: str | None = None, ends_at: datetime | None = None,
+                   location: str | None = None, host_organisation_id: int | None = None,
+                   chair_ids: list[int] | tuple[int, ...] = (), notes: str | None = None) -> Meeting:
+    """Create a meeting; a launch meeting lays out the workbook's timeline (sections B-D) around it."""
+    if kind not in vocab.values(vocab.MEETING_KINDS):
+        raise OutreachError(f"Unknown meeting kind {kind!r}.", "kind")
+    chairs = _checked_setup(starts_at, ends_at, chair_ids, host_organisation_id)
     meeting = Meeting(partnership_id=partnership.id, kind=kind, starts_at=as_utc(starts_at),
                       ends_at=as_utc(ends_at) if ends_at else None, title=contacts.clean(title),
                       location=contacts.clean(location), host_organisation_id=host_organisation_id,
@@ -110,13 +116,7 @@ def update_meeting(meeting: Meeting, starts_at: datetime, ends_at: datetime | No
                    title: str | None = None, location: str | None = None,
                    host_organisation_id: int | None = None, chair_ids=()) -> Meeting:
     """Edit a meeting's details; a new start moves it (its open steps and waiting letters with it)."""
-    if ends_at is not None and as_utc(ends_at) <= as_utc(starts_at):
-        raise OutreachError("The meeting must end after it starts.", "ends_at")
-    chairs = [db.session.get(Person, pid) for pid in chair_ids]
-    if any(c is None for c in chairs):
-        raise OutreachError(NO_SUCH_CHAIR, "chair_ids")
-    if host_organisation_id is not None and db.session.get(Organisation, host_organisation_id) is None:
-        raise OutreachError(NO_SUCH_HOST, "host_organisation_id")
+    chairs = _checked_setup(starts_at, ends_at, chair_ids, host_organisation_id)
     meeting.title, meeting.location = contacts.clean(title), contacts.clean(location)
     meeting.host_organisation_id = host_organisation_id
     meeting.chairs = chairs
