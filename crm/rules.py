@@ -82,3 +82,57 @@ TIMELINE = TimelineOffsets()
 DONE_DEAL_DAYS = 365
 #: E.1: lead employer champions asked to lead "for a limited period of time (3 to 6 months)".
 LEAD_CHAMPION_TERM_MONTHS = (3, 6)
+
+# --- F. Health: the red flags and green lights of "Sustainable implementation" -------------
+# (crm/health/signals.py computes them; each number is "our choice" unless a quote says more)
+#: What "recent" means for activity and growth: "the last three meetings or 90 days" (issue
+#: 15); 90 days is also E's "first 60 days" plus the champion calls' 30 (our choice).
+HEALTH_WINDOW_DAYS = 90
+#: F, "The keystone conundrum" ("increasingly dependent on a single leader ... the trick is a
+#: set of important but not indispensable leaders"): red when one person's stepping back would
+#: cut at least this share of the engaged people off from the rest (our choice) ...
+KEYSTONE_RED_SHARE = 0.2
+#: ... and it takes this many engaged people with ties for a verdict at all (our choice).
+KEYSTONE_MIN_PEOPLE = 5
+#: F, "The supply-side substitution" ("community partners increasingly pushing their agenda";
+#: the digest says "most open commitments"): red when community partners and conveners own more
+#: than this share of the open commitments and tasks (half: "most") ...
+SUPPLY_SIDE_RED_SHARE = 0.5
+#: ... amber from this share (a third: our choice) ...
+SUPPLY_SIDE_AMBER_SHARE = 1 / 3
+#: ... counted over at least this many open items with a known owner (our choice).
+SUPPLY_SIDE_MIN_OPEN = 5
+#: Tasks that are the partnership's work (who drives it) rather than the convener's staff work
+#: of outreach (asks, calls, reminders, thanks, the summary, reconnecting), which section B-D
+#: gives to the convener by design (our choice).
+SUPPLY_SIDE_TASK_KINDS = ("champion_call", "second_meeting", "recruit_one_more", "custom")
+#: F, "The slippery slope" ("business champions getting increasingly quiet"): employer
+#: attendance or employer-owned activity is falling when the latest count is below the
+#: earliest (of the last three partnership meetings, or of the previous 90 days) by at least
+#: this share of it (a quarter: our choice) ...
+SLIPPERY_DROP_SHARE = 0.25
+#: ... judged on at least this many employer-owned items in the earlier 90 days (our choice).
+SLIPPERY_MIN_ACTIVITY = 4
+#: F, "The narrowing niche" ("increasingly focused on a single priority"): amber when one
+#: priority area holds more than this share of the activity tied to areas (our choice) ...
+NICHE_AMBER_SHARE = 0.6
+#: ... red from this share (our choice) ...
+NICHE_RED_SHARE = 0.8
+#: ... with at least this many items of activity tied to areas (our choice).
+NICHE_MIN_ITEMS = 5
+#: F, "The ambiguity anchor" ("trouble getting specific about outcomes and actions, especially
+#: early wins"): an area is judged once it is this old (D.2: champion calls "within 30 days"
+#: write the first plan) ...
+AMBIGUITY_GRACE_DAYS = 30
+#: ... red when at least this share of the priority areas judged lack a measurable outcome or
+#: an early win (half: our choice); amber when any does.
+AMBIGUITY_RED_SHARE = 0.5
+#: F, "The done deal" and "Embrace endings and beginnings" ("an annual review"): amber this
+#: many days after the last revisit (two months' warning before DONE_DEAL_DAYS: our choice).
+DONE_DEAL_WARN_DAYS = 300
+#: F, green light "The dominance of doers" ("more doers than talkers"): lit when at least this
+#: share of the engaged people who owe commitments have delivered one (half: "more ... than").
+DOERS_MIN_SHARE = 0.5
+#: F, green light "The culture of commitment": employer-owned commitments delivered, lit when
+#: at least this share of those due are done (half: our choice).
+DELIVERED_MIN_SHARE = 0.5
