@@ -76,6 +76,16 @@ class TimelineOffsets:
 
 TIMELINE = TimelineOffsets()
 
+# --- D/E. Action plans and early wins -------------------------------------------------------
+#: D.2 and E, "Early wins": each priority area's plan names "one or two early wins" due
+#: "within 60 days" of the launch meeting.
+EARLY_WIN_DAYS = 60
+EARLY_WINS_PER_AREA = (1, 2)
+#: The longest line of an action plan (goal, outcome, action, commitment, progress note: our choice).
+PLAN_TEXT_CHARS = 2000
+#: The most outcomes or actions one plan holds (our choice).
+PLAN_LINES = 50
+
 # --- E/F. Implementation and sustaining -----------------------------------------------------
 #: F, red flag "The done deal": opportunities and requirements not revisited; "Embrace endings
 #: and beginnings": "an annual review".

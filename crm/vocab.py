@@ -106,6 +106,12 @@ MEETING_KINDS = (
 #: The launch wall's notes (section C): opportunities and requirements, clustered into areas.
 NOTE_KINDS = (("opportunity", "Opportunity"), ("requirement", "Requirement"))
 
+#: A commitment of an action plan (section D): open, delivered, or dropped.
+COMMITMENT_STATUSES = (("open", "Open"), ("done", "Done"), ("dropped", "Dropped"))
+#: What an early win is (section D: "prototypes or first steps of a larger strategy, not mere
+#: activities"): the workbook prefers the first.
+EARLY_WIN_KINDS = (("prototype", "Prototype / first step"), ("activity", "Activity"))
+
 #: An invitation's answer (the door list shows those who accepted first).
 INVITATION_RESPONSES = (
     ("accepted", "Accepted"),
