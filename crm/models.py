@@ -6,6 +6,7 @@ from crm.changes import tracking  # noqa: F401  (the flush hooks that log every 
 from crm.changes.models import GraphChange, GraphVersion  # noqa: F401
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
 from crm.launch.models import ActionPlan, Commitment, ProgressNote
+from crm.launch.summary_models import MeetingSummary
 from crm.outreach.models import OutboxMessage, SchedulerLease, Task
 from crm.partnerships.models import (
     Invitation,
@@ -21,7 +22,7 @@ from crm.partnerships.models import (
 from crm.scoring.models import TraitAssessment
 
 __all__ = [
-    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "Invitation", "Meeting", "Membership", "Organisation",
+    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "Invitation", "Meeting", "MeetingSummary", "Membership", "Organisation",
     "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
     "PriorityChampion", "PriorityNote", "ProgressNote", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
     "TraitAssessment", "User", "meeting_chairs", "person_tags",

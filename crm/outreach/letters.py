@@ -161,7 +161,8 @@ def as_eml(letter: Letter, to_name: str, to_email: str | None, from_name: str,
     return message.as_bytes()
 
 
-def _signature(person) -> str:
+def signature(person) -> str:
+    """A chair's signature as the workbook's sample is signed: name, then title and employer."""
     org = person.organisation.name if person.organisation else None
     role = ", ".join(x for x in (person.title, org) if x)
     return f"{person.name}\n{role}" if role else person.name
@@ -188,7 +189,7 @@ def fields_for(task, meeting) -> dict:
               "sector": partnership.sector, "partnership": partnership.name,
               "region": prose.counties(partnership.counties) or "our region",
               "chairs": prose.and_list(c.name for c in chairs) or "our employer chairs",
-              "signatures": "\n\n".join(_signature(c) for c in chairs) or (task.owner.name if task.owner else ""),
+              "signatures": "\n\n".join(signature(c) for c in chairs) or (task.owner.name if task.owner else ""),
               "partner": bool(org and org.side == "community"),
               "asker_is_chair": not chairs or not task.owner_id or task.owner_id in {c.id for c in chairs},
               "date": "(date to be set)", "time": "(time to be set)", "place": "(place to be set)"}

@@ -103,6 +103,12 @@ ACCESS.update({
     "launch.priority_areas": "partnership",
     "launch.create_priority_area": "partnership_chair",
     "launch.add_champion": "partnership_chair",
+    # --- the launch summary (staff of the partnership and its chairs) ---
+    "summary.compose": "partnership_chair",
+    "summary.save": "partnership_chair",
+    "summary.send": "partnership_chair",
+    "summary.reset": "partnership_chair",
+    "summary.printable": "partnership_chair",
     "outreach.my_tasks": "login",
     "outreach.update_task": "partnership_chair",
     "outreach.task_ics": "partnership",
