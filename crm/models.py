@@ -22,8 +22,8 @@ from crm.partnerships.models import (
 from crm.scoring.models import TraitAssessment
 
 __all__ = [
-    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "Invitation", "Meeting", "MeetingSummary", "Membership", "Organisation",
-    "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
+    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "Invitation", "Meeting", "Membership", "Organisation",
+    "MeetingSummary", "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
     "PriorityChampion", "PriorityNote", "ProgressNote", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
     "TraitAssessment", "User", "meeting_chairs", "person_tags",
 ]
