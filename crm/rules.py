@@ -146,3 +146,14 @@ DOERS_MIN_SHARE = 0.5
 #: F, green light "The culture of commitment": employer-owned commitments delivered, lit when
 #: at least this share of those due are done (half: our choice).
 DELIVERED_MIN_SHARE = 0.5
+
+# --- F. Red flag "The keystone conundrum" (computed over the engaged people: vocab.engaged) ---
+#: F, "The keystone conundrum": the goal is "a set of important but not indispensable leaders".
+#: Someone whose stepping back would leave at least this many engaged people with no link to
+#: the rest of the partnership is a keystone (2: our choice; one leaf is a loose end, not a
+#: partnership cut apart). Cutting off any champion also makes a keystone.
+KEYSTONE_MIN_CUT_OFF = 2
+#: ... as is someone on at least this share of the shortest links between other engaged people
+#: (normalised betweenness; a quarter: our choice). Too few engaged people to judge at all:
+#: KEYSTONE_MIN_PEOPLE (above, with the health signal's numbers).
+KEYSTONE_DOMINANT_SHARE = 0.25

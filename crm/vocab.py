@@ -58,6 +58,22 @@ def on_team(role: str, stage: str) -> bool:
     (so "Who should ask" is not offered for them)."""
     return role in ASKER_ROLES or stage == "champion"
 
+
+#: Engaged in a partnership (issue 15): said yes, came, or champion it; "approved" or "asked"
+#: alone is not engaged. Keystones, health signals and the map's keystone marks read only the
+#: engaged people, so an approval (which changes nothing real yet) never changes them.
+ENGAGED_STAGES = ("accepted", "attended", "champion")
+#: Roles that are engaged whatever the pipeline stage says: chairs, champions, conveners.
+ENGAGED_ROLES = ("chair", "co_chair", "lead_champion", "champion", "convener")
+
+
+def engaged(role: str, stage: str) -> bool:
+    """The one definition of an engaged member (see ENGAGED_STAGES): never a declined or
+    put-aside one, whatever their role."""
+    if stage in INACTIVE_STAGES:
+        return False
+    return stage in ENGAGED_STAGES or role in ENGAGED_ROLES
+
 #: The pipeline, in order (section B-D: from brainstorm to champion).
 STAGES = (
     ("candidate", "Candidate"),

@@ -36,6 +36,10 @@ class LeaderOut(BaseModel):
     dominant: bool
     champions_cut_off: list[int]
     people_cut_off: int
+    #: the engaged people who would lose their only link to the partnership if they stepped back
+    cut_off: list[int]
+    #: their place in words ("If Robin Lane stepped back, 4 people would lose their only link...")
+    sentence: str
 
 
 class ReferrerOut(BaseModel):
@@ -62,6 +66,14 @@ class KeystonesOut(BaseModel):
     betweenness: list[BetweennessOut]
     leaders: list[LeaderOut]
     keystones: list[int]
+    #: False below rules.KEYSTONE_MIN_PEOPLE engaged people: too few to judge
+    enough: bool
+    #: engaged people with no tie to the main group
+    unlinked: list[int]
+    #: the headline in words ("The partnership depends on Robin Lane.")
+    verdict: str
+    #: one sentence per keystone, in the order of `keystones`
+    sentences: list[str]
     referrals: ReferralsOut
     #: big partnerships: betweenness and leaders are still being computed in the background
     pending: bool = False
@@ -101,9 +113,12 @@ def intro_paths(person_id: int):
 
 @bp.get("/partnerships/<int:partnership_id>/keystones")
 @document("get", "/partnerships/{partnership_id}/keystones",
-          summary="Keystone leaders: articulation points, betweenness, step-back impact, referrals",
+          summary="Keystone leaders among the engaged people, in words (verdict, one sentence each) "
+                  "and figures (cut points, betweenness, step-back impact, referrals)",
           response=KeystonesOut, tag="network")
 def keystones(partnership_id: int):
-    """The partnership's keystone analysis (members and the knows ties among them)."""
+    """The partnership's keystone analysis over its engaged members (accepted, attended,
+    champions, chairs, conveners) and the knows ties among them: the same answer as the
+    partnership page, the keystones page and the map."""
     get_partnership_or_404(partnership_id)
     return ok(services.keystones(partnership_id))

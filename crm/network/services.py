@@ -178,37 +178,46 @@ def best_asker(partnership_id: int, target_id: int) -> IntroPath | None:
     return pure_paths.best_asker(pure_paths.intro_paths(network, askers, target_id, None))
 
 
-#: Roles whose holders the partnership may depend on (section F: "chair or convener").
-LEADER_ROLES = (*vocab.CHAIR_ROLES, "lead_champion", "convener")
+#: Roles whose holders the partnership may depend on (kept here for callers; the pure module's).
+LEADER_ROLES = pure_keystones.LEADER_ROLES
+
+
+def engaged_people(partnership_id: int, version: int | None = None) -> set[int]:
+    """The partnership's engaged members (crm.vocab.engaged: accepted, attended, champions,
+    chairs, conveners; not merely approved), from the cached network."""
+    return pure_keystones.engaged_people(partnership_network(partnership_id, version).members.get(partnership_id, {}))
 
 
 def keystones(partnership_id: int) -> dict:
-    """The keystone summary of the partnership's network.
+    """The keystone summary of the partnership's engaged people, in figures and words: what the
+    partnership page, the keystones page, the map, the API and the health signal all show.
 
-    Cached by a fingerprint of the partnership's own network, so edits elsewhere in the region
-    keep it. Up to `EXACT_LIMIT` people it is computed in the request (exact betweenness, well
-    under a second at a few hundred people). Above that it is computed in a background thread
-    of this process; meanwhile the answer is the previous one marked `stale`, or, the first
-    time, a `pending` preliminary one (size, cut points, referrals)."""
+    Cached by a fingerprint of the engaged people's own network (who they are, their roles
+    and stages, the ties among them), so approvals and edits elsewhere keep it. Up to
+    `EXACT_LIMIT` people it is computed in the request (exact betweenness, well under a second
+    at a few hundred people). Above that it is computed in a background thread of this
+    process; meanwhile the answer is the previous one marked `stale`, or, the first time, a
+    `pending` preliminary one (size, cut points, referrals)."""
     network = partnership_network(partnership_id)
-    key = ("keystones", partnership_id, fingerprint(network))
+    engaged = pure_keystones.engaged_people(network.members.get(partnership_id, {}))
+    key = ("keystones", partnership_id, fingerprint(network, engaged))
     done = cache.peek_lasting(key)
     if done is not None:
         return done
 
     def analyse() -> dict:
-        result = pure_keystones.analyse(network, partnership_id, LEADER_ROLES, vocab.ASKER_ROLES)
+        result = pure_keystones.analyse(network, partnership_id, engaged)
         result.update(pending=False, stale=False)
         _latest_keystones[partnership_id] = result
         return result
 
-    if len(network.nodes) <= pure_keystones.EXACT_LIMIT:
+    if len(engaged) <= pure_keystones.EXACT_LIMIT:
         return cache.lasting(key, analyse)
     previous = _latest_keystones.get(partnership_id)
     _in_background(key, analyse)
     if previous is not None:
         return {**previous, "stale": True}
-    return {**pure_keystones.preliminary(network, partnership_id), "stale": False}
+    return {**pure_keystones.preliminary(network, partnership_id, engaged), "stale": False}
 
 
 #: partnership id -> its most recent keystone result (shown, marked stale, while a newer one runs)

@@ -45,15 +45,28 @@ def test_intro_paths_hide_introducers_a_viewer_may_not_see(client, db, bearer):
     assert path["introducer_id"] == world.person_b.id
 
 
-def test_keystones_names_the_chair_everyone_depends_on(client, db, bearer):
+def test_keystones_count_only_engaged_people_and_say_so_in_words(client, db, bearer):
+    from crm.partnerships import services as partnerships
+
     world = build_world()
-    response = client.get(f"/api/v1/partnerships/{world.a.id}/keystones",
-                          headers=bearer(world.users["chair_a"]))
+    url = f"/api/v1/partnerships/{world.a.id}/keystones"
+    response = client.get(url, headers=bearer(world.users["chair_a"]))
     assert response.status_code == 200
     data = response.json
-    assert data["articulation_points"] == []  # two people: nobody is a cut point
-    assert {b["person_id"] for b in data["betweenness"]} == {world.chair_person.id, world.person_a.id}
-    assert data["exact"] is True and "referrals" in data
+    # Member Alpha is only suggested: not engaged, so the chair is alone
+    assert data["people"] == 1 and data["articulation_points"] == [] and data["keystones"] == []
+    assert {b["person_id"] for b in data["betweenness"]} == {world.chair_person.id}
+    assert data["verdict"] == ("Only 1 person is engaged so far (Chair Alpha): too few to say who holds "
+                               "the partnership together.")
+    assert data["exact"] is True and "referrals" in data and data["enough"] is False
+    partnerships.move_stage(world.membership_a, "approved")  # an approval: nothing real changes
+    db.session.commit()
+    assert client.get(url, headers=bearer(world.users["chair_a"])).json == data
+    partnerships.move_stage(world.membership_a, "accepted")
+    db.session.commit()
+    accepted = client.get(url, headers=bearer(world.users["chair_a"])).json
+    assert accepted["people"] == 2 and accepted["verdict"].startswith("Only 2 people are engaged so far")
+    assert all(leader["sentence"] for leader in accepted["leaders"])
     forbidden = client.get(f"/api/v1/partnerships/{world.a.id}/keystones",
                            headers=bearer(world.users["convener_b"]))
     assert forbidden.status_code == 404

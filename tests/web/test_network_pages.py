@@ -7,7 +7,7 @@ import json
 import re
 
 from crm.contacts import services as contacts
-from tests.helpers import text_of
+from tests.helpers import shown_text, text_of
 from tests.web.world import build_world, sign_in
 
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -77,14 +77,18 @@ def test_keystone_panel_names_the_leader_everyone_depends_on(client, db):
     from crm.partnerships import services as partnerships
 
     partnerships.add_member(world.a, newcomer.id, "champion", "champion")
+    partnerships.move_stage(world.membership_a, "attended")  # engaged: Member Alpha came
     contacts.add_tie("knows", world.chair_person.id, newcomer.id, 2)
     db.session.commit()
     sign_in(client, world.users["viewer_a"])
     response = client.get(f"/partnerships/{world.a.id}/keystones", headers={"HX-Request": "true"})
     assert response.status_code == 200
-    text = text_of(response)
-    assert "Keystone conundrum" in text and "Chair Alpha" in text
-    assert "1 other would be cut off" in text  # the member; the champion keeps the main part
+    text = shown_text(response)
+    assert "Keystone conundrum: The partnership depends on Chair Alpha." in text
+    # the member; the champion keeps the main part
+    assert ("If Chair Alpha stepped back, 1 person would lose their only link to the partnership "
+            "(Member Alpha).") in text
+    assert "betweenness" in text  # the figures stay, in the details
     page = client.get(f"/partnerships/{world.a.id}")
     assert f"/partnerships/{world.a.id}/keystones" in page.get_data(as_text=True)
     assert f"/partnerships/{world.a.id}/map" in page.get_data(as_text=True)

@@ -4,10 +4,12 @@ employer-to-employer asks."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from crm.contacts import services as contacts
 from crm.network import services
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Membership
 
 
 def test_graph_version_changes_with_people_ties_and_memberships(db, make_org, make_person,
@@ -176,10 +178,14 @@ def test_keystones_survive_edits_elsewhere_and_big_partnerships_compute_in_the_b
     partnership, chair, champion, partner, friend, target = _demo(
         db, make_org, make_person, make_partnership, add_member)
     first = services.keystones(partnership.id)
-    assert first["pending"] is False and first["people"] == 4
+    assert first["pending"] is False and first["people"] == 3  # Target Tom is a candidate: not engaged
     contacts.save_person(friend, {"name": "Fay F."}, expected_version=friend.version)  # not a member
     db.session.commit()
     assert services.keystones(partnership.id) is first  # the partnership's own network is unchanged
+    tom = db.session.scalar(select(Membership).filter_by(partnership_id=partnership.id, person_id=target.id))
+    partnerships.move_stage(tom, "approved")  # an approval adds no engaged person
+    db.session.commit()
+    assert services.keystones(partnership.id) is first
 
     monkeypatch.setattr(pure_keystones, "EXACT_LIMIT", 2)  # now it counts as big
     contacts.add_tie("knows", chair.id, champion.id, 3)
@@ -194,7 +200,7 @@ def test_keystones_survive_edits_elsewhere_and_big_partnerships_compute_in_the_b
     assert fresh["pending"] is False and fresh["ties"] == first["ties"] + 1
 
     services._latest_keystones.clear()  # a partnership never analysed before: a preliminary answer
-    contacts.add_tie("knows", champion.id, target.id, 1)
+    contacts.add_tie("knows", chair.id, partner.id, 1)
     db.session.commit()
     answer = services.keystones(partnership.id)
-    assert answer["pending"] is True and answer["leaders"] == [] and answer["people"] == 4
+    assert answer["pending"] is True and answer["leaders"] == [] and answer["people"] == 3
