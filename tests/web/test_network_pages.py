@@ -78,7 +78,16 @@ def test_keystone_panel_names_the_leader_everyone_depends_on(client, db):
 
     partnerships.add_member(world.a, newcomer.id, "champion", "champion")
     partnerships.move_stage(world.membership_a, "attended")  # engaged: Member Alpha came
-    contacts.add_tie("knows", world.chair_person.id, newcomer.id, 2)
+    # the chair, the newcomer and two more champions all know each other; Member Alpha knows only the chair
+    group = [world.chair_person.id, newcomer.id]
+    for name in ("Fourth Member", "Fifth Member"):
+        person = contacts.save_person(None, {"name": name, "organisation_id": world.org_a.id})
+        db.session.flush()
+        partnerships.add_member(world.a, person.id, "member", "accepted")
+        group.append(person.id)
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            contacts.add_tie("knows", a, b, 2)
     db.session.commit()
     sign_in(client, world.users["viewer_a"])
     response = client.get(f"/partnerships/{world.a.id}/keystones", headers={"HX-Request": "true"})
