@@ -29,6 +29,7 @@ from crm.launch.views import bp as launch_bp
 from crm.main import bp as main_bp
 from crm.network import services as network_services
 from crm.network.views import bp as network_bp
+from crm.onepager.views import bp as onepager_bp
 from crm.outreach.views import bp as outreach_bp
 from crm.partnerships.views import bp as partnerships_bp
 from crm.privacy.views import bp as privacy_bp
@@ -37,7 +38,8 @@ from crm.scoring.views import bp as scoring_bp
 from crm.sqlite import use_immediate_writes
 
 BLUEPRINTS = (main_bp, accounts_bp, contacts_bp, partnerships_bp, api_bp, privacy_bp, transfer_bp,
-              duplicates_bp, scoring_bp, network_bp, outreach_bp, launch_bp, summary_bp)
+              duplicates_bp, scoring_bp, network_bp, outreach_bp, launch_bp, summary_bp,
+              onepager_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

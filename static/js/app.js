@@ -8,6 +8,11 @@
       event.preventDefault();
     }
   });
+  // A button marked data-print prints the page (the one-pager's "Print or save as PDF").
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-print]") : null;
+    if (button) { window.print(); }
+  });
   // htmx requests carry the CSRF token from the page.
   document.addEventListener("htmx:configRequest", function (event) {
     var input = document.querySelector("input[name=csrf_token]");

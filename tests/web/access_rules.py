@@ -109,6 +109,8 @@ ACCESS.update({
     "summary.send": "partnership_chair",
     "summary.reset": "partnership_chair",
     "summary.printable": "partnership_chair",
+    # --- the one-pager (everyone who may see the partnership, viewers included) ---
+    "onepager.page": "partnership",
     "outreach.my_tasks": "login",
     "outreach.update_task": "partnership_chair",
     "outreach.task_ics": "partnership",

@@ -1,0 +1,174 @@
+"""The partnership one-pager for chairs and funders (issue 15 item 5): who is in it, its
+priority areas and their lead champions, and the charts (item 2), loaded in a few queries and
+computed by the pure crm.onepager.summary, drawn by crm.charts.svg. Reads only.
+
+The chart functions (`champions_chart`, `funnel_chart`, `attendance_chart`) each take a
+partnership and return a `crm.charts.svg.Chart`, so any page can show one: `{{ chart }}` draws
+it; its `columns` and `rows` are the numbers as a table (templates/charts/_chart.html shows both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from crm import prose, vocab
+from crm.charts import svg
+from crm.contacts.models import Organisation, Person
+from crm.extensions import db
+from crm.launch import areas as area_rules
+from crm.launch import priorities
+from crm.launch.attendance import side_of
+from crm.onepager import summary
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Invitation, Meeting, Membership, Partnership, PriorityArea, StageChange
+from crm.partnerships.readiness import Readiness
+from crm.timeutil import local, utcnow
+
+#: the meetings the attendance chart shows: the latest this many whose attendance was taken
+ATTENDANCE_MEETINGS = 8
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """One priority area as the one-pager states it."""
+
+    area: PriorityArea
+    lead: Person | None
+    champions: int
+    is_priority: bool
+    opportunities: int
+    requirements: int
+
+
+@dataclass
+class OnePager:
+    partnership: Partnership
+    today: date
+    members: int
+    employers: int
+    community: int
+    champions: int
+    chairs: list[tuple[Person, str]]
+    areas: list[AreaLine]
+    readiness: Readiness
+    left: dict[str, int]
+    charts: list[svg.Chart] = field(default_factory=list)
+
+    @property
+    def priorities(self) -> list[AreaLine]:
+        return [a for a in self.areas if a.is_priority]
+
+    @property
+    def not_priorities(self) -> list[AreaLine]:
+        return [a for a in self.areas if not a.is_priority]
+
+    @property
+    def chair_names(self) -> str:
+        return prose.and_list(p.name for p, _role in self.chairs)
+
+
+def today_in(partnership: Partnership) -> date:
+    return local(utcnow(), partnership.timezone).date()
+
+
+def _members(partnership: Partnership) -> list[tuple[Membership, Person, str | None]]:
+    return db.session.execute(
+        select(Membership, Person, Organisation.side).join(Person, Person.id == Membership.person_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Membership.partnership_id == partnership.id).order_by(Person.name_key)).all()
+
+
+def champions_chart(partnership: Partnership, today: date | None = None) -> svg.Chart:
+    """Champions over time, from the stage history (current conveners and community partners
+    aside, as in the readiness gauge)."""
+    rows = db.session.execute(
+        select(StageChange.membership_id, StageChange.at, StageChange.from_stage, StageChange.to_stage)
+        .join(Membership, Membership.id == StageChange.membership_id)
+        .where(Membership.partnership_id == partnership.id,
+               Membership.role.not_in(summary.NON_CHAMPION_ROLES),
+               or_(StageChange.to_stage == summary.CHAMPION, StageChange.from_stage == summary.CHAMPION))
+        .order_by(StageChange.at, StageChange.id)).all()
+    moves = [summary.Move(mid, local(at, partnership.timezone).date(), before, after)
+             for mid, at, before, after in rows]
+    points = summary.champions_over_time(moves)
+    now = points[-1][1] if points else 0
+    return svg.timeline(
+        f"champions-{partnership.id}", "Champions over time",
+        f"{prose.plural(now, 'champion')} now; the line steps up when someone becomes a champion "
+        "and down when a champion moves on.", points, "Champions", until=today or today_in(partnership),
+        empty_message="No champions yet.")
+
+
+def funnel_chart(partnership: Partnership, stages: list[str] | None = None) -> svg.Chart:
+    """The pipeline funnel: how many reached each stage, and how many are there now."""
+    if stages is None:
+        stages = list(db.session.scalars(select(Membership.stage).where(Membership.partnership_id == partnership.id)))
+    steps, left = summary.funnel(stages)
+    out = ", ".join(f"{n} {vocab.label(vocab.STAGES, s).lower()}" for s, n in left.items() if n)
+    return svg.bars(
+        f"funnel-{partnership.id}", "Pipeline funnel",
+        f"How many people reached each stage of the pipeline and how many are at it now"
+        f"{'; out of the pipeline: ' + out if out else ''}.",
+        [s.label for s in steps],
+        [svg.Series("Reached this stage", tuple(s.reached for s in steps)),
+         svg.Series("At this stage now", tuple(s.now for s in steps))],
+        "Stage", empty_message="Nobody in the pipeline yet.")
+
+
+def attendance_chart(partnership: Partnership) -> svg.Chart:
+    """Attendance by side at the latest meetings whose attendance was taken: employers and
+    community partners marked present (crm.launch.attendance.side_of decides the side)."""
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.partnership_id == partnership.id, Meeting.starts_at <= utcnow(),
+                              Meeting.id.in_(select(Invitation.meeting_id).where(Invitation.attended.is_(True))))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(ATTENDANCE_MEETINGS)
+        .options(selectinload(Meeting.invitations).selectinload(Invitation.person)
+                 .selectinload(Person.organisation))).all()
+    roles = dict(db.session.execute(select(Membership.person_id, Membership.role).where(
+        Membership.partnership_id == partnership.id)).all())
+    rooms = []
+    for meeting in reversed(meetings):
+        day = local(meeting.starts_at, partnership.timezone).date()
+        label = summary.meeting_label(meeting.title, vocab.label(vocab.MEETING_KINDS, meeting.kind), day)
+        rooms.append(summary.room_by_side(label, day, [
+            side_of(i.person.organisation.side if i.person.organisation else None, roles.get(i.person_id))
+            for i in meeting.invitations if i.attended]))
+    return svg.bars(
+        f"attendance-{partnership.id}", "Attendance by side",
+        "Employers and community partners marked present at each meeting whose attendance was "
+        "taken (the workbook wants employers at the centre).",
+        [r.label for r in rooms],
+        [svg.Series("Employers", tuple(r.employers for r in rooms)),
+         svg.Series("Community partners", tuple(r.community for r in rooms))],
+        "Meeting", empty_message="No attendance taken yet.")
+
+
+def one_pager(partnership: Partnership) -> OnePager:
+    """Everything the one-pager states about `partnership`."""
+    today = today_in(partnership)
+    rows = _members(partnership)
+    chairs = [(person, vocab.label(vocab.ROLES, m.role)) for m, person, _side in sorted(
+        rows, key=lambda r: vocab.CHAIR_ROLES.index(r[0].role) if r[0].role in vocab.CHAIR_ROLES else 9)
+        if m.role in vocab.CHAIR_ROLES]
+    sides = [side_of(side, m.role) for m, _person, side in rows]
+    areas = []
+    for area in priorities.areas_of(partnership.id):
+        champions = priorities.champions_of(area)
+        lead_id = area_rules.lead_of(champions)
+        lead = next((c.person for c in area.champions if c.person_id == lead_id), None)
+        areas.append(AreaLine(area, lead, len(champions), area_rules.is_priority(champions),
+                              len(priorities.notes_of(area, "opportunity")),
+                              len(priorities.notes_of(area, "requirement"))))
+    stages = [m.stage for m, _person, _side in rows]
+    _steps, left = summary.funnel(stages)
+    page = OnePager(
+        partnership, today, len(rows), sides.count("employer"), sides.count("community"),
+        sum(summary.counts_as_champion(m.stage, m.role) for m, _p, _s in rows), chairs, areas,
+        partnerships.readiness(partnership), left)
+    page.charts = [champions_chart(partnership, today), funnel_chart(partnership, stages),
+                   attendance_chart(partnership)]
+    return page
