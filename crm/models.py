@@ -5,6 +5,7 @@ from crm.audit.models import AuditEntry
 from crm.changes import tracking  # noqa: F401  (the flush hooks that log every tracked change)
 from crm.changes.models import GraphChange, GraphVersion  # noqa: F401
 from crm.contacts.models import Organisation, Person, Tag, Tie, person_tags
+from crm.health.models import HealthNote
 from crm.launch.models import ActionPlan, Commitment, ProgressNote
 from crm.launch.summary_models import MeetingSummary
 from crm.outreach.models import OutboxMessage, SchedulerLease, Task
@@ -22,8 +23,8 @@ from crm.partnerships.models import (
 from crm.scoring.models import TraitAssessment
 
 __all__ = [
-    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "Invitation", "Meeting", "Membership", "Organisation",
-    "MeetingSummary", "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
+    "ActionPlan", "ApiToken", "AuditEntry", "Commitment", "HealthNote", "Invitation", "Meeting", "Membership",
+    "Organisation", "MeetingSummary", "OutboxMessage", "Partnership", "PartnershipAccess", "Person", "PriorityArea",
     "PriorityChampion", "PriorityNote", "ProgressNote", "SchedulerLease", "StageChange", "Tag", "Task", "Tie",
     "TraitAssessment", "User", "meeting_chairs", "person_tags",
 ]

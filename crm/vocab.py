@@ -161,6 +161,9 @@ TASK_OUTCOMES = (
     ("referred", "Referred someone"),
 )
 
+#: The red flags the convener records rather than Convene computes (section F): crm/health.
+JUDGEMENT_CALLS = (("grant_game", "Grant game"), ("turf_trap", "Turf trap"))
+
 USER_ROLES = (
     ("admin", "Administrator"),
     ("convener", "Convener"),

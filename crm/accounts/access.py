@@ -24,6 +24,7 @@ from sqlalchemy import Select, select
 
 from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
+from crm.health.models import HealthNote
 from crm.ids import parse_id
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
@@ -138,6 +139,11 @@ def visible_priority_area(user, raw) -> PriorityArea | None:
 def visible_task(user, raw) -> Task | None:
     """The task `raw` names, if its partnership is visible to `user`."""
     return _of_visible_partnership(user, Task, raw)
+
+
+def visible_health_note(user, raw) -> HealthNote | None:
+    """The convener's health note `raw` names, if its partnership is visible to `user`."""
+    return _of_visible_partnership(user, HealthNote, raw)
 
 
 def visible_tie(user, raw) -> Tie | None:

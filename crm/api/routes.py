@@ -5,6 +5,7 @@ from crm.api import (  # noqa: F401  (each module adds its routes to bp when imp
     bp,
     contacts,
     docs,
+    health,
     imports,
     launch,
     network,

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from crm import vocab
 from crm.contacts import import_runs
+from crm.health import lights, signals, snapshot
 from crm.ids import MAX_ID, parse_id
 from crm.outreach import guardrails
 from crm.outreach.timeline import PACE_LABELS
@@ -56,6 +57,10 @@ NAMED_ENUMS: dict[str, tuple] = {
     "Pace": tuple(PACE_LABELS),
     "UserRole": vocab.values(vocab.USER_ROLES),
     "WarningCode": tuple(guardrails.LABELS),
+    "JudgementCall": vocab.values(vocab.JUDGEMENT_CALLS),
+    "HealthCode": signals.RED_FLAGS + lights.CODES,
+    "HealthState": snapshot.STATES,
+    "HealthItemType": snapshot.ITEM_TYPES,
     "ImportKind": tuple(k.replace("organisations", "organizations") for k in import_runs.KINDS),
 }
 _ENUM_NAMES = {frozenset(v): name for name, v in NAMED_ENUMS.items()}

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crm import rules
+from crm import rules, vocab
 from crm.health import lights
 from crm.health.snapshot import (
     AMBER,
@@ -38,7 +38,7 @@ from crm.prose import and_list, plural
 RED_FLAGS = ("keystone_conundrum", "supply_side_substitution", "slippery_slope", "narrowing_niche",
              "ambiguity_anchor", "done_deal", "grant_game", "turf_trap")
 #: the two red flags the convener records (section F: judgement calls, never computed)
-JUDGEMENT_CALLS = ("grant_game", "turf_trap")
+JUDGEMENT_CALLS = vocab.values(vocab.JUDGEMENT_CALLS)
 TITLES = {
     "keystone_conundrum": "Keystone conundrum", "supply_side_substitution": "Supply-side substitution",
     "slippery_slope": "Slippery slope", "narrowing_niche": "Narrowing niche",

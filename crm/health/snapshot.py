@@ -165,9 +165,13 @@ class Snapshot:
 
 # --- what a signal says ----------------------------------------------------------------------
 
+#: what a signal's items can be
+ITEM_TYPES = ("task", "commitment", "meeting", "priority_area", "health_note")
+
+
 @dataclass(frozen=True)
 class Item:
-    type: str  # task | commitment | meeting | priority_area | health_note
+    type: str  # one of ITEM_TYPES
     id: int
 
 

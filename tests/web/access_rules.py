@@ -111,6 +111,10 @@ ACCESS.update({
     "summary.printable": "partnership_chair",
     # --- the one-pager (everyone who may see the partnership, viewers included) ---
     "onepager.page": "partnership",
+    # --- health (issue 15: everyone given the partnership reads it; conveners record) ---
+    "health.page": "partnership",
+    "health.record_note": "partnership_staff",
+    "health.clear_note": "partnership_staff",
     "outreach.my_tasks": "login",
     "outreach.update_task": "partnership_chair",
     "outreach.task_ics": "partnership",
@@ -133,6 +137,10 @@ ACCESS.update({
     "api.list_priority_areas": "api",
     "api.create_priority_area": "api",
     "api.add_priority_champion": "api",
+    "api.get_health": "api",
+    "api.list_health_notes": "api",
+    "api.create_health_note": "api",
+    "api.clear_health_note": "api",
     "api.list_tasks": "api",
     "api.update_task": "api",
     "api.create_task": "api",

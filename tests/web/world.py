@@ -10,7 +10,9 @@ from sqlalchemy import Integer, select, text
 from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.extensions import db
+from crm.health.models import HealthNote
 from crm.partnerships import services as partnerships
+from crm.timeutil import utcnow
 from tests.helpers import PASSWORD
 
 ROLES = ("anonymous", "viewer_a", "chair_a", "convener_a", "convener_b", "admin")
@@ -67,6 +69,7 @@ def build_world() -> World:
     world = World(a, b, org_a, org_b, person_a, chair_person, person_b, membership_a, tie_a, users,
                   token_id, {})
     _add_outreach(world)
+    _add_health(world)
     return world
 
 
@@ -161,3 +164,12 @@ def sign_in(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
+
+
+def _add_health(world: World) -> None:
+    """A turf trap the convener recorded on A (its health page shows it; staff clear it)."""
+    note = HealthNote(partnership_id=world.a.id, code="turf_trap", noted_on=utcnow().date(),
+                      text="The college wants the training agenda without an MOU")
+    db.session.add(note)
+    db.session.commit()
+    world.extra.update(note_id=note.id)
