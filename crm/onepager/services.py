@@ -2,9 +2,10 @@
 priority areas and their lead champions, and the charts (item 2), loaded in a few queries and
 computed by the pure crm.onepager.summary, drawn by crm.charts.svg. Reads only.
 
-The chart functions (`champions_chart`, `funnel_chart`, `attendance_chart`) each take a
-partnership and return a `crm.charts.svg.Chart`, so any page can show one: `{{ chart }}` draws
-it; its `columns` and `rows` are the numbers as a table (templates/charts/_chart.html shows both).
+The chart functions (`champions_chart`, `funnel_chart`, `attendance_chart`,
+`commitments_chart`) each take a partnership and return a `crm.charts.svg.Chart`, so any page
+can show one: `{{ chart }}` draws it; its `columns` and `rows` are the numbers as a table
+(templates/charts/_chart.html's `chart_figure` shows both).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from crm import prose, vocab
 from crm.charts import svg
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
+from crm.launch import action_plans, plans, priorities
 from crm.launch import areas as area_rules
-from crm.launch import priorities
-from crm.launch.attendance import side_of
+from crm.launch.attendance import COMMUNITY, EMPLOYER, side_of
+from crm.launch.models import Commitment
 from crm.onepager import summary
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Invitation, Meeting, Membership, Partnership, PriorityArea, StageChange
@@ -44,6 +46,17 @@ class AreaLine:
     requirements: int
 
 
+@dataclass(frozen=True)
+class EarlyWin:
+    """An early win as the one-pager lists it: what, for which area, who delivers, by when,
+    and where it stands (done, open, late)."""
+
+    commitment: Commitment
+    area: PriorityArea
+    standing: str
+    kind_label: str
+
+
 @dataclass
 class OnePager:
     partnership: Partnership
@@ -56,6 +69,9 @@ class OnePager:
     areas: list[AreaLine]
     readiness: Readiness
     left: dict[str, int]
+    early_wins: list[EarlyWin] = field(default_factory=list)
+    #: what employers, community partners and everyone ("all") promised and delivered
+    delivery: dict[str, action_plans.Tally] = field(default_factory=dict)
     charts: list[svg.Chart] = field(default_factory=list)
 
     @property
@@ -111,7 +127,8 @@ def funnel_chart(partnership: Partnership, stages: list[str] | None = None) -> s
     out = ", ".join(f"{n} {vocab.label(vocab.STAGES, s).lower()}" for s, n in left.items() if n)
     return svg.bars(
         f"funnel-{partnership.id}", "Pipeline funnel",
-        f"How many people reached each stage of the pipeline and how many are at it now"
+        f"How many people (conveners and community partners included) reached each stage of the "
+        f"pipeline and how many are at it now"
         f"{'; out of the pipeline: ' + out if out else ''}.",
         [s.label for s in steps],
         [svg.Series("Reached this stage", tuple(s.reached for s in steps)),
@@ -147,6 +164,36 @@ def attendance_chart(partnership: Partnership) -> svg.Chart:
         "Meeting", empty_message="No attendance taken yet.")
 
 
+def _commitments(partnership: Partnership, today: date):
+    commitments = plans.commitments_of([a.id for a in partnership.priority_areas])
+    return commitments, plans.promises(commitments, partnership.id, partnership.timezone)
+
+
+def commitments_chart(partnership: Partnership, today: date | None = None,
+                      promises: list[action_plans.Promise] | None = None) -> svg.Chart:
+    """Commitments promised vs delivered per priority area (dropped ones are not promises any
+    more), with the employers' and community partners' share said in words."""
+    today = today or today_in(partnership)
+    if promises is None:
+        promises = _commitments(partnership, today)[1]
+    areas = [a for a in partnership.priority_areas if any(p.area_id == a.id for p in promises)]
+    tallies = [action_plans.tally([p for p in promises if p.area_id == a.id], today) for a in areas]
+    sides = action_plans.by_side(promises, today)
+    said = "; ".join(f"{who} delivered {sides[side].done} of {sides[side].promised - sides[side].dropped}"
+                     for side, who in ((EMPLOYER, "employers"), (COMMUNITY, "community partners"))
+                     if sides[side].promised)
+    late = sides["all"].late
+    return svg.bars(
+        f"commitments-{partnership.id}", "Commitments promised vs delivered",
+        "What each priority area's champions and partners promised (dropped ones aside) and what "
+        f"they have delivered{': ' + said if said else ''}"
+        f"{'; ' + prose.plural(late, 'commitment') + ' open past due' if late else ''}.",
+        [a.name for a in areas],
+        [svg.Series("Promised", tuple(t.promised - t.dropped for t in tallies)),
+         svg.Series("Delivered", tuple(t.done for t in tallies))],
+        "Priority area", empty_message="No commitments recorded yet.")
+
+
 def one_pager(partnership: Partnership) -> OnePager:
     """Everything the one-pager states about `partnership`."""
     today = today_in(partnership)
@@ -169,6 +216,14 @@ def one_pager(partnership: Partnership) -> OnePager:
         partnership, today, len(rows), sides.count("employer"), sides.count("community"),
         sum(summary.counts_as_champion(m.stage, m.role) for m, _p, _s in rows), chairs, areas,
         partnerships.readiness(partnership), left)
+    commitments, promises = _commitments(partnership, today)
+    by_id = {p.id: p for p in promises}
+    areas_by_id = {line.area.id: line.area for line in areas}
+    page.early_wins = [
+        EarlyWin(c, areas_by_id[c.priority_area_id], action_plans.standing(by_id[c.id], today),
+                 vocab.label(vocab.EARLY_WIN_KINDS, c.early_win_kind) if c.early_win_kind else "")
+        for c in commitments if c.early_win and c.status != action_plans.DROPPED]
+    page.delivery = action_plans.by_side(promises, today)
     page.charts = [champions_chart(partnership, today), funnel_chart(partnership, stages),
-                   attendance_chart(partnership)]
+                   attendance_chart(partnership), commitments_chart(partnership, today, promises)]
     return page

@@ -4,8 +4,8 @@ numbers behind a toggle), and prints it: on A4 and on Letter it takes one or two
 390-px phone nothing scrolls sideways.
 
 The demo is four weeks before its launch, so the fixture gives it a past: its champions'
-stage moves spread over the last two months, and the chairs' planning meeting with its
-attendance taken."""
+stage moves spread over the last two months, the chairs' planning meeting with its attendance
+taken, and each priority area's first commitments (an early win each, one open past due)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from crm import demo
+from crm.launch import plans
 from crm.outreach import services as outreach
 from crm.partnerships.models import Invitation, Membership, Partnership, StageChange
 from crm.timeutil import utcnow
@@ -42,6 +43,14 @@ def region(db):
                                        title="Chairs' planning meeting")
     planning.invitations = [Invitation(person_id=m.person_id, response="accepted", attended=i % 4 != 3)
                             for i, m in enumerate(champions)]
+    today = now.date()
+    for i, area in enumerate(partnership.priority_areas):  # each area's plan: an early win or two
+        lead = next(c.person for c in area.champions if c.lead)
+        plans.add_commitment(area, lead, f"First step for {area.name.split()[0].lower()}",
+                             today + timedelta(days=10 + 15 * i), early_win=True, early_win_kind="prototype")
+        done, _ = plans.add_commitment(area, lead, "Share the member list", today - timedelta(days=2))
+        if i != 1:
+            plans.set_status(done, "done")
     db.session.commit()
     return partnership.id, accounts
 
@@ -62,7 +71,8 @@ def test_a_funder_opens_the_one_pager_and_prints_it_on_one_or_two_pages(page, li
     page.get_by_role("link", name="One-pager").click()
     page.get_by_role("heading", name=demo.NAME).wait_for()
     page.get_by_text("Chaired by Robin Castillo (chair").wait_for()
-    for name in ("Champions over time", "Pipeline funnel", "Attendance by side"):
+    page.get_by_role("row", name=re.compile("^First step for promote")).first.wait_for()
+    for name in ("Champions over time", "Pipeline funnel", "Attendance by side", "Commitments promised vs delivered"):
         assert page.get_by_role("img", name=name).is_visible()
     page.get_by_text("The numbers: Pipeline funnel").click()
     page.get_by_role("row", name=re.compile("^Champion ")).wait_for()

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from crm.launch import plans
 from crm.onepager import services
 from crm.outreach import services as outreach
 from crm.partnerships import services as partnerships
@@ -137,3 +138,37 @@ def test_hostile_names_and_titles_are_text_in_the_one_pager_and_inside_its_chart
     labels = "".join(svg.itertext())
     assert "<script>alert" in labels  # as text, once parsed
     assert HOSTILE in shown_text(response)
+
+
+def test_early_wins_and_commitments_promised_vs_delivered_show_who_delivers_and_where_each_stands(client, region, db):
+    p, talent, lane, dana = region["p"], region["talent"], region["lane"], region["dana"]
+    today = utcnow().date()
+    win, _ = plans.add_commitment(talent, lane, "Shared apprenticeship prototype", today + timedelta(days=20),
+                                  early_win=True, early_win_kind="prototype")
+    late, _ = plans.add_commitment(talent, lane, HOSTILE + " open house", today - timedelta(days=3), early_win=True,
+                                   early_win_kind="activity")
+    done, _ = plans.add_commitment(talent, dana, "College course outline", today + timedelta(days=40))
+    dropped, _ = plans.add_commitment(talent, lane, "Dropped idea", today + timedelta(days=5), early_win=True)
+    plans.set_status(done, "done")
+    plans.set_status(dropped, "dropped")
+    db.session.commit()
+    sign_in(client, region["viewer"])
+    response = client.get(f"/partnerships/{p.id}/one-pager")
+    page = shown_text(response)
+    assert re.search(r"1 of 3 commitments delivered, 1 open past due ?; employers delivered 0 of 2\.", page)
+    assert "Shared apprenticeship prototype (prototype / first step) Talent pipeline Lane Whitaker" in page
+    assert f"{HOSTILE} open house (activity) Talent pipeline" in page and " Late " in page
+    assert "Dropped idea" not in page
+    assert "<script>alert" not in response.get_data(as_text=True)
+    # the chart: promised 3 (the dropped one aside), delivered 1, with each side said in words
+    svg = _chart(response.get_data(as_text=True), f"commitments-{p.id}")
+    assert "employers delivered 0 of 2; community partners delivered 1 of 1" in svg.find(
+        "{http://www.w3.org/2000/svg}desc").text
+    assert "Talent pipeline 3 1" in page
+
+
+def test_a_partnership_without_commitments_says_so_instead_of_an_empty_table(client, region):
+    sign_in(client, region["viewer"])
+    page = shown_text(client.get(f"/partnerships/{region['p'].id}/one-pager"))
+    assert "No early win recorded yet: each priority area's action plan names one or two, due within 60 days" in page
+    assert "No commitments recorded yet." in page
