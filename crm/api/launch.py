@@ -1,6 +1,7 @@
 """API endpoints for the launch meeting and after (issue 14): a meeting with its attendance,
 marking attendance at the door (the same service as the page: walk-ins come in as members, the
-outreach plan reconciles on commit), priority areas with their notes and champions."""
+outreach plan reconciles on commit), priority areas with their notes and champions, each area's
+champion call recorded as a meeting of the area."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
 from crm.ids import Id
 from crm.launch import areas as area_rules
-from crm.launch import priorities
+from crm.launch import champion_calls, priorities
 from crm.launch import services as launch
 from crm.launch.access import get_area_or_404, get_door_meeting_or_404
 from crm.launch.attendance import Room
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404
 from crm.partnerships.models import Meeting, PriorityArea
+from crm.timeutil import DateTime
 
 
 class AttendanceOut(BaseModel):
@@ -34,6 +36,8 @@ class AttendanceOut(BaseModel):
 
 class MeetingDetailOut(MeetingOut):
     attendance: AttendanceOut
+    notes: str | None = None
+    next_steps: str | None = Field(default=None, description="what the meeting agreed to do next (a champion call's)")
 
 
 class AttendanceIn(Body):
@@ -50,7 +54,8 @@ def attendance_json(room: Room) -> dict:
 
 
 def meeting_detail_json(meeting: Meeting) -> dict:
-    return {**meeting_json(meeting), "attendance": attendance_json(launch.room_of(meeting))}
+    return {**meeting_json(meeting), "attendance": attendance_json(launch.room_of(meeting)), "notes": meeting.notes,
+            "next_steps": meeting.next_steps}
 
 
 def _body_person(person_id: int):
@@ -170,3 +175,44 @@ def add_priority_champion(area_id: int):
         _refuse(error)
     db.session.commit()
     return ok(area_json(area))
+
+
+# --- the champion call of a priority area (item 4) ------------------------------------------
+
+class ChampionCallIn(Body):
+    """The area's champion call as held (today or earlier): who was on it (`present_ids`, at least
+    one; people the caller may see). The area's employer champions are invited; anyone else is
+    recorded as on the call and, not being an employer, flagged in `warnings` (the workbook's
+    calls are employers only). Creates the call, or replaces the one recorded; closes the plan's
+    champion-call step as done."""
+
+    starts_at: DateTime
+    ends_at: DateTime | None = Field(default=None, description="after starts_at")
+    present_ids: list[Id] = Field(min_length=1, max_length=200)
+    notes: str | None = Field(default=None, max_length=10000)
+    next_steps: str | None = Field(default=None, max_length=10000)
+
+
+@bp.put("/priority-areas/<int:area_id>/champion-call")
+@document("put", "/priority-areas/{area_id}/champion-call", tag="partnerships", body=ChampionCallIn,
+          response=MeetingDetailOut, summary="Record (or replace) a priority area's champion call: who was on it, "
+                                             "notes, next steps")
+def record_champion_call(area_id: int):
+    """Record the area's champion call (staff of the partnership and its chairs)."""
+    area = get_area_or_404(area_id)
+    data = parse(ChampionCallIn)
+    people = []
+    for person_id in dict.fromkeys(data.present_ids):
+        person = visible_person(current_user, person_id)
+        if person is None:
+            raise ApiError(400, "invalid", "No such person (or they are archived).", {"present_ids": ["not found"]})
+        people.append(person)
+    try:
+        meeting = champion_calls.record_call(area, data.starts_at, people, data.notes, data.next_steps, data.ends_at,
+                                             current_user.id)
+    except (champion_calls.CallError, launch.AttendanceError) as error:
+        field = getattr(error, "field", "person_id")
+        field = "present_ids" if field == "person_id" else field
+        raise ApiError(400, "invalid", str(error), {field: [str(error)]}) from None
+    db.session.commit()
+    return ok(meeting_detail_json(meeting))

@@ -12,9 +12,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from crm import vocab
-from crm.accounts.access import get_partnership_or_404, visible_organisation, visible_people, visible_person
+from crm.accounts.access import (
+    get_partnership_or_404,
+    visible_organisation,
+    visible_people,
+    visible_person,
+    visible_priority_area,
+)
 from crm.api import bp
-from crm.api.spec import document
+from crm.api.spec import ID_SCHEMA, document
 from crm.api.util import PAGE_PARAMS, ApiError, Body, api_field, ok, page_of, parse, service_values
 from crm.contacts.services import clean
 from crm.extensions import db
@@ -47,6 +53,7 @@ class MeetingOut(BaseModel):
     location: str | None
     host_organization_id: int | None
     chair_ids: list[int]
+    priority_area_id: int | None = Field(description="a champion call: the priority area it is for")
     open_tasks: int
     warnings: list[WarningOut] = Field(description="the workbook's guardrails this meeting breaks")
 
@@ -83,6 +90,7 @@ class TaskOut(BaseModel):
     outcome: TaskOutcome | None
     person_id: int | None
     owner_id: int | None
+    priority_area_id: int | None = Field(description="a champion call: the priority area it is for")
     step_key: str | None
     asker_reason: str | None
     notes: str | None
@@ -132,7 +140,7 @@ def meeting_json(meeting: Meeting) -> dict:
                       title=meeting.title, starts_at=as_utc(meeting.starts_at),
                       ends_at=as_utc(meeting.ends_at) if meeting.ends_at else None,
                       location=meeting.location, host_organization_id=meeting.host_organisation_id,
-                      chair_ids=[c.id for c in meeting.chairs],
+                      chair_ids=[c.id for c in meeting.chairs], priority_area_id=meeting.priority_area_id,
                       open_tasks=db.session.scalar(select(func.count(Task.id)).where(
                           Task.meeting_id == meeting.id, Task.status == "open")) or 0,
                       warnings=[w.as_dict() for w in services.meeting_warnings(meeting)],
@@ -205,11 +213,12 @@ def move_meeting(meeting_id: int):
 @bp.get("/partnerships/<int:partnership_id>/tasks")
 @document("get", "/partnerships/{partnership_id}/tasks", tag="outreach", response=TaskOut,
           paginated=True, summary="A partnership's tasks, a page at a time (view=today|week|overdue|all, "
-                                  "status=all or one status; page, per_page up to 200)",
+                                  "status=all or one status, priority_area_id; page, per_page up to 200)",
           params=[{"name": "view", "in": "query", "schema": {"type": "string",
                                                              "enum": ["all", "today", "week", "overdue"]}},
                   {"name": "status", "in": "query", "schema": {
                       "type": "string", "enum": ["all", *vocab.values(vocab.TASK_STATUSES)]}},
+                  {"name": "priority_area_id", "in": "query", "required": False, "schema": ID_SCHEMA},
                   *PAGE_PARAMS])
 def list_tasks(partnership_id: int):
     """A partnership's tasks in due order."""
@@ -220,9 +229,16 @@ def list_tasks(partnership_id: int):
         raise ApiError(400, "invalid", "view is all, today, week or overdue.", {"view": ["unknown view"]})
     if status != "all" and status not in vocab.values(vocab.TASK_STATUSES):
         raise ApiError(400, "invalid", "Unknown status.", {"status": ["unknown status"]})
+    area_id = None
+    if request.args.get("priority_area_id") is not None:
+        area = visible_priority_area(current_user, request.args.get("priority_area_id"))
+        if area is None or area.partnership_id != partnership.id:
+            raise ApiError(400, "invalid", "No such priority area in this partnership.",
+                           {"priority_area_id": ["not found"]})
+        area_id = area.id
     today = services.today_for(partnership)
     stmt = services.tasks_query([partnership.id], view=view, today=today,
-                                status=None if status == "all" else status)
+                                status=None if status == "all" else status, priority_area_id=area_id)
     # a page at a time, like every other list: a partnership holds thousands of tasks over two years
     return ok(page_of(stmt, lambda rows: tasks_json(rows, today), per_page_default=100, whole_page=True))
 

@@ -1,6 +1,6 @@
 """The launch meeting's door: the invitee list with one tap per person present, walk-ins added
 on the spot, and the room's business-led ratio (issue 14 item 1); the priority areas with their
-notes and champions (items 2 and 4). Thin: parse, call
+notes and champions (items 2 and 4); each area's champion call, recorded (item 4). Thin: parse, call
 crm.launch.services, render; the htmx fragment `_door.html` is the page's list and room."""
 
 from __future__ import annotations
@@ -10,19 +10,24 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.accounts.access import get_partnership_or_404, visible_person
 from crm.contacts import queries
 from crm.contacts.models import Person
 from crm.contacts.services import ContactError
 from crm.extensions import db
-from crm.ids import parse_id
+from crm.ids import parse_id, parse_ids
 from crm.launch import areas as area_rules
-from crm.launch import priorities, services
+from crm.launch import champion_calls, priorities, services
 from crm.launch.access import get_area_or_404, get_door_meeting_or_404
 from crm.launch.attendance import COMMUNITY, EMPLOYER
+from crm.launch.forms import ChampionCallForm
+from crm.outreach import services as outreach
 from crm.outreach.access import can_act_on_tasks
-from crm.partnerships.models import Meeting, Membership, Partnership
+from crm.partnerships import services as partnerships
+from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
+from crm.timeutil import local, utcnow, zone
 
 bp = Blueprint("launch", __name__)
 
@@ -131,7 +136,8 @@ def _areas_page(partnership: Partnership, status: int = 200, typed: dict | None 
     return render_template("launch/areas.html", partnership=partnership, areas=areas, members=members,
                            can_act=can_act_on_tasks(current_user, partnership.id), typed=typed or {},
                            error=error or {}, is_priority=area_rules.is_priority,
-                           not_a_priority=area_rules.NOT_A_PRIORITY), status
+                           not_a_priority=area_rules.NOT_A_PRIORITY,
+                           area_warnings=champion_calls.area_warnings), status
 
 
 @bp.route("/partnerships/<int:partnership_id>/priority-areas")
@@ -176,3 +182,78 @@ def add_champion(area_id: int):
     db.session.commit()
     flash(f"{person.name} champions {area.name}{' as its lead' if lead else ''}.", "success")
     return redirect(back, 303)
+
+
+# --- the champion call of a priority area (item 4) ------------------------------------------
+
+def _call_form(area: PriorityArea, meeting: Meeting | None) -> ChampionCallForm:
+    tz = area.partnership.timezone
+    if meeting is None:
+        return ChampionCallForm(formdata=None, data={"starts_at": local(utcnow(), tz).replace(minute=0, second=0,
+                                                                                         microsecond=0, tzinfo=None)})
+    return ChampionCallForm(formdata=None, data={
+        "starts_at": local(meeting.starts_at, tz).replace(tzinfo=None),
+        "ends_at": local(meeting.ends_at, tz).replace(tzinfo=None) if meeting.ends_at else None,
+        "notes": meeting.notes, "next_steps": meeting.next_steps})
+
+
+def _call_page(area: PriorityArea, form: ChampionCallForm | None = None, ticked: set | None = None,
+               status: int = 200):
+    partnership = area.partnership
+    meeting = champion_calls.call_of(area)
+    listed = champion_calls.call_list(area, meeting)
+    if ticked is None:  # a new call: the employer champions ticked; a recorded one: who was on it
+        ticked = {p.id for p, on, employer in listed if on or (meeting is None and employer)}
+    on_list = {p.id for p, _on, _employer in listed}
+    members = db.session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
+        Membership.partnership_id == partnership.id, Person.archived_at.is_(None))
+        .options(selectinload(Person.organisation)).order_by(Person.name_key)).all()
+    others = sorted((p for p in members if p.id not in on_list), key=lambda p: champion_calls.side_of(p) != EMPLOYER)
+    return render_template("launch/champion_call.html", area=area, partnership=partnership, meeting=meeting,
+                           form=form or _call_form(area, meeting), listed=listed, ticked=ticked, others=others,
+                           left_off=[c.person for c in area.champions if champion_calls.side_of(c.person) != EMPLOYER],
+                           area_warnings=champion_calls.area_warnings(area),
+                           call_warnings=outreach.meeting_warnings(meeting) if meeting else []), status
+
+
+@bp.route("/priority-areas/<int:area_id>/call")
+def champion_call(area_id: int):
+    """The area's champion call: record it (when, who was on it, notes, next steps) or edit it."""
+    return _call_page(get_area_or_404(area_id))
+
+
+@bp.post("/priority-areas/<int:area_id>/call")
+def record_champion_call(area_id: int):
+    """Save the champion call as a meeting of the area (who was on it through the door's
+    attendance); the plan's champion-call step closes as done."""
+    area = get_area_or_404(area_id)
+    form = ChampionCallForm()
+    ids = parse_ids(request.form.getlist("person_id"), limit=200)
+    joined = (request.form.get("joined_id") or "").strip()
+    ticked = set(ids)
+    if not form.validate_on_submit():
+        return _call_page(area, form, ticked, 400)
+    tz = area.partnership.timezone
+    try:
+        people = [visible_person(current_user, pid) for pid in ids]
+        if joined:
+            people.append(visible_person(current_user, joined) if parse_id(joined) else None)
+        if any(p is None for p in people):
+            raise champion_calls.CallError(partnerships.NO_SUCH_PERSON, "person_id")
+        meeting = champion_calls.record_call(
+            area, form.starts_at.data.replace(tzinfo=zone(tz)), people, form.notes.data, form.next_steps.data,
+            form.ends_at.data.replace(tzinfo=zone(tz)) if form.ends_at.data else None, current_user.id)
+    except (champion_calls.CallError, services.AttendanceError) as error:
+        db.session.rollback()
+        area = db.session.get(PriorityArea, area_id)
+        field = getattr(form, getattr(error, "field", ""), None)
+        if field is not None:
+            field.errors = [*field.errors, str(error)]
+        else:
+            flash(str(error), "error")
+        return _call_page(area, form, ticked, 400)
+    db.session.commit()
+    flash(f"Champion call for {area.name} recorded; its step is done.", "success")
+    for warning in outreach.meeting_warnings(meeting):
+        flash(warning.message, "warning")
+    return redirect(url_for("launch.champion_call", area_id=area.id), 303)

@@ -110,3 +110,30 @@ def setup_warnings(kind: str, chair_count: int, host_side: str | None) -> list[W
         found.append(Warning(HOST_NOT_EMPLOYER, "The host is not an employer: the workbook holds the launch at an "
                                                 "employer's place of business (sections B.5 and C)."))
     return found
+
+
+# --- champion calls (issue 14 item 4) --------------------------------------------------------
+#: C and D.2: champion calls per priority area are "employers only", employer-to-employer, led
+#: by the area's lead employer champion.
+LEAD_NOT_EMPLOYER, NOT_EMPLOYERS_ON_CALL = "lead_not_employer", "not_employers_on_call"
+LABELS.update({LEAD_NOT_EMPLOYER: "Lead not an employer", NOT_EMPLOYERS_ON_CALL: "Not employers only"})
+
+
+def area_warnings(has_lead: bool, lead_is_employer: bool) -> list[Warning]:
+    """An area whose lead champion is not an employer: the call it leads is employer-to-employer."""
+    if has_lead and not lead_is_employer:
+        return [Warning(LEAD_NOT_EMPLOYER, "The lead champion is not an employer: the workbook's champion calls are "
+                                           "employers only, led by an employer champion (sections C and D.2). "
+                                           "Make an employer champion the lead.")]
+    return []
+
+
+def champion_call_warnings(present_sides) -> list[Warning]:
+    """A champion call with people on it who are not employers (community partners, or nobody's
+    side on file): it is recorded as held, and flagged (C and D.2: "employers only")."""
+    others = sum(side != "employer" for side in present_sides)
+    if not others:
+        return []
+    return [Warning(NOT_EMPLOYERS_ON_CALL, f"{others} {'person' if others == 1 else 'people'} on this call "
+                                           f"{'is' if others == 1 else 'are'} not at an employer: the workbook's "
+                                           "champion calls are employers only (sections C and D.2).")]

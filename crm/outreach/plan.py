@@ -82,6 +82,10 @@ class State:
     asked_by_hand: frozenset[int] = frozenset()
     #: invited and not present once the launch is over (crm.launch.attendance).
     no_show_ids: tuple[int, ...] = ()
+    #: steps already done elsewhere, key -> what did them (a champion call recorded for its
+    #: area, the second meeting set): the plan no longer wants them, and closes an open one as
+    #: done with that reason (reopened if the call or meeting goes away).
+    fulfilled: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def wanted(state: State, offsets: TimelineOffsets = TIMELINE) -> dict[str, Wante
     askers = {i.person_id: i.asker_id for i in invitees}
     out = {}
     for step in timeline.generate(plan, offsets):
+        if step.key in state.fulfilled:
+            continue
         source, reason = ROLE, None
         if step.kind in ("ask", "follow_up_call"):
             asker = askers[step.person_id]
@@ -173,12 +179,12 @@ def _owner(want: Wanted, saved: Saved) -> int | None:
 
 
 def reconcile(saved: Iterable[Saved], plan: Mapping[str, Wanted], today: date,
-              members: Mapping[int, Member] | None = None) -> Changes:
+              members: Mapping[int, Member] | None = None, fulfilled: Mapping[str, str] | None = None) -> Changes:
     """Bring the saved steps in line with the plan; idempotent. Open steps get the plan's due
     day and owner; steps the plan no longer wants close with the reason; steps it closed come
     back when wanted again; done, skipped or cancelled by a person stay as they are; nothing
-    is created twice."""
-    members = members or {}
+    is created twice. An open step `fulfilled` names closes as done."""
+    members, fulfilled = members or {}, fulfilled or {}
     saved = {s.key: s for s in saved}
     changes = Changes()
     for key, want in plan.items():
@@ -204,7 +210,7 @@ def reconcile(saved: Iterable[Saved], plan: Mapping[str, Wanted], today: date,
             changes.update[key] = fields
     for key, s in saved.items():
         if key not in plan and s.status == "open":
-            changes.close[key] = closing(key, members)
+            changes.close[key] = ("done", fulfilled[key]) if key in fulfilled else closing(key, members)
     return changes
 
 

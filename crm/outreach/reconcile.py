@@ -128,7 +128,25 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
         Task.partnership_id == partnership.id, Task.kind == "ask", Task.step_key.is_(None),
         Task.person_id.is_not(None), Task.status.in_(("open", "done")))))
     return plan.State(local(meeting.starts_at, partnership.timezone).date(), members, decided, proposed,
-                      chairs, convener, tuple(areas), room.recruiters, by_hand, no_show_ids=room.no_show)
+                      chairs, convener, tuple(areas), room.recruiters, by_hand, no_show_ids=room.no_show,
+                      fulfilled=fulfilled_steps(meeting))
+
+
+def fulfilled_steps(launch: Meeting) -> dict[str, str]:
+    """The launch's after-steps already done by a meeting (key -> why): a champion call recorded
+    for a priority area (crm.launch.calls), the second partnership meeting set after the launch."""
+    tz = launch.partnership.timezone
+    out = {}
+    rows = db.session.execute(select(Meeting.kind, Meeting.priority_area_id, Meeting.starts_at).where(
+        Meeting.partnership_id == launch.partnership_id, Meeting.kind.in_(("second", "champion_call")),
+        Meeting.starts_at >= launch.starts_at).order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+    for kind, area_id, starts in rows:  # the earliest wins (newest first, overwritten)
+        day = f"{local(starts, tz):%d %b %Y}"
+        if kind == "second":
+            out["second_meeting"] = f"Second meeting set for {day}."
+        elif area_id is not None:
+            out[f"champion_call:{area_id}"] = f"Champion call held on {day}."
+    return out
 
 
 def _invite_the_accepted(meeting: Meeting, state: plan.State) -> None:
@@ -158,7 +176,7 @@ def reconcile_meeting(meeting: Meeting, today: date | None = None) -> plan.Chang
     rows = [plan.Saved(key, t.status, t.due, t.owner_id, local(t.created_at, partnership.timezone).date(),
                        bool(t.owner_pinned), t.closed_reason is not None, t.asker_reason)
             for key, t in saved.items()]
-    changes = plan.reconcile(rows, plan.wanted(state), today, members)
+    changes = plan.reconcile(rows, plan.wanted(state), today, members, state.fulfilled)
     if not changes:
         return changes
     names = dict(db.session.execute(select(Person.id, Person.name).where(Person.id.in_(

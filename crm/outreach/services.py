@@ -8,7 +8,7 @@ The rules themselves (offsets, pace, what to create or move) are in the pure
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -19,11 +19,14 @@ from crm.accounts.models import User
 from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
+from crm.launch import calls
+from crm.launch import services as door
 from crm.network.services import best_asker, intro_paths
 from crm.outreach import guardrails, letters, plan, reconcile, timeline
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Meeting, Partnership
+from crm.rules import TIMELINE
 from crm.scoring.models import ReviewDecision
 from crm.timeutil import as_utc, local, utcnow
 
@@ -194,12 +197,16 @@ def launch_day(partnership: Partnership, before: datetime | None = None) -> date
 
 
 def meeting_warnings(meeting: Meeting) -> list[guardrails.Warning]:
-    """A launch set too close; a second meeting or champion call later than the workbook says."""
+    """A launch set too close; a second meeting or champion call later than the workbook says; a
+    champion call with people on it who are not employers."""
     partnership = meeting.partnership
     launch = None if meeting.kind == "launch" else launch_day(partnership, meeting.starts_at)
-    return guardrails.meeting_warnings(meeting.kind, meeting_day(meeting),
-                                       local(meeting.date_set_at or meeting.created_at, partnership.timezone).date(),
-                                       launch)
+    found = guardrails.meeting_warnings(meeting.kind, meeting_day(meeting),
+                                        local(meeting.date_set_at or meeting.created_at, partnership.timezone).date(),
+                                        launch)
+    if meeting.kind == "champion_call":  # employers only (C, D.2): who else was on it is flagged
+        found += guardrails.champion_call_warnings(s.side for s, _p in door.door(meeting)[0] if s.present)
+    return found
 
 
 def task_warnings(tasks, today: date | None = None) -> dict[int, list[guardrails.Warning]]:
@@ -220,6 +227,25 @@ def task_warnings(tasks, today: date | None = None) -> dict[int, list[guardrails
             if found:
                 out[t.id] = found
     return out
+
+
+def second_meeting_prefill(partnership: Partnership, today: date | None = None) -> dict:
+    """The meeting form's values for the second partnership meeting (the plan's second_meeting
+    step): kind second, the launch's chairs, host, place, time of day and length, on the
+    weekday proposed for the step's due day (D.2: within 60 days of the launch)."""
+    launch = db.session.scalar(select(Meeting).where(Meeting.partnership_id == partnership.id,
+                                                     Meeting.kind == "launch").order_by(Meeting.starts_at.desc()))
+    values = {"kind": "second", "title": "Second partnership meeting"}
+    if launch is None:
+        return values
+    tz = partnership.timezone
+    start = local(launch.starts_at, tz)
+    day = calls.proposed_day(start.date() + timedelta(days=TIMELINE.second_meeting), today or today_for(partnership))
+    starts = datetime.combine(day, start.time())
+    values.update(starts_at=starts, location=launch.location, host_organisation_id=launch.host_organisation_id,
+                  chair_ids=[c.id for c in launch.chairs],
+                  ends_at=starts + (as_utc(launch.ends_at) - as_utc(launch.starts_at)) if launch.ends_at else None)
+    return values
 
 
 def meetings_of(partnership_id: int) -> list[Meeting]:
@@ -356,8 +382,9 @@ def reopen(task: Task) -> Task:
 # --- lists -------------------------------------------------------------------------------
 
 def tasks_query(partnership_ids=None, owner_id: int | None = None, person_id: int | None = None,
-                view: str = "all", today: date | None = None, status: str | None = "open") -> Select:
-    """Tasks by partnership(s), owner or person, in a window (today / week / overdue)."""
+                view: str = "all", today: date | None = None, status: str | None = "open",
+                priority_area_id: int | None = None) -> Select:
+    """Tasks by partnership(s), owner, person or priority area, in a window (today / week / overdue)."""
     stmt = select(Task).options(selectinload(Task.person), selectinload(Task.owner))
     if partnership_ids is not None:
         stmt = stmt.where(Task.partnership_id.in_(list(partnership_ids) or [-1]))
@@ -365,6 +392,8 @@ def tasks_query(partnership_ids=None, owner_id: int | None = None, person_id: in
         stmt = stmt.where(Task.owner_id == owner_id)
     if person_id is not None:
         stmt = stmt.where(Task.person_id == person_id)
+    if priority_area_id is not None:
+        stmt = stmt.where(Task.priority_area_id == priority_area_id)
     if status:
         stmt = stmt.where(Task.status == status)
     start, end = timeline.window(today or utcnow().date(), view)

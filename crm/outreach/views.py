@@ -158,7 +158,10 @@ def partnership_outreach(partnership_id: int):
     if request.headers.get("HX-Request"):
         return render_template("outreach/_tasks.html", **context)
     not_e2e, asks = services.ask_mix(partnership.id)
-    context.update(meetings=services.meetings_of(partnership.id), form=MeetingForm(),
+    prefill = services.second_meeting_prefill(partnership, today) \
+        if request.args.get("prefill") == "second" and context["can_edit"] else None
+    form = _meeting_choices(MeetingForm(formdata=None, data=prefill) if prefill else MeetingForm(), partnership)
+    context.update(meetings=services.meetings_of(partnership.id), form=form,
                    counts=services.pace_summary(partnership, today), not_e2e=not_e2e, asks=asks)
     return render_template("outreach/partnership.html", **context)
 

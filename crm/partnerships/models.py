@@ -222,6 +222,8 @@ class Meeting(db.Model):
         ForeignKey("priority_areas.id", ondelete="SET NULL")
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    #: what was agreed to do next (a champion call's next steps, one a line)
+    next_steps: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: the last change (its calendar event's DTSTAMP and LAST-MODIFIED, crm/outreach/ics.py)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

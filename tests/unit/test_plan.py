@@ -134,6 +134,7 @@ edits = st.one_of(
     st.tuples(st.just("meeting"), st.integers(-30, 60), st.none()),
     st.tuples(st.just("chairs"), st.sampled_from(((CHAIR,), (CHAIR, CHAMPION), ())), st.none()),
     st.tuples(st.just("convener"), st.sampled_from((CONVENER, PARTNER)), st.none()),
+    st.tuples(st.just("held"), st.sampled_from(("second_meeting", "champion_call:100")), st.booleans()),
 )
 
 
@@ -154,6 +155,9 @@ def _edit(state: State, edit) -> State:
         return replace(state, meeting_day=LAUNCH + timedelta(days=a))
     if what == "chairs":
         return replace(state, chair_ids=a)
+    if what == "held":
+        fulfilled = {k: v for k, v in state.fulfilled.items() if k != a}
+        return replace(state, fulfilled={**fulfilled, a: "Held."} if b else fulfilled)
     return replace(state, convener_id=a)
 
 

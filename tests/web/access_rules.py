@@ -103,6 +103,8 @@ ACCESS.update({
     "launch.priority_areas": "partnership",
     "launch.create_priority_area": "partnership_chair",
     "launch.add_champion": "partnership_chair",
+    "launch.champion_call": "partnership_chair",
+    "launch.record_champion_call": "partnership_chair",
     # --- the launch summary (staff of the partnership and its chairs) ---
     "summary.compose": "partnership_chair",
     "summary.save": "partnership_chair",
@@ -141,6 +143,7 @@ ACCESS.update({
     "api.list_health_notes": "api",
     "api.create_health_note": "api",
     "api.clear_health_note": "api",
+    "api.record_champion_call": "api",
     "api.list_tasks": "api",
     "api.update_task": "api",
     "api.create_task": "api",
