@@ -59,6 +59,7 @@ KIND_OF = {
     "referred.organization_id": "organisation",
     "partnership_id": "partnership", "partnership": "partnership", "partnership_ids": "partnership",
     "partnerships": "partnership", "contacts_of": "person",
+    "joined_id": "person", "present_ids": "person", "priority_area_id": "priority_area",
 }
 #: keys that look like ids but are not (a row version, a page, a count)
 NOT_IDS = {"version", "page", "per_page", "limit", "strength", "rating", "start"}
@@ -109,8 +110,10 @@ def _b_side(world) -> dict:
                                       chair_ids=[world.person_b.id])
     outreach.create_task(world.b, "ask", (utcnow() + timedelta(days=12)).date(), person_id=partner.id,
                          owner_id=world.person_b.id)
+    area = partnerships.add_priority_area(world.b, "Beta area")
     db.session.commit()
-    return {"person": partner.id, "organisation": board.id, "partnership": world.b.id, "meeting": meeting.id}
+    return {"person": partner.id, "organisation": board.id, "partnership": world.b.id, "meeting": meeting.id,
+            "priority_area": area.id}
 
 
 @pytest.fixture(scope="module")
