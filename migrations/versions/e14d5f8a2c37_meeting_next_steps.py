@@ -1,7 +1,7 @@
 """meetings.next_steps: what a champion call agreed to do next (issue 14 item 4)
 
 Revision ID: e14d5f8a2c37
-Revises: e14d5e7a9b21
+Revises: f15a1c3e5b70
 Create Date: 2026-11-29 23:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'e14d5f8a2c37'
-down_revision = 'e14d5e7a9b21'
+down_revision = 'f15a1c3e5b70'
 branch_labels = None
 depends_on = None
 
