@@ -297,3 +297,46 @@ def graphml(network: Network, partnership_id: int, person_ids,
     buffer = BytesIO()
     nx.write_graphml(graph, buffer)
     return buffer.getvalue()
+
+
+#: The "people we could invite" layer shows at most this many (most member contacts first).
+INVITE_LIMIT = 300
+
+
+def invite_candidates(network: Network, partnership_id: int) -> dict[int, list[int]]:
+    """People who are not in the partnership and know at least one member: person -> the
+    members who know them (ids, strongest tie first)."""
+    members = network.members.get(partnership_id, {})
+    adj = neighbours_of(network.knows)
+    known: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for member in members:
+        for other, data in adj.get(member, {}).items():
+            if other not in members:
+                known[other].append((-data.get("strength", 1), member))
+    return {pid: [m for _s, m in sorted(pairs)] for pid, pairs in known.items()}
+
+
+def invite_layer(network: Network, partnership_id: int, candidates: dict[int, list[int]],
+                 limit: int = INVITE_LIMIT) -> dict:
+    """The invite layer: nodes for the given candidates (those the reader may see), most member
+    contacts first, then the strongest tie, then by name; and their ties to members."""
+    adj = neighbours_of(network.knows)
+
+    def rank(pid: int):
+        contacts = candidates[pid]
+        return (-len(contacts), -adj[pid][contacts[0]].get("strength", 1), network.name(pid), pid)
+
+    chosen = sorted(candidates, key=rank)[:limit]
+    nodes, edges = [], []
+    for pid in chosen:
+        node = network.nodes[pid]
+        contacts = candidates[pid]
+        nodes.append({"id": pid, "name": node.name, "organisation": node.organisation or "",
+                      "organisation_id": node.organisation_id, "side": node.side or "none",
+                      "sector": node.sector or "", "role": "", "stage": "", "score": None,
+                      "centrality": 0, "partnerships": [], "member": False, "invitee": True,
+                      "known_by": [{"id": m, "name": network.name(m)} for m in contacts[:3]],
+                      "known_by_count": len(contacts)})
+        edges += [{"from": m, "to": pid, "kind": "invite", "strength": adj[pid][m].get("strength", 1)}
+                  for m in contacts]
+    return {"nodes": nodes, "edges": edges, "candidates": len(candidates), "shown": len(chosen)}

@@ -12,6 +12,7 @@ ties' strengths over 9, so a two-hop path never looks warmer than its weakest li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from crm.network.graph import Network
 
@@ -83,3 +84,30 @@ def intro_paths(network: Network, askers: set[int], target_id: int,
 def best_asker(paths: list[IntroPath]) -> IntroPath | None:
     """The strongest employer-to-employer ask among ranked paths, else None."""
     return next((p for p in paths if p.employer_to_employer), None)
+
+
+#: How a knows tie's strength reads in a sentence (crm.vocab.STRENGTHS, said as a chair would).
+STRENGTH_WORDS = {1: "acquainted", 2: "they work together", 3: "close"}
+
+
+def path_words(network: Network, path, contexts: dict | None = None) -> str:
+    """A path in words, hop by hop: "Ana knows Ben (close: same board); Ben referred Cy"
+    ("... and referred them" where a referral and a knows tie join the same two people).
+    `contexts`: (a, b) with a < b -> what the knows tie's record says about it (user text: the
+    caller escapes it where it is shown)."""
+    contexts = contexts or {}
+    adj, referred, name = network.knows.adj, network.referred, network.name
+    hops = []
+    for a, b in pairwise(path):
+        knows = ""
+        if a in adj and b in adj[a]:
+            detail = STRENGTH_WORDS.get(adj[a][b].get("strength", 1), "acquainted")
+            context = (contexts.get((min(a, b), max(a, b))) or "").strip()
+            knows = f"{name(a)} knows {name(b)} ({detail}{': ' + context if context else ''})"
+        if referred.has_edge(a, b):
+            hops.append(f"{knows} and referred them" if knows else f"{name(a)} referred {name(b)}")
+        elif referred.has_edge(b, a):
+            hops.append(f"{knows} and was referred by them" if knows else f"{name(a)} was referred by {name(b)}")
+        else:
+            hops.append(knows or f"{name(a)} and {name(b)}: no tie recorded")
+    return "; ".join(hops)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from itertools import pairwise
 
 from flask import current_app
 from sqlalchemy import select, tuple_
@@ -188,7 +189,12 @@ def engaged_people(partnership_id: int, version: int | None = None) -> set[int]:
     return pure_keystones.engaged_people(partnership_network(partnership_id, version).members.get(partnership_id, {}))
 
 
-def keystones(partnership_id: int) -> dict:
+#: Above this many engaged people the map does not wait for a keystone analysis it does not
+#: hold yet (the keystones page does, up to EXACT_LIMIT): it starts it in the background.
+MAP_KEYSTONES_INLINE = 300
+
+
+def keystones(partnership_id: int, inline_limit: int | None = None) -> dict:
     """The keystone summary of the partnership's engaged people, in figures and words: what the
     partnership page, the keystones page, the map, the API and the health signal all show.
 
@@ -196,8 +202,9 @@ def keystones(partnership_id: int) -> dict:
     and stages, the ties among them), so approvals and edits elsewhere keep it. Up to
     `EXACT_LIMIT` people it is computed in the request (exact betweenness, well under a second
     at a few hundred people). Above that it is computed in a background thread of this
-    process; meanwhile the answer is the previous one marked `stale`, or, the first time, a
-    `pending` preliminary one (size, cut points, referrals)."""
+    process (above `inline_limit` if given: the map's); meanwhile the answer is the previous
+    one marked `stale`, or, the first time, a `pending` preliminary one (size, cut points,
+    referrals)."""
     network = partnership_network(partnership_id)
     engaged = pure_keystones.engaged_people(network.members.get(partnership_id, {}))
     key = ("keystones", partnership_id, fingerprint(network, engaged))
@@ -211,7 +218,7 @@ def keystones(partnership_id: int) -> dict:
         _latest_keystones[partnership_id] = result
         return result
 
-    if len(engaged) <= pure_keystones.EXACT_LIMIT:
+    if len(engaged) <= (pure_keystones.EXACT_LIMIT if inline_limit is None else inline_limit):
         return cache.lasting(key, analyse)
     previous = _latest_keystones.get(partnership_id)
     _in_background(key, analyse)
@@ -315,7 +322,11 @@ def map_data(partnership_id: int, user, path: list[int] | None = None,
                            for pid in people}
         data = mapdata.people_map(network, partnership_id, people, partnerships_of, positions,
                                   person_scores(people, visible_partnership_ids(user)))
+    found = keystones(partnership_id, inline_limit=MAP_KEYSTONES_INLINE)
+    shown = {n["id"] for n in data["nodes"]}
     data.update({"partnership_id": partnership_id, "path": valid_path,
+                 "path_words": pure_paths.path_words(network, valid_path, tie_contexts(valid_path)),
+                 "keystones": map_keystones(found, shown),
                  "organisation_id": organisation_id,
                  "partnerships": [{"id": k, "name": v} for k, v in visible.items()],
                  "labels": {"role": dict(vocab.ROLES), "stage": dict(vocab.STAGES),
@@ -352,3 +363,78 @@ def person_intro_panel(user, person_id: int) -> list[dict]:
                          "paths": [{"path": p, "people": [(q, network.name(q)) for q in p.path]}
                                    for p in found]})
     return sections
+
+
+def map_keystones(found: dict, shown: set[int]) -> dict:
+    """What the map shows of the keystone analysis (the same result as the keystones page and
+    the API): the verdict, and each keystone drawn on the map with their sentence."""
+    return {"verdict": found["verdict"], "pending": bool(found.get("pending")),
+            "people": [{"id": r["person_id"], "name": r["name"], "sentence": r["sentence"]}
+                       for r in found["leaders"] if r["person_id"] in found["keystones"] and r["person_id"] in shown]}
+
+
+def tie_contexts(path) -> dict[tuple[int, int], str]:
+    """What the knows ties along a path record about themselves ("same board"), by pair."""
+    pairs = [(min(a, b), max(a, b)) for a, b in pairwise(path)]
+    if not pairs:
+        return {}
+    t = Tie.__table__.c
+    rows = db.session.execute(select(t.source_id, t.target_id, t.context).where(
+        t.kind == "knows", tuple_(t.source_id, t.target_id).in_(pairs + [(b, a) for a, b in pairs]))).all()
+    return {(min(a, b), max(a, b)): context for a, b, context in rows if context}
+
+
+def person_panel(user, partnership_id: int, person_id: int) -> dict:
+    """What the map's panel shows of a person (the user may see them: the caller resolved the
+    id): their overall score (the person page's and the review's), their stage and role in the
+    partnership, their ties to its members, the best intro path to them in words, and their
+    keystone sentence if the partnership depends on them."""
+    network = region_network()
+    members = network.members.get(partnership_id, {})
+    role, stage = members.get(person_id, ("", ""))
+    node = network.nodes.get(person_id)
+    overall = person_scores([person_id], visible_partnership_ids(user)).get(person_id)
+    adj = network.knows.adj
+    ties = []
+    if node is not None:
+        for other, tie in adj[person_id].items():
+            if other in members:
+                ties.append({"id": other, "name": network.name(other), "kind": "knows",
+                             "strength": tie.get("strength", 1), "role": members[other][0],
+                             "stage": members[other][1]})
+        referred = network.referred
+        if person_id in referred:
+            ties += [{"id": q, "name": network.name(q), "kind": "referred", "strength": 0,
+                      "role": members[q][0], "stage": members[q][1]}
+                     for q in referred.successors(person_id) if q in members]
+            ties += [{"id": q, "name": network.name(q), "kind": "referred_by", "strength": 0,
+                      "role": members[q][0], "stage": members[q][1]}
+                     for q in referred.predecessors(person_id) if q in members]
+    ties.sort(key=lambda t: (t["kind"] != "knows", -t["strength"], t["name"], t["id"]))
+    best = None
+    on_team = bool(role or stage) and vocab.on_team(role, stage)
+    if node is not None and not on_team:
+        found = intro_paths_for(user, partnership_id, person_id, limit=1)
+        if found:
+            path = found[0]
+            best = {"path": list(path.path), "people": [{"id": q, "name": network.name(q)} for q in path.path],
+                    "reason": path.reason, "employer_to_employer": path.employer_to_employer,
+                    "words": pure_paths.path_words(network, path.path, tie_contexts(path.path))}
+    found = keystones(partnership_id, inline_limit=MAP_KEYSTONES_INLINE)
+    keystone = next((r["sentence"] for r in found["leaders"]
+                     if r["person_id"] == person_id and r["person_id"] in found["keystones"]), None)
+    return {"id": person_id, "name": node.name if node else "", "organisation": node.organisation if node else "",
+            "organisation_id": node.organisation_id if node else None,
+            "member": person_id in members, "role": role, "stage": stage,
+            "engaged": person_id in members and vocab.engaged(role, stage), "on_team": on_team,
+            "score": None if overall is None else int(round(overall)),
+            "ties": ties, "best_path": best, "keystone": keystone}
+
+
+def map_invitees(user, partnership_id: int) -> dict:
+    """The map's "people we could invite" layer: people not in the partnership whom its
+    members know, only those the user may see (mapdata.invite_layer)."""
+    network = region_network()
+    candidates = mapdata.invite_candidates(network, partnership_id)
+    allowed = visible_people(user, candidates)
+    return mapdata.invite_layer(network, partnership_id, {p: c for p, c in candidates.items() if p in allowed})

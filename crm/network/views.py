@@ -3,7 +3,7 @@ the intro-path panel of the person page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from crm.accounts.access import get_partnership_or_404, get_person_or_404
@@ -36,9 +36,40 @@ def export_json(partnership_id: int):
     """The partnership's network as JSON (nodes and edges, as the map draws them)."""
     partnership = get_partnership_or_404(partnership_id)
     data = services.map_data(partnership.id, current_user, summarise=False)
-    response = jsonify({"partnership_id": partnership.id, "nodes": data["nodes"], "edges": data["edges"]})
+    response = jsonify({"partnership_id": partnership.id, "nodes": data["nodes"], "edges": data["edges"],
+                        "keystones": data["keystones"]})
     response.headers["Content-Disposition"] = attachment(f"partnership-{partnership.id}-network.json")
     return response
+
+
+@bp.route("/partnerships/<int:partnership_id>/map/people/<int:person_id>")
+def map_person(partnership_id: int, person_id: int):
+    """The map's panel for one person (JSON): overall score, stage, ties in the partnership,
+    the best intro path in words, links. A person the user may not see is missing (404)."""
+    partnership = get_partnership_or_404(partnership_id)
+    person = get_person_or_404(person_id)
+    panel = services.person_panel(current_user, partnership.id, person.id)
+    panel["name"] = panel["name"] or person.name
+    panel["url"] = url_for("contacts.person", person_id=person.id)
+    panel["organisation_url"] = (url_for("contacts.organisation", org_id=panel["organisation_id"])
+                                 if panel["organisation_id"] else None)
+    for tie in panel["ties"]:
+        tie["url"] = url_for("contacts.person", person_id=tie["id"])
+    if panel["best_path"]:
+        best = panel["best_path"]
+        best["map_url"] = url_for("network.map", partnership_id=partnership.id,
+                                  path=",".join(str(p) for p in best["path"]))
+        for step in best["people"]:
+            step["url"] = url_for("contacts.person", person_id=step["id"])
+    return jsonify(panel)
+
+
+@bp.route("/partnerships/<int:partnership_id>/map/invitees")
+def map_invitees(partnership_id: int):
+    """The map's "people we could invite" layer (JSON): people the members know who are not in
+    the partnership, only those the user may see."""
+    partnership = get_partnership_or_404(partnership_id)
+    return jsonify(services.map_invitees(current_user, partnership.id))
 
 
 @bp.route("/partnerships/<int:partnership_id>/map.graphml")

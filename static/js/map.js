@@ -8,7 +8,18 @@
  * (options merged, a label module each) and strokes each one on its own, which for 2,000 people
  * and 14,000 ties was most of the time to first drawing and of every redraw. vis-network gets
  * the nodes only (tooltips, click, drag, zoom as before). Small maps keep vis-network's edges,
- * which its physics needs as springs. */
+ * which its physics needs as springs.
+ *
+ * Labels are ours too (drawLabels): vis-network draws every label, so the dense middle of a big
+ * map was a smear of overlapping names. We place them most important first (the highlighted
+ * path, the selected person, keystones, chairs, champions, then by score and ties), each only
+ * where it overlaps no label already placed, in screen space: zoomed out, a few important
+ * names; zooming in makes room for more.
+ *
+ * Clicking a person opens a panel (GET data-panel-url: their overall score, the same as their
+ * page and the review, their stage, ties in the partnership, the best intro path in words).
+ * "People we could invite" (GET data-invitees-url) adds the people members know outside the
+ * partnership, as dashed squares beside the members who know them. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -21,6 +32,10 @@
   var CHAIRS = { chair: true, co_chair: true };
   var CHAMPIONS = { lead_champion: true, champion: true };
   var HIGHLIGHT = "#d92d20";
+  var KEYSTONE = "#0e7490";
+  var INVITE = "#5b6b8c";
+  var keystoneInfo = data.keystones || { people: [] };
+  var keystoneIds = new Set(keystoneInfo.people.map(function (k) { return k.id; }));
   var labels = data.labels || { role: {}, stage: {}, side: {} };
   var byId = new Map();
   data.nodes.forEach(function (n) { byId.set(n.id, n); });
@@ -38,6 +53,13 @@
   // so a plain string is both safe and cheaper than one DOM element per node.
   function tooltip(n) {
     var lines = [n.name];
+    if (n.invitee) {
+      if (n.organisation) { lines.push(n.organisation); }
+      var by = n.known_by.map(function (k) { return k.name; }).join(", ");
+      var more = n.known_by_count - n.known_by.length;
+      lines.push("Not in the partnership yet: known by " + by + (more > 0 ? " and " + more + " more" : ""));
+      return lines.join("\n");
+    }
     if (summary) {
       lines.push(n.people + (n.people === 1 ? " person" : " people"));
     } else {
@@ -55,6 +77,7 @@
   var maxCentrality = Math.max.apply(null, data.nodes.map(function (n) { return n.centrality || 0; })
     .concat([1e-9]));
   function size(n) {
+    if (n.invitee) { return 8; }
     if (summary) { return 10 + 4 * Math.sqrt(n.people || 1); }
     if (sizeBy && sizeBy.value === "centrality") { return 8 + 30 * (n.centrality || 0) / maxCentrality; }
     return n.score === null || n.score === undefined ? 10 : 10 + n.score / 4;
@@ -63,16 +86,20 @@
   function visNode(n) {
     var g = group(n);
     var highlighted = onPath.has(n.id);
+    if (n.invitee) {  // drawn apart: a dashed square, pale, in its side's colour
+      return { id: n.id, title: tooltip(n), size: size(n), shape: "square", x: n.x, y: n.y,
+               color: { background: "#eef1f7", border: COLORS[g], highlight: { background: "#eef1f7", border: HIGHLIGHT } },
+               borderWidth: 2, shapeProperties: { borderDashes: [3, 2] } };
+    }
+    var keystone = keystoneIds.has(n.id);
+    // no vis-network label: drawLabels places the names (collision-aware)
     var node = {
-      id: n.id, label: n.name, title: tooltip(n), size: size(n),
+      id: n.id, title: tooltip(n), size: size(n),
       shape: CHAIRS[n.role] ? "diamond" : (CHAMPIONS[n.role] ? "triangle" : "dot"),
-      color: { background: COLORS[g], border: highlighted ? HIGHLIGHT : BORDERS[g],
+      color: { background: COLORS[g], border: highlighted ? HIGHLIGHT : (keystone ? KEYSTONE : BORDERS[g]),
                highlight: { background: COLORS[g], border: HIGHLIGHT } },
-      borderWidth: highlighted ? 5 : (n.role === "lead_champion" || n.role === "chair" ? 3 : 1)
+      borderWidth: highlighted ? 5 : (keystone ? 4 : (n.role === "lead_champion" || n.role === "chair" ? 3 : 1))
     };
-    // the font comes from the options (nodes.font); a per-node font object costs vis-network a
-    // label-options merge per node, so only the highlighted path gets one
-    if (highlighted) { node.font = { color: "#1d2433", size: 18 }; }
     if (typeof n.x === "number") { node.x = n.x; node.y = n.y; }
     return node;
   }
@@ -80,11 +107,12 @@
   function visEdge(e, index) {
     var onIt = pathEdges.has(e.from + "-" + e.to);
     var referred = e.kind === "referred";
+    var invite = e.kind === "invite";
     return {
       id: index, from: e.from, to: e.to, kind: e.kind, strength: e.strength,
-      arrows: referred ? "to" : undefined, dashes: referred,
-      width: onIt ? 5 : (referred ? 1.5 : e.strength),
-      color: { color: onIt ? HIGHLIGHT : (referred ? "#d97706" : "#9aa5b8"), highlight: HIGHLIGHT }
+      arrows: referred ? "to" : undefined, dashes: referred || invite,
+      width: onIt ? 5 : (referred ? 1.5 : (invite ? 1 : e.strength)),
+      color: { color: onIt ? HIGHLIGHT : (referred ? "#d97706" : (invite ? INVITE : "#9aa5b8")), highlight: HIGHLIGHT }
     };
   }
 
@@ -101,6 +129,7 @@
   var strength = document.getElementById("map-strength");
   var strengthOut = document.getElementById("map-strength-out");
   var ego = document.getElementById("map-ego");
+  var inviteBox = document.getElementById("map-invite");
   var centre = null;
   var egoSet = null;
 
@@ -131,6 +160,7 @@
     state.sector = sector.value;
     state.partnership = partnership.value ? Number(partnership.value) : null;
     state.strength = Number(strength.value);
+    state.invite = Boolean(inviteBox && inviteBox.checked);
     strengthOut.textContent = strength.value;
     egoSet = null;
     var hops = Number(ego.value);
@@ -138,6 +168,7 @@
   }
 
   function edgeShown(e) {
+    if (e.kind === "invite") { return state.invite; }
     if (!state.kinds.has(e.kind)) { return false; }
     return e.kind !== "knows" || e.strength >= state.strength;
   }
@@ -166,6 +197,7 @@
   function nodeShown(item) {
     var n = byId.get(item.id);
     if (onPath.has(n.id)) { return true; }
+    if (n.invitee && !state.invite) { return false; }
     if (!state.sides.has(n.side === "employer" || n.side === "community" ? n.side : "none")) { return false; }
     if (state.stage && n.stage !== state.stage) { return false; }
     if (state.sector && n.sector !== state.sector) { return false; }
@@ -196,12 +228,13 @@
   }
   function collectDrawn() {
     var shown = new Set(nodeView.getIds());
-    drawn = { knows: [[], [], [], []], referred: [], path: [], count: 0, shown: shown };
+    drawn = { knows: [[], [], [], []], referred: [], invite: [], path: [], count: 0, shown: shown };
     data.edges.forEach(function (e) {
       if (!edgeShown(e) || !shown.has(e.from) || !shown.has(e.to)) { return; }
       drawn.count += 1;
       if (pathEdges.has(e.from + "-" + e.to)) { drawn.path.push(e); }
       else if (e.kind === "referred") { drawn.referred.push(e); }
+      else if (e.kind === "invite") { drawn.invite.push(e); }
       else { drawn.knows[Math.max(1, Math.min(3, e.strength || 1))].push(e); }
     });
   }
@@ -213,11 +246,72 @@
     el.dataset.edgesShown = String(edgesShownCount());
     status.textContent = nodeView.length + " of " + data.nodes.length + " shown, "
       + edgesShownCount() + " ties";
+    if (invitees && state.invite) {
+      status.textContent += "; " + invitees.shown + " people we could invite"
+        + (invitees.candidates > invitees.shown ? " (the " + invitees.shown + " most connected of "
+           + invitees.candidates + ")" : "");
+    }
   }
   var network = null;
+  var invitees = null;  // the invite layer, once fetched
+  var loadingInvitees = false;
+  function placeInvitee(n, centre) {
+    // beside the members who know them, pushed outwards from the map's middle: drawn apart
+    var at = network.getPositions(n.known_by.map(function (k) { return k.id; }));
+    var xs = 0, ys = 0, count = 0;
+    Object.keys(at).forEach(function (k) { xs += at[k].x; ys += at[k].y; count += 1; });
+    if (!count) { return; }
+    var x = xs / count, y = ys / count;
+    var dx = x - centre.x, dy = y - centre.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
+    var angle = (n.id * 2.399963) % (2 * Math.PI);  // golden angle: neighbours spread round
+    n.x = x + (dx / d) * 40 + Math.cos(angle) * 25;
+    n.y = y + (dy / d) * 40 + Math.sin(angle) * 25;
+  }
+  function loadInvitees() {
+    var url = el.dataset.inviteesUrl;
+    if (loadingInvitees || !url || summary) { return; }
+    loadingInvitees = true;
+    status.textContent = "Finding people the members know outside the partnership…";
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+      .then(function (layer) {
+        var all = network.getPositions();
+        var cx = 0, cy = 0, k = 0;
+        Object.keys(all).forEach(function (id) { cx += all[id].x; cy += all[id].y; k += 1; });
+        var centre = { x: k ? cx / k : 0, y: k ? cy / k : 0 };
+        // someone already drawn (a highlighted path's person) stays as they are; someone whose
+        // members are not drawn (one organisation's view) has nowhere to go
+        layer.nodes = layer.nodes.filter(function (n) {
+          if (byId.has(n.id)) { return false; }
+          placeInvitee(n, centre);
+          return typeof n.x === "number";
+        });
+        layer.nodes.forEach(function (n) { byId.set(n.id, n); });
+        layer.shown = layer.nodes.length;
+        nodes.add(layer.nodes.map(visNode));
+        layer.edges.forEach(function (e) {
+          data.edges.push(e);
+          if (canvasEdges) {
+            [e.from, e.to].forEach(function (id) {
+              if (!incident.has(id)) { incident.set(id, []); }
+              incident.get(id).push(e);
+            });
+          }
+        });
+        if (!canvasEdges) { edges.add(layer.edges.map(function (e, i) { return visEdge(e, "invite-" + i); })); }
+        invitees = layer;
+        el.dataset.invitees = String(layer.nodes.length);
+        orderLabels();
+        refresh();
+      })
+      .catch(function () { status.textContent = "Could not load the people we could invite."; })
+      .then(function () { loadingInvitees = false; });
+  }
   function refresh() {
     readState();
+    if (state.invite && !invitees) { loadInvitees(); }
     nodeView.refresh();
+    shownIds = new Set(nodeView.getIds());
     if (canvasEdges) {
       collectDrawn();
       if (network) { network.redraw(); }
@@ -276,6 +370,7 @@
     for (var w = 1; w <= 3; w++) { stroke(ctx, drawn.knows[w], at, "#9aa5b8", Math.max(w, thin)); }
     ctx.globalAlpha = 1;
     stroke(ctx, drawn.referred, at, "#d97706", Math.max(1.5, thin), true);
+    stroke(ctx, drawn.invite, at, INVITE, Math.max(1, thin), true);
     arrows(ctx, drawn.referred, at, "#d97706", scale);
     var focus = network.getSelectedNodes();
     if (hovered !== null && focus.indexOf(hovered) < 0) { focus.push(hovered); }
@@ -288,6 +383,101 @@
     stroke(ctx, drawn.path, at, HIGHLIGHT, 5, false);
     ctx.restore();
   }
+
+  // --- labels: most important first, none overlapping (screen space) -----------------------
+  var LABEL_PX = 12;
+  var LABEL_FONT = "px system-ui, -apple-system, 'Segoe UI', sans-serif";
+  var MAX_LABELS = 400;
+  var CELL = 48;  // grid cell (screen px) for the overlap test
+  var widths = new Map();  // name -> width at LABEL_PX
+  var labelOrder = [];
+  function importance(n) {
+    if (summary) { return n.people || 1; }
+    var weight = (n.score || 0) + 100 * (n.centrality || 0);
+    if (keystoneIds.has(n.id)) { weight += 3000; }
+    if (CHAIRS[n.role]) { weight += 2000; } else if (CHAMPIONS[n.role]) { weight += 1000; }
+    if (n.invitee) { weight = n.known_by_count || 0; }
+    return weight;
+  }
+  function orderLabels() {
+    labelOrder = Array.from(byId.values()).sort(function (a, b) {
+      return importance(b) - importance(a) || (a.name < b.name ? -1 : (a.name > b.name ? 1 : a.id - b.id));
+    });
+  }
+  function widthOf(ctx, name) {
+    var w = widths.get(name);
+    if (w === undefined) {
+      ctx.font = LABEL_PX + LABEL_FONT;
+      w = ctx.measureText(name).width;
+      widths.set(name, w);
+    }
+    return w;
+  }
+  var shownIds = null;  // refreshed with the filters
+  function drawLabels(ctx) {
+    var scale = network.getScale();
+    var canvas = ctx.canvas;
+    var ratio = window.devicePixelRatio || 1;
+    var width = canvas.width / ratio, height = canvas.height / ratio;
+    var topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    var at = network.getPositions();
+    var grid = new Map();
+    var placed = [];
+    function free(x0, y0, x1, y1) {
+      for (var gx = Math.floor(x0 / CELL); gx <= Math.floor(x1 / CELL); gx++) {
+        for (var gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
+          var cell = grid.get(gx * 100003 + gy);
+          if (!cell) { continue; }
+          for (var k = 0; k < cell.length; k++) {
+            var r = cell[k];
+            if (x0 < r[2] && x1 > r[0] && y0 < r[3] && y1 > r[1]) { return false; }
+          }
+        }
+      }
+      return true;
+    }
+    function take(x0, y0, x1, y1) {
+      var r = [x0, y0, x1, y1];
+      for (var gx = Math.floor(x0 / CELL); gx <= Math.floor(x1 / CELL); gx++) {
+        for (var gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
+          var key = gx * 100003 + gy;
+          if (!grid.has(key)) { grid.set(key, []); }
+          grid.get(key).push(r);
+        }
+      }
+    }
+    function consider(n, force) {
+      var p = at[n.id];
+      if (!p || (shownIds && !shownIds.has(n.id))) { return; }
+      var sx = (p.x - topLeft.x) * scale, sy = (p.y - topLeft.y) * scale;
+      if (sx < -50 || sy < -20 || sx > width + 50 || sy > height + 20) { return; }
+      var w = widthOf(ctx, n.name), below = size(n) * scale + 2;
+      var x0 = sx - w / 2 - 2, y0 = sy + below, x1 = sx + w / 2 + 2, y1 = y0 + LABEL_PX + 3;
+      if (!force && !free(x0, y0, x1, y1)) { return; }
+      take(x0, y0, x1, y1);
+      placed.push([n.name, p.x, p.y + below / scale]);
+    }
+    var focus = network.getSelectedNodes().concat(Array.from(onPath));
+    if (hovered !== null) { focus.push(hovered); }
+    focus.forEach(function (id) { if (byId.has(id)) { consider(byId.get(id), true); } });
+    var seen = new Set(focus);
+    for (var i = 0; i < labelOrder.length && placed.length < MAX_LABELS; i++) {
+      if (!seen.has(labelOrder[i].id)) { consider(labelOrder[i], false); }
+    }
+    ctx.save();
+    ctx.font = (LABEL_PX / scale) + LABEL_FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#1d2433";
+    placed.forEach(function (l) { ctx.strokeText(l[0], l[1], l[2]); });
+    placed.forEach(function (l) { ctx.fillText(l[0], l[1], l[2]); });
+    ctx.restore();
+    el.dataset.labelsShown = String(placed.length);
+  }
+  orderLabels();
 
   // --- the network -----------------------------------------------------------------------
   var options = data.options || {};
@@ -307,6 +497,7 @@
     ctx.restore();
     if (canvasEdges) { drawEdges(ctx); }
   });
+  network.on("afterDrawing", drawLabels);
   network.once("afterDrawing", function () {
     el.dataset.ready = "1";
     if (onPath.size) { network.fit({ nodes: Array.from(onPath), animation: false }); }
@@ -320,10 +511,11 @@
       window.clearTimeout(moving.timer);
       moving.timer = window.setTimeout(function () { moving.zoom = false; network.redraw(); }, 250);
     });
-    network.on("hoverNode", function (params) { hovered = params.node; network.redraw(); });
-    network.on("blurNode", function () { hovered = null; network.redraw(); });
   }
+  network.on("hoverNode", function (params) { hovered = params.node; network.redraw(); });
+  network.on("blurNode", function () { hovered = null; network.redraw(); });
   network.setData({ nodes: nodeView, edges: canvasEdges ? [] : edgeView });
+  shownIds = new Set(nodeView.getIds());
   el.mapNetwork = network;  // for the browser tests (hover a node by its position)
   report();
 
@@ -333,6 +525,100 @@
   function urlOf(id) { return personUrl.replace(/0$/, String(id)); }
   var selected = document.getElementById("map-selected");
   var hint = document.getElementById("map-hint");
+  var panel = document.getElementById("map-panel");
+  var panelUrl = el.dataset.panelUrl;
+  var panelFor = null;
+
+  // DOM helpers: every text goes in with textContent, every link's href is one the server built
+  function make(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function link(text, href) {
+    var a = make("a", text);
+    a.href = href;
+    return a;
+  }
+  var TIE_WORDS = { 1: "acquainted", 2: "works with them", 3: "close" };
+  function renderPanel(p) {
+    panel.textContent = "";
+    var score = make("p", null, "map-score");
+    if (p.score === null || p.score === undefined) {
+      score.appendChild(make("span", "Overall score: not enough known yet", "muted"));
+    } else {
+      score.appendChild(document.createTextNode("Overall "));
+      score.appendChild(make("strong", String(p.score)));
+      score.appendChild(make("span", " / 100", "muted"));
+    }
+    score.appendChild(document.createTextNode(" · "));
+    score.appendChild(link("how it is worked out", p.url + "#scores"));
+    panel.appendChild(score);
+    var where = make("p");
+    if (p.member) {
+      where.appendChild(make("strong", "Stage: "));
+      where.appendChild(document.createTextNode((labels.stage[p.stage] || p.stage)
+        + (p.role ? " · " + (labels.role[p.role] || p.role) : "")
+        + (p.engaged ? " (engaged)" : "")));
+    } else {
+      where.appendChild(make("strong", "Not in this partnership yet: someone we could invite."));
+    }
+    panel.appendChild(where);
+    if (p.keystone) { panel.appendChild(make("p", p.keystone, "warn map-keystone")); }
+    var ask = make("div", null, "map-best-path");
+    ask.appendChild(make("h3", "Best way in"));
+    if (p.on_team) {
+      ask.appendChild(make("p", "Already a chair or champion: they make asks of others.", "muted"));
+    } else if (p.best_path) {
+      ask.appendChild(make("p", p.best_path.words, "map-path-words"));
+      ask.appendChild(make("p", p.best_path.reason, "muted"));
+      var show = link("Show this path on the map", p.best_path.map_url);
+      show.className = "button";
+      ask.appendChild(show);
+    } else {
+      ask.appendChild(make("p", "No warm path from the partnership's employer chairs and champions.", "muted"));
+    }
+    panel.appendChild(ask);
+    var ties = make("div", null, "map-ties");
+    ties.appendChild(make("h3", "Ties in this partnership (" + p.ties.length + ")"));
+    if (p.ties.length) {
+      var list = make("ul");
+      p.ties.slice(0, 8).forEach(function (t) {
+        var item = make("li");
+        item.appendChild(link(t.name, t.url));
+        var how = t.kind === "referred" ? "they referred them" : (t.kind === "referred_by" ? "referred them"
+          : TIE_WORDS[t.strength] || "knows");
+        item.appendChild(document.createTextNode(" · " + how));
+        list.appendChild(item);
+      });
+      ties.appendChild(list);
+      if (p.ties.length > 8) { ties.appendChild(make("p", "and " + (p.ties.length - 8) + " more on their page", "muted")); }
+    } else {
+      ties.appendChild(make("p", "None recorded with members.", "muted"));
+    }
+    panel.appendChild(ties);
+    if (p.organisation && p.organisation_url) {
+      var org = make("p");
+      org.appendChild(link(p.organisation, p.organisation_url));
+      panel.appendChild(org);
+    }
+    panel.hidden = false;
+    el.dataset.panel = String(p.id);
+  }
+  function loadPanel(id) {
+    if (summary || !panel || !panelUrl) { return; }
+    panelFor = id;
+    panel.hidden = false;
+    panel.textContent = "";
+    panel.appendChild(make("p", "Loading…", "muted"));
+    fetch(panelUrl.replace(/0$/, String(id)), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+      .then(function (p) { if (panelFor === id) { renderPanel(p); } })
+      .catch(function () {
+        if (panelFor === id) { panel.textContent = ""; panel.appendChild(make("p", "Could not load this person's details.", "muted")); }
+      });
+  }
   function show(id) {
     var n = byId.get(id);
     if (!n) { return; }
@@ -346,6 +632,7 @@
     link.textContent = summary ? "Open this organisation's people" : "Open person";
     selected.hidden = false;
     hint.hidden = true;
+    loadPanel(id);
     if (Number(ego.value) > 0) { refresh(); }
   }
   network.on("click", function (params) {

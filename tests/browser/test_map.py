@@ -10,6 +10,7 @@ import pytest
 
 from crm.contacts import services as contacts
 from crm.partnerships import services as partnerships
+from crm.scoring import services as scoring
 from tests.browser_fixtures import sign_in_page
 from tests.web.world import build_world
 
@@ -111,6 +112,52 @@ def test_intro_path_from_the_person_page_is_highlighted_on_the_map(page, live_se
     path = [int(i) for i in parse_qs(urlparse(page.url).query)["path"][0].split(",")]
     assert len(path) >= 2 and path[-1] == people[HOSTILE].id  # from an asker to the candidate
     assert page.locator("img[src='x']").count() == 0
+    assert page.dialogs == [] and page.errors == []
+
+
+def _click_person(page, person_id):
+    spot = page.evaluate("""(id) => {
+        const net = document.getElementById('map').mapNetwork;
+        net.focus(id, {scale: 1.2, animation: false});
+        return net.canvasToDOM(net.getPositions([id])[id]);
+    }""", person_id)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+
+
+def test_clicking_a_person_shows_the_person_pages_score_and_the_invite_layer_toggles(page, live_server, db):
+    world, people = _seed(db)
+    for trait, rating in (("company", 3), ("industry", 2), ("community", 1)):
+        scoring.add_assessment(people[HOSTILE], trait, rating, "Seen at the launch", None)
+    outsider = contacts.save_person(None, {"name": "Olive Outsider", "organisation_id": world.org_a.id})
+    db.session.flush()
+    contacts.add_tie("knows", people["Gil Gamma"].id, outsider.id, 2)
+    db.session.commit()
+    sign_in_page(page, live_server, "convener.a@example.org")
+    page.goto(f"{live_server}/partnerships/{world.a.id}/map")
+    page.wait_for_selector("#map[data-ready='1'] canvas")
+    assert int(page.locator("#map").get_attribute("data-labels-shown")) >= 1  # names are drawn
+    _click_person(page, people[HOSTILE].id)
+    panel = page.locator("#map-panel")
+    panel.locator(".map-score strong").wait_for()
+    on_map = panel.locator(".map-score strong").text_content()
+    assert "Stage: Candidate" in panel.text_content()
+    assert "Gil Gamma knows" in panel.locator(".map-path-words").text_content()  # the best way in, in words
+    assert page.locator("img[src='x']").count() == 0
+    # the invite layer: Olive (known by Gil, in no partnership) appears, apart, and goes again
+    assert _shown(page)[0] == 5
+    page.get_by_label("People we could invite").check()
+    page.wait_for_selector("#map[data-invitees='1']")
+    assert _shown(page) == (6, 6)
+    _click_person(page, outsider.id)
+    page.wait_for_function("() => document.getElementById('map-panel').textContent.includes('someone we could invite')")
+    assert page.locator("#map-selected-name").text_content() == "Olive Outsider"
+    page.get_by_label("People we could invite").uncheck()
+    assert _shown(page) == (5, 5)
+    # the person page shows the same overall score
+    page.goto(f"{live_server}/people/{people[HOSTILE].id}")
+    page.locator("#scores .score strong").first.wait_for()
+    assert page.locator("#scores .score strong").first.text_content() == on_map
     assert page.dialogs == [] and page.errors == []
 
 

@@ -225,3 +225,9 @@ ACCESS.update({
     "network.keystones": "partnership",
     "network.person_intro_paths": "person",
 })
+
+ACCESS.update({
+    # --- network: the map's person panel and its invite layer (JSON for map.js) ---
+    "network.map_person": "partnership",
+    "network.map_invitees": "partnership",
+})
