@@ -25,8 +25,8 @@ WIDTH = 480
 LABEL_WIDTH = 150
 VALUE_ROOM = 48
 #: one bar's thickness and the gap between categories
-BAR = 16
-GAP = 12
+BAR = 14
+GAP = 10
 #: the longest line of a label drawn, and its lines (the full text is in the label's tooltip
 #: and in the table)
 LABEL_CHARS = 22

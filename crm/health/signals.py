@@ -45,6 +45,9 @@ TITLES = {
     "ambiguity_anchor": "Ambiguity anchor", "done_deal": "Done deal", "grant_game": "Grant game",
     "turf_trap": "Turf trap", **lights.TITLES,
 }
+#: how each state reads, beside its colour (never colour alone): the health page and the one-pager
+STATE_WORDS = {"red": "Red flag", "amber": "Watch", "green": "Green", "unknown": "Not enough data"}
+LIGHT_WORDS = {"green": "Lit", "amber": "Not lit yet", "red": "Not lit", "unknown": "Not enough data"}
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,11 @@ from crm import vocab
 from crm.accounts.access import can_edit_partnership, get_partnership_or_404, visible_health_note
 from crm.extensions import db
 from crm.health import services
-from crm.health.signals import TITLES
+from crm.health.signals import LIGHT_WORDS, STATE_WORDS, TITLES
 from crm.partnerships.models import Partnership
 from crm.timeutil import check_date_range
 
 bp = Blueprint("health", __name__)
-
-#: how each state reads, beside its colour (never colour alone)
-STATE_WORDS = {"red": "Red flag", "amber": "Watch", "green": "Green", "unknown": "Not enough data"}
-LIGHT_WORDS = {"green": "Lit", "amber": "Not lit yet", "red": "Not lit", "unknown": "Not enough data"}
-
 
 def item_link(partnership: Partnership, item) -> str:
     """Where a signal's item leads: the object's own page, or the list that shows it."""

@@ -4,9 +4,12 @@ pages). Every role that may see the partnership may read it."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from crm import rules
 from crm.accounts.access import get_partnership_or_404
+from crm.health import services as health
+from crm.health.signals import LIGHT_WORDS, STATE_WORDS, TITLES
 from crm.onepager import services
 
 bp = Blueprint("onepager", __name__)
@@ -14,7 +17,10 @@ bp = Blueprint("onepager", __name__)
 
 @bp.route("/partnerships/<int:partnership_id>/one-pager")
 def page(partnership_id: int):
-    """The one-pager: members and champions, priority areas, the charts."""
+    """The one-pager: members and champions, priority areas, early wins, health, the charts."""
     partnership = get_partnership_or_404(partnership_id)
-    return render_template("onepager/page.html", partnership=partnership, page=services.one_pager(partnership),
+    one = services.one_pager(partnership)
+    return render_template("onepager/page.html", partnership=partnership, page=one,
+                           health=health.report(partnership, current_user, one.today).health,
+                           titles=TITLES, state_words=STATE_WORDS, light_words=LIGHT_WORDS,
                            early_win_days=rules.EARLY_WIN_DAYS)

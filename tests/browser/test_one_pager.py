@@ -86,10 +86,10 @@ def test_a_funder_opens_the_one_pager_and_prints_it_on_one_or_two_pages(page, li
     page.screenshot(path=os.path.join(SHOTS, "onepager-print.png"), full_page=True)
     for paper in ("A4", "Letter"):
         pdf = page.pdf(format=paper, print_background=True)
+        name = "onepager.pdf" if paper == "A4" else f"onepager-{paper.lower()}.pdf"
+        with open(os.path.join(SHOTS, name), "wb") as out:
+            out.write(pdf)
         assert 1 <= _pages(pdf) <= 2, f"{paper}: {_pages(pdf)} pages"
-        if paper == "A4":
-            with open(os.path.join(SHOTS, "onepager.pdf"), "wb") as out:
-                out.write(pdf)
     page.emulate_media(media="screen")
 
     page.set_viewport_size({"width": 390, "height": 844})

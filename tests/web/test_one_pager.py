@@ -1,5 +1,7 @@
 """The partnership one-pager (issue 15 items 2 and 5): members, champions and the chairs, the
-priority areas with their lead champions ("not a priority now" apart), and the charts
+priority areas with their lead champions ("not a priority now" apart), the early wins and
+commitments delivered, health at a glance (crm.health's report, as the health page words it),
+and the charts
 (champions over time, the pipeline funnel, attendance by side) with their numbers as tables;
 readable by every role that may see the partnership, viewers included; hostile text shown as
 text, in the page and inside the SVG."""
@@ -12,6 +14,8 @@ from datetime import timedelta
 
 import pytest
 
+from crm.health import services as health
+from crm.health.signals import LIGHT_WORDS, STATE_WORDS, TITLES
 from crm.launch import plans
 from crm.onepager import services
 from crm.outreach import services as outreach
@@ -172,3 +176,18 @@ def test_a_partnership_without_commitments_says_so_instead_of_an_empty_table(cli
     page = shown_text(client.get(f"/partnerships/{region['p'].id}/one-pager"))
     assert "No early win recorded yet: each priority area's action plan names one or two, due within 60 days" in page
     assert "No commitments recorded yet." in page
+
+
+def test_health_at_a_glance_gives_every_red_flag_and_green_light_its_state_in_words_as_the_health_page_does(
+        client, region):
+    p = region["p"]
+    sign_in(client, region["viewer"])
+    response = client.get(f"/partnerships/{p.id}/one-pager")
+    body = response.get_data(as_text=True)
+    assert f'href="/partnerships/{p.id}/health"' in body
+    report = health.report(p, region["viewer"]).health
+    page = shown_text(response)
+    for group, words in ((report.signals, STATE_WORDS), (report.green_lights, LIGHT_WORDS)):
+        for s in group:
+            assert f"{TITLES[s.code]} {words[s.state]} {s.figure}" in page
+    assert len(report.signals) == 8 and report.green_lights
