@@ -13,6 +13,7 @@ from crm.api import (  # noqa: F401  (each module adds its routes to bp when imp
     partnerships,
     privacy,
     scoring,
+    summary,
     users,
 )
 

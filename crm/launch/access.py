@@ -27,3 +27,11 @@ def get_area_or_404(area_id: int) -> PriorityArea:
     if not can_act_on_tasks(current_user, area.partnership_id):
         abort(403)
     return area
+
+
+def get_launch_or_404(meeting_id: int) -> Meeting:
+    """The launch meeting, if the user may write its summary (another kind of meeting: 404)."""
+    meeting = get_door_meeting_or_404(meeting_id)
+    if meeting.kind != "launch":
+        abort(404)
+    return meeting

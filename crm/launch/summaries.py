@@ -30,11 +30,12 @@ KEY = "summary:{meeting_id}:{person_id}"
 
 
 class SummaryError(ValueError):
-    """Input the summary cannot take, by field."""
+    """Input the summary cannot take, by field; `conflict`: the input is fine, the state is not
+    (the launch is still to come, nobody to send it to)."""
 
-    def __init__(self, fields: dict[str, str]):
+    def __init__(self, fields: dict[str, str], conflict: bool = False):
         super().__init__(" ".join(fields.values()))
-        self.fields = fields
+        self.fields, self.conflict = fields, conflict
 
 
 class SummaryConflict(ValueError):
@@ -215,7 +216,7 @@ def reset(meeting: Meeting, version: int | None) -> None:
     if saved.version != version:
         raise SummaryConflict(saved)
     if saved.sent_at is not None:
-        raise SummaryError({"text": "The summary was sent: it stays as it was sent."})
+        raise SummaryError({"text": "The summary was sent: it stays as it was sent."}, conflict=True)
     db.session.delete(saved)
     db.session.flush()
 
@@ -235,12 +236,12 @@ def send(meeting: Meeting, user, subject: str, text: str, version: int | None) -
     keyed by meeting and person, so a second send never sends twice) and close the plan's
     send_summary step as done."""
     if not door.started(meeting):
-        raise SummaryError({"text": "The launch has not happened yet: send its summary after it."})
+        raise SummaryError({"text": "The launch has not happened yet: send its summary after it."}, conflict=True)
     saved = save(meeting, subject, text, version, user.id)
     sending = summary.not_yet_sent(summary.recipients(candidates_of(meeting)), *_sent(meeting))
     if not sending.to_send and not sending.already:
         raise SummaryError({"recipients": "Nobody to send it to: mark who was present, or add the invitees' "
-                                          "email addresses (the draft is saved)."})
+                                          "email addresses (the draft is saved)."}, conflict=True)
     from_name, reply_to = sender_of(meeting, user)
     now = utcnow()
     queued = mail.enqueue_many([mail.message_row(KEY.format(meeting_id=meeting.id, person_id=r.person_id), r.email,

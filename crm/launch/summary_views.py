@@ -5,27 +5,19 @@ crm.launch.summaries, render."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm import prose
 from crm.extensions import db
 from crm.ids import parse_id
 from crm.launch import summaries, summary
-from crm.launch.access import get_door_meeting_or_404
+from crm.launch.access import get_launch_or_404
 from crm.outreach.timeline import PACE_LABELS
 from crm.partnerships.models import Meeting
 from crm.timeutil import local
 
 bp = Blueprint("summary", __name__)
-
-
-def get_launch_or_404(meeting_id: int) -> Meeting:
-    """The launch meeting, if the user may write its summary (another kind of meeting: 404)."""
-    meeting = get_door_meeting_or_404(meeting_id)
-    if meeting.kind != "launch":
-        abort(404)
-    return meeting
 
 
 def _typed() -> dict:

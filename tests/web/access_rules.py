@@ -111,6 +111,9 @@ ACCESS.update({
     "summary.send": "partnership_chair",
     "summary.reset": "partnership_chair",
     "summary.printable": "partnership_chair",
+    "api.get_summary": "api",  # the launch summary's api (issue 14 items 3 and 6)
+    "api.update_summary": "api",
+    "api.send_summary": "api",
     # --- the one-pager (everyone who may see the partnership, viewers included) ---
     "onepager.page": "partnership",
     # --- health (issue 15: everyone given the partnership reads it; conveners record) ---

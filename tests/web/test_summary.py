@@ -252,3 +252,62 @@ def test_viewers_and_other_partnerships_are_refused(client, db, launch):
     assert client.get(_url(launch, "/print")).status_code == 404
     assert client.post(_url(launch, "/send"), data={"subject": "x", "text": "y", "version": "0"}).status_code == 404
     assert snapshot() == before
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+def test_the_api_reads_saves_and_sends_as_the_page_does(client, db, launch, bearer):
+    headers, url = bearer(launch["convener"]), f"/api/v1{_url(launch)}"
+    got = client.get(url, headers=headers).json
+    people = launch["people"]
+    assert got["version"] == 0 and got["edited"] is False and got["sent_at"] is None and got["pace"] == "on_time"
+    assert sorted(got["recipient_ids"]) == sorted(people[k].id for k in ("ginger", "karen", "robin", "cole", "nadia"))
+    assert "Talent &lt;pipeline&gt;" in got["html"] and "<pipeline>" not in got["html"]
+    assert "1. Talent <pipeline>" in got["text"]
+    saved = client.patch(url, json={"text": "Edited <script>x</script>\n\nBye.", "version": 0}, headers=headers)
+    assert saved.status_code == 200 and saved.json["edited"] is True and saved.json["version"] == 1
+    assert saved.json["subject"] == got["subject"]  # a field left out keeps its text
+    assert saved.json["html"] == "<p>Edited &lt;script&gt;x&lt;/script&gt;</p>\n<p>Bye.</p>\n"
+    stale = client.patch(url, json={"subject": "Mine", "version": 0}, headers=headers)
+    assert stale.status_code == 409 and stale.json["error"]["fields"] == {"version": ["now 1"]}
+    assert client.post(f"{url}/send", json={"version": 0}, headers=headers).status_code == 409
+    assert _outbox(db) == []
+    sent = client.post(f"{url}/send", json={"version": 1}, headers=headers)
+    assert sent.status_code == 200 and sent.json["queued"] == 5 and sent.json["already_sent"] == 0
+    assert sent.json["not_sent_ids"] == [] and sent.json["pace"] == "done" and sent.json["sent_at"]
+    assert {r.body for r in _outbox(db)} == {"Edited <script>x</script>\n\nBye.\n"}
+    again = client.post(f"{url}/send", json={"version": sent.json["version"]}, headers=headers)
+    assert again.json["queued"] == 0 and again.json["already_sent"] == 5 and len(_outbox(db)) == 5
+    assert _task(db, launch).status == "done"
+
+
+def test_the_api_input_is_strict(client, db, launch, bearer):
+    headers, url = bearer(launch["chair"]), f"/api/v1{_url(launch)}"
+    before = snapshot()  # (after the token: it is a row too)
+    for body in ({"version": "0"}, {"version": 0, "extra": 1}, {"subject": "", "version": 0},
+                 {"text": "x" * 50_001, "version": 0}, {"version": -1}, {}):
+        response = client.patch(url, json=body, headers=headers)
+        assert response.status_code == 400, body
+    assert client.post(f"{url}/send", json={"version": 1.0}, headers=headers).status_code == 400
+    assert snapshot() == before
+
+
+def test_the_api_refuses_viewers_other_partnerships_and_other_meetings(client, db, launch, bearer):
+    url, viewer, outsider = f"/api/v1{_url(launch)}", bearer(launch["viewer"]), bearer(launch["outsider"])
+    before = snapshot()
+    assert client.get(url, headers=viewer).status_code == 403
+    assert client.post(f"{url}/send", json={"version": 0}, headers=viewer).status_code == 403
+    assert client.get(url, headers=outsider).status_code == 404
+    assert client.patch(url, json={"version": 0, "text": "x"}, headers=outsider).status_code == 404
+    assert snapshot() == before
+    call = outreach.create_meeting(launch["p"], utcnow() + timedelta(days=10), "champion_call")
+    db.session.commit()
+    assert client.get(f"/api/v1/meetings/{call.id}/summary", headers=bearer(launch["convener"])).status_code == 404
+
+
+def test_the_api_says_why_it_cannot_send_before_the_launch(client, db, launch, bearer):
+    outreach.move_meeting(launch["meeting"], utcnow() + timedelta(days=3))
+    db.session.commit()
+    response = client.post(f"/api/v1{_url(launch)}/send", json={"version": 0}, headers=bearer(launch["convener"]))
+    assert response.status_code == 409 and "has not happened yet" in response.json["error"]["message"]
+    assert _outbox(db) == [] and db.session.scalar(select(func.count(MeetingSummary.id))) == 0
