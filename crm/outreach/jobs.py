@@ -13,7 +13,7 @@ from flask import Flask, current_app
 
 from crm.config import default_timezone
 from crm.extensions import db
-from crm.outreach import digest, lease, mail
+from crm.outreach import digest, lease, mail, reconcile
 from crm.timeutil import local, utcnow
 
 log = logging.getLogger("crm.scheduler")
@@ -54,12 +54,17 @@ def meeting_reminders(now: datetime | None = None) -> str:
     return f"queued {digest.queue_meeting_reminders(current_app.config, now)} reminders"
 
 
+def reconcile_closed_doors(now: datetime | None = None) -> str:
+    return f"reconciled {reconcile.reconcile_closed_doors(now)} launches whose door closed"
+
+
 JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
     "heartbeat": heartbeat,
     "send_outbox": send_outbox,
     "daily_digest": daily_digest,
     "escalate_overdue_asks": escalate_overdue_asks,
     "meeting_reminders": meeting_reminders,
+    "reconcile_closed_doors": reconcile_closed_doors,
 }
 
 

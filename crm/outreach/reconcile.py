@@ -10,7 +10,7 @@ commits, whichever page, API call, job or command made the change. Flush only.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import has_app_context
 from sqlalchemy import event, select
@@ -224,6 +224,32 @@ def reconcile_partnership(partnership_id: int, today: date | None = None) -> Non
     for meeting in db.session.scalars(select(Meeting).where(
             Meeting.partnership_id == partnership_id, Meeting.kind == "launch").order_by(Meeting.id)):
         reconcile_meeting(meeting, today)
+
+
+#: how long after its start a launch's closed door is still looked at by the scheduler's job
+#: (a week: a scheduler down for days still catches up; our choice)
+CLOSED_DOOR_DAYS = 7
+
+
+def reconcile_closed_doors(now: datetime | None = None) -> int:
+    """Reconcile the launches whose door has closed (crm.launch.services.over) and whose invited
+    no-shows lack their reconnect step: the plan reads the room only when something changes, so
+    without this the reconnects waited for the next change after the launch. Idempotent: a launch
+    whose no-shows all have their step is left alone. Returns how many launches were reconciled."""
+    now = now or utcnow()
+    count = 0
+    for meeting in db.session.scalars(select(Meeting).where(
+            Meeting.kind == "launch", Meeting.starts_at <= now,
+            Meeting.starts_at >= now - timedelta(days=CLOSED_DOOR_DAYS)).order_by(Meeting.id)):
+        if not door.over(meeting):
+            continue
+        keys = set(db.session.scalars(select(Task.step_key).where(Task.meeting_id == meeting.id,
+                                                                  Task.step_key.like("reconnect:%"))))
+        if {f"reconnect:{pid}" for pid in door.plan_room(meeting).no_show} - keys:
+            reconcile_meeting(meeting)
+            count += 1
+    db.session.flush()
+    return count
 
 
 # --- the hook: reconcile what the transaction touched, just before it commits -----------------

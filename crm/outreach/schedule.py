@@ -13,6 +13,8 @@ JOBS: dict[str, tuple[str, dict]] = {
     "daily_digest": ("cron", {"minute": "*/15"}),  # queues once a day, from DIGEST_HOUR on
     "escalate_overdue_asks": ("cron", {"minute": "5,35"}),
     "meeting_reminders": ("interval", {"minutes": 30}),
+    #: the plan's reconnect steps once a launch's door has closed (no change need come first)
+    "reconcile_closed_doors": ("interval", {"minutes": 15}),
 }
 
 #: every job: one run at a time, missed runs coalesced into one, caught up within minutes.

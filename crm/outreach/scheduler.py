@@ -47,7 +47,8 @@ def wait_for_lease(app: Flask, holder: str, once: bool, echo=print) -> bool:
 def run_once(app: Flask, holder: str, now: datetime | None = None) -> dict[str, str]:
     """Every job once, in order (for `crm scheduler --once`, tests and `make run` checks)."""
     jobs.bind(app, holder)
-    order = ["heartbeat", "meeting_reminders", "escalate_overdue_asks", "daily_digest", "send_outbox"]
+    order = ["heartbeat", "reconcile_closed_doors", "meeting_reminders", "escalate_overdue_asks", "daily_digest",
+             "send_outbox"]  # the plan first: the digest then carries the new steps
     return {job_id: jobs.run(job_id, now) for job_id in order}
 
 

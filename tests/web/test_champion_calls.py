@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.launch import priorities
 from crm.launch import services as door
-from crm.outreach import reconcile
+from crm.outreach import jobs, reconcile
 from crm.outreach import services as outreach
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting
@@ -241,3 +241,26 @@ def test_the_api_records_the_call_and_refuses_what_it_cannot_use(client, db, aft
     assert client.put(f"/api/v1/priority-areas/{area.id}/champion-call", headers=viewer, json=body).status_code == 403
     assert client.put(f"/api/v1/priority-areas/{area.id}/champion-call", headers=outsider, json=body).status_code == 404
     assert snapshot() == before
+
+
+def test_the_scheduler_gives_the_no_shows_their_reconnect_once_the_door_closes_and_only_once(app, db, after,
+                                                                                           committed):
+    p, nora = after["p"], after["nora"]
+    # a launch whose door is still open: nobody is a no-show yet, so no reconnect step
+    launch = outreach.create_meeting(p, utcnow() - timedelta(minutes=30), "launch")
+    invite(launch, (nora, "accepted"))
+    db.session.commit()
+
+    def reconnects():
+        return committed().scalars(select(Task.step_key).where(Task.meeting_id == launch.id,
+                                                               Task.kind == "reconnect")).all()
+    assert jobs.run("reconcile_closed_doors", app=app) == "reconciled 0 launches whose door closed"
+    assert f"reconnect:{nora.id}" not in reconnects()
+    # time passes (the row moves without a change the plan watches): the door is closed now
+    db.session.execute(update(Meeting).where(Meeting.id == launch.id).values(starts_at=utcnow() - timedelta(hours=3)))
+    db.session.commit()
+    assert f"reconnect:{nora.id}" not in reconnects()
+    assert jobs.run("reconcile_closed_doors", app=app) != "reconciled 0 launches whose door closed"
+    assert f"reconnect:{nora.id}" in reconnects()
+    assert jobs.run("reconcile_closed_doors", app=app) == "reconciled 0 launches whose door closed"
+    assert reconnects().count(f"reconnect:{nora.id}") == 1

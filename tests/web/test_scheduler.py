@@ -155,7 +155,7 @@ def test_run_once_runs_every_job_and_records_the_heartbeat(app, smtp, asks):
     results = scheduler.run_once(app, "holder-1", NOW)
     jobs.bind(None, None)
     assert set(results) == {"heartbeat", "meeting_reminders", "escalate_overdue_asks", "daily_digest",
-                            "send_outbox"}
+                            "send_outbox", "reconcile_closed_doors"}
     assert len(smtp.messages) == 3  # two digests, one escalation
     assert lease.status(NOW + timedelta(hours=1))["stale"] is False
     assert lease.status(NOW + timedelta(days=2))["stale"] is True
