@@ -250,3 +250,11 @@ def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Pe
     for person, outcome in zip(approve[:3], ("accepted", "accepted", "declined"), strict=True):
         if person.id in asks:  # answered already
             outreach.complete_task(asks[person.id], "done", outcome, user_id=chair_user.id)
+    # Community partners already set "next steps" of their own before the employers have met:
+    # the workbook's red flag "supply-side substitution" (section F), which the health page
+    # shows with links to these tasks and their owners.
+    for person, title, due_in in zip(partners[:3], (
+            "Draft the college's course catalogue for employers", "Write the state sector-grant application",
+            "Survey employers on their training needs"), (12, 18, 26), strict=True):
+        outreach.create_task(region_x, "custom", (today + timedelta(days=due_in)).date(), owner_id=person.id,
+                             title=title)

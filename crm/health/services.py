@@ -37,6 +37,7 @@ from crm.health.snapshot import (
     work_side,
 )
 from crm.launch.attendance import EMPLOYER, side_of
+from crm.launch.models import ActionPlan, Commitment
 from crm.network import services as network
 from crm.outreach.models import Task
 from crm.partnerships.models import (
@@ -73,6 +74,8 @@ class Report:
     #: (type, id) -> a label for each item a signal mentions
     labels: dict[tuple[str, int], str]
     notes: list[HealthNote]
+    #: person id -> name, for everyone a signal names
+    names: dict[int, str]
 
 
 def today_of(partnership: Partnership) -> date:
@@ -150,6 +153,39 @@ def _tasks(partnership: Partnership, members: dict[int, Member], user) -> tuple[
     return work, labels
 
 
+def _commitments(partnership: Partnership, members: dict[int, Member], user) -> tuple[list[Work], dict]:
+    """The action plans' commitments (crm.launch.models), as work the signals read."""
+    rows = db.session.execute(
+        select(Commitment.id, Commitment.text, Commitment.owner_id, Commitment.status, Commitment.due,
+               Commitment.done_at, Commitment.created_at, Commitment.priority_area_id)
+        .join(PriorityArea, PriorityArea.id == Commitment.priority_area_id)
+        .where(PriorityArea.partnership_id == partnership.id)).all()
+    sides = _owner_sides({r.owner_id for r in rows}, members, user)
+    work, labels = [], {}
+    for r in rows:
+        side = sides.get(r.owner_id)
+        work.append(Work("commitment", r.id, r.owner_id if side is not None else None, side, r.status,
+                         _day(r.created_at, partnership), r.due,
+                         _day(r.done_at, partnership) if r.status == DONE else None, r.priority_area_id))
+        labels[("commitment", r.id)] = f"{r.text[:80]}, due {r.due}"
+    return work, labels
+
+
+def _plans(partnership: Partnership) -> tuple[dict[int, int], dict[int, int]]:
+    """Per area: the measurable outcomes written in its action plan, and its early wins (not
+    dropped). An area without a plan is absent from the first."""
+    outcomes = {area_id: len(lines or []) for area_id, lines in db.session.execute(
+        select(ActionPlan.priority_area_id, ActionPlan.outcomes)
+        .join(PriorityArea, PriorityArea.id == ActionPlan.priority_area_id)
+        .where(PriorityArea.partnership_id == partnership.id)).all()}
+    early = dict(db.session.execute(
+        select(Commitment.priority_area_id, func.count(Commitment.id))
+        .join(PriorityArea, PriorityArea.id == Commitment.priority_area_id)
+        .where(PriorityArea.partnership_id == partnership.id, Commitment.early_win.is_(True),
+               Commitment.status != DROPPED).group_by(Commitment.priority_area_id)).all())
+    return outcomes, early
+
+
 def _areas(partnership: Partnership) -> tuple[list[Area], dict]:
     areas = db.session.execute(select(PriorityArea.id, PriorityArea.name, PriorityArea.created_at)
                                .where(PriorityArea.partnership_id == partnership.id)).all()
@@ -163,11 +199,13 @@ def _areas(partnership: Partnership) -> tuple[list[Area], dict]:
             .join(PriorityArea, PriorityArea.id == PriorityChampion.priority_area_id)
             .where(PriorityArea.partnership_id == partnership.id)).all():
         champions.setdefault(area_id, []).append(person_id)
+    outcomes, early = _plans(partnership)
     out, labels = [], {}
     for aid, name, created in areas:
         created_on = _day(created, partnership)
         revisited = max(created_on, _day(last_note.get(aid), partnership) or created_on)
-        out.append(Area(aid, name, tuple(sorted(champions.get(aid, ()))), created_on, revisited))
+        out.append(Area(aid, name, tuple(sorted(champions.get(aid, ()))), created_on, revisited,
+                        outcomes.get(aid), early.get(aid, 0)))
         labels[("priority_area", aid)] = name
     return out, labels
 
@@ -199,14 +237,15 @@ def load_snapshot(partnership: Partnership, user, today: date | None = None) -> 
     by_id = {m.person_id: m for m in members}
     meetings, meeting_labels = _meetings(partnership, by_id)
     work, task_labels = _tasks(partnership, by_id, user)
+    promised, commitment_labels = _commitments(partnership, by_id, user)
     areas, area_labels = _areas(partnership)
     notes = notes_of(partnership.id)
     flags = [Flag(n.id, n.code, n.noted_on, n.text, n.cleared_on) for n in notes]
     names = {m.person_id: m.name for m in members}
-    snapshot = Snapshot(partnership.id, today or today_of(partnership), tuple(members), tuple(meetings), tuple(work),
-                        tuple(areas), tuple(_referrals(partnership)), tuple(flags), keystone_facts(partnership.id),
-                        names)
-    labels = {**meeting_labels, **task_labels, **area_labels,
+    snapshot = Snapshot(partnership.id, today or today_of(partnership), tuple(members), tuple(meetings),
+                        tuple(work + promised), tuple(areas), tuple(_referrals(partnership)), tuple(flags),
+                        keystone_facts(partnership.id), names)
+    labels = {**meeting_labels, **task_labels, **commitment_labels, **area_labels,
               **{("health_note", n.id): f"{vocab.label(vocab.JUDGEMENT_CALLS, n.code)}, {n.noted_on}" for n in notes}}
     return snapshot, labels, notes
 
@@ -219,7 +258,11 @@ def report(partnership: Partnership, user, today: date | None = None) -> Report:
     if not user.is_staff:  # people outside the partnership are not theirs to see
         health = signals.Health(*(tuple(_only_people(s, members) for s in group)
                                   for group in (health.signals, health.green_lights)))
-    return Report(health, snapshot, labels, notes)
+    names = dict(snapshot.names)
+    outside = {p for s in health.signals + health.green_lights for p in s.people} - set(names)
+    if outside:  # staff only (above): e.g. people leaders referred who are not members yet
+        names.update(db.session.execute(select(Person.id, Person.name).where(Person.id.in_(outside))).all())
+    return Report(health, snapshot, labels, notes, names)
 
 
 def _only_people(signal, visible: set[int]):

@@ -86,10 +86,12 @@ def keystone_conundrum(s: Snapshot) -> Signal:
             why = (f"{top.name} is the only link for {plural(len(top.cut_off), 'engaged person', 'engaged people')}:"
                    " important, but the partnership would hold without them.")
         else:
-            why = (f"{top.name} sits on most of the paths between engaged people, but nobody depends on "
+            why = (f"{top.name} sits on a large share of the paths between engaged people, but nobody depends on "
                    "them alone.")
+        leaders = tuple(k.person_id for k in ranked[:5])
+        cut = tuple(sorted({p for k in ranked[:5] for p in k.cut_off} - set(leaders)))
         return Signal(code, AMBER, f"{plural(len(ranked), 'important leader')} of {facts.engaged} engaged people",
-                      why, tuple(k.person_id for k in ranked[:5]))
+                      why, leaders + cut)
     return Signal(code, GREEN, f"no keystone among {facts.engaged} engaged people",
                   "If any one person stepped back, every other engaged person would still be linked to "
                   "the partnership: important, not indispensable leaders.")

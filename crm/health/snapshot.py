@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from crm import vocab
+
 GREEN, AMBER, RED, UNKNOWN = "green", "amber", "red", "unknown"
 STATES = (GREEN, AMBER, RED, UNKNOWN)
 EMPLOYER, COMMUNITY, CONVENER = "employer", "community", "convener"
 #: the sides whose work is the community's supply rather than the employers' demand
 SUPPLY_SIDES = (COMMUNITY, CONVENER)
-#: the stages of people actually engaged (issue 15: "accepted, attended, champions, not merely
-#: approved")
-ENGAGED_STAGES = ("accepted", "attended", "champion")
 #: roles that make someone an existing leader of the partnership (they recruit champions)
 LEADER_ROLES = ("chair", "co_chair", "lead_champion", "champion", "convener")
 #: the meetings of the whole partnership (champion calls are employers only, by design)
@@ -48,7 +47,8 @@ class Member:
 
     @property
     def engaged(self) -> bool:
-        return self.stage in ENGAGED_STAGES
+        """Accepted, attended, champion, or a chair or convener (crm.vocab.engaged, the one rule)."""
+        return vocab.engaged(self.role, self.stage)
 
     @property
     def leader(self) -> bool:
@@ -156,11 +156,6 @@ class Snapshot:
     flags: tuple[Flag, ...] = ()
     keystones: KeystoneFacts | None = None
     names: dict[int, str] = field(default_factory=dict)
-
-    def name(self, person_id: int) -> str:
-        if person_id in self.names:
-            return self.names[person_id]
-        return next((m.name for m in self.members if m.person_id == person_id), f"person {person_id}")
 
 
 # --- what a signal says ----------------------------------------------------------------------

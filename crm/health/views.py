@@ -25,7 +25,8 @@ def item_link(partnership: Partnership, item) -> str:
     if item.type == "meeting":
         return url_for("outreach.meeting", meeting_id=item.id)
     if item.type == "task":
-        return url_for("outreach.partnership_outreach", partnership_id=partnership.id, view="all")
+        return url_for("outreach.partnership_outreach", partnership_id=partnership.id,
+                       view="all") + f"#task-{item.id}"
     if item.type == "priority_area":
         return url_for("launch.priority_areas", partnership_id=partnership.id) + f"#area-{item.id}"
     if item.type == "commitment":

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.health.models import HealthNote
+from crm.launch import plans
 from crm.outreach import services as outreach
+from crm.partnerships import services as partnerships
 from crm.timeutil import utcnow
 from tests.helpers import shown_text
 from tests.web.world import sign_in, snapshot
@@ -179,3 +181,24 @@ def test_api_notes_are_for_the_partnerships_conveners_only(client, db, bearer, r
     early = {"cleared_on": (utcnow() - timedelta(days=30)).date().isoformat()}
     refused = client.patch(f"/api/v1/health-notes/{note_id}", json=early, headers=bearer(region["convener"]))
     assert refused.status_code == 400 and "before it was recorded" in refused.json["error"]["message"]
+
+
+def test_action_plans_feed_the_ambiguity_anchor_and_the_employers_delivered_commitments(client, db, bearer, region):
+    p = region["p"]
+    area = partnerships.add_priority_area(p, "Talent pipeline", [region["karen"].id], lead_id=region["karen"].id)
+    area.created_at = utcnow() - timedelta(days=40)  # past the grace days: judged
+    db.session.commit()
+    headers = bearer(region["convener"])
+    health = client.get(f"/api/v1/partnerships/{p.id}/health", headers=headers).json
+    anchor = _signal(health, "ambiguity_anchor")
+    assert anchor["state"] == "red" and anchor["items"] == [{"type": "priority_area", "id": area.id}]
+    plans.save_plan(area, {}, ["20 apprentices placed by June"], [])
+    win, _warnings = plans.add_commitment(area, region["karen"], "Open the plant for a tour",
+                                          (utcnow() - timedelta(days=2)).date(), early_win=True)
+    plans.set_status(win, "done")
+    db.session.commit()
+    health = client.get(f"/api/v1/partnerships/{p.id}/health", headers=headers).json
+    assert _signal(health, "ambiguity_anchor")["state"] == "green"
+    delivered = _signal(health, "culture_of_commitment")
+    assert delivered["state"] == "green" and delivered["items"] == [{"type": "commitment", "id": win.id}]
+    assert delivered["people"] == [region["karen"].id]
