@@ -246,9 +246,14 @@ def clean_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in kept.split("\n")).strip("\n") + "\n"
 
 
+def _html_line(line: str) -> str:
+    indent = len(line) - len(line.lstrip(" "))  # the draft's indented lines keep their indent
+    return "&nbsp;" * indent + html.escape(line[indent:])
+
+
 def html_of(text: str) -> str:
     """The text as safe HTML: every character of the user's text escaped, paragraphs at blank
-    lines, line breaks kept."""
+    lines, line breaks and leading spaces kept."""
     paragraphs = [p for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join("<p>" + "<br>\n".join(html.escape(line) for line in p.strip("\n").split("\n")) + "</p>\n"
+    return "".join("<p>" + "<br>\n".join(_html_line(line) for line in p.strip("\n").split("\n")) + "</p>\n"
                    for p in paragraphs)

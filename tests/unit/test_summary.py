@@ -132,3 +132,4 @@ def test_html_escapes_every_character_of_the_text_and_keeps_paragraphs():
     assert out == ("<p>Hi &lt;b&gt;&amp;amp;&lt;/b&gt;<br>\nline 2</p>\n"
                    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n")
     assert summary.html_of("") == ""
+    assert summary.html_of("1. Area\n   - <note>") == "<p>1. Area<br>\n&nbsp;&nbsp;&nbsp;- &lt;note&gt;</p>\n"
