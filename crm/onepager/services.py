@@ -164,7 +164,7 @@ def attendance_chart(partnership: Partnership) -> svg.Chart:
         "Meeting", empty_message="No attendance taken yet.")
 
 
-def _commitments(partnership: Partnership, today: date):
+def _commitments(partnership: Partnership) -> tuple[list[Commitment], list[action_plans.Promise]]:
     commitments = plans.commitments_of([a.id for a in partnership.priority_areas])
     return commitments, plans.promises(commitments, partnership.id, partnership.timezone)
 
@@ -175,7 +175,7 @@ def commitments_chart(partnership: Partnership, today: date | None = None,
     more), with the employers' and community partners' share said in words."""
     today = today or today_in(partnership)
     if promises is None:
-        promises = _commitments(partnership, today)[1]
+        promises = _commitments(partnership)[1]
     areas = [a for a in partnership.priority_areas if any(p.area_id == a.id for p in promises)]
     tallies = [action_plans.tally([p for p in promises if p.area_id == a.id], today) for a in areas]
     sides = action_plans.by_side(promises, today)
@@ -198,9 +198,9 @@ def one_pager(partnership: Partnership) -> OnePager:
     """Everything the one-pager states about `partnership`."""
     today = today_in(partnership)
     rows = _members(partnership)
-    chairs = [(person, vocab.label(vocab.ROLES, m.role)) for m, person, _side in sorted(
-        rows, key=lambda r: vocab.CHAIR_ROLES.index(r[0].role) if r[0].role in vocab.CHAIR_ROLES else 9)
-        if m.role in vocab.CHAIR_ROLES]
+    chairs = sorted(((person, m.role) for m, person, _side in rows if m.role in vocab.CHAIR_ROLES),
+                    key=lambda pair: vocab.CHAIR_ROLES.index(pair[1]))  # the chair, then co-chairs
+    chairs = [(person, vocab.label(vocab.ROLES, role)) for person, role in chairs]
     sides = [side_of(side, m.role) for m, _person, side in rows]
     areas = []
     for area in priorities.areas_of(partnership.id):
@@ -213,10 +213,10 @@ def one_pager(partnership: Partnership) -> OnePager:
     stages = [m.stage for m, _person, _side in rows]
     _steps, left = summary.funnel(stages)
     page = OnePager(
-        partnership, today, len(rows), sides.count("employer"), sides.count("community"),
+        partnership, today, len(rows), sides.count(EMPLOYER), sides.count(COMMUNITY),
         sum(summary.counts_as_champion(m.stage, m.role) for m, _p, _s in rows), chairs, areas,
         partnerships.readiness(partnership), left)
-    commitments, promises = _commitments(partnership, today)
+    commitments, promises = _commitments(partnership)
     by_id = {p.id: p for p in promises}
     areas_by_id = {line.area.id: line.area for line in areas}
     page.early_wins = [

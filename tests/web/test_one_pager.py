@@ -191,3 +191,18 @@ def test_health_at_a_glance_gives_every_red_flag_and_green_light_its_state_in_wo
         for s in group:
             assert f"{TITLES[s.code]} {words[s.state]} {s.figure}" in page
     assert len(report.signals) == 8 and report.green_lights
+
+
+def test_an_early_win_owned_by_someone_outside_the_partnership_is_named_to_staff_only(
+        client, region, db, make_person, make_user):
+    outsider = make_person("Olive Outside")
+    plans.add_commitment(region["talent"], outsider, "Lend a training room", utcnow().date() + timedelta(days=9),
+                         early_win=True)
+    db.session.commit()
+    url = f"/partnerships/{region['p'].id}/one-pager"
+    sign_in(client, region["viewer"])
+    page = shown_text(client.get(url))
+    assert "Lend a training room" in page and "Someone outside the partnership" in page
+    assert "Olive Outside" not in page
+    sign_in(client, make_user("one.convener@example.org", "convener", partnerships=[region["p"]]))
+    assert "Lend a training room Talent pipeline Olive Outside" in shown_text(client.get(url))
