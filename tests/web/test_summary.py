@@ -112,6 +112,13 @@ def test_the_draft_tells_the_wall_with_champions_not_a_priority_now_and_dated_ne
     assert "<pipeline>" not in raw and "Talent &lt;pipeline&gt;" in raw
 
 
+def test_the_meeting_page_and_its_step_lead_to_the_composer(client, db, launch):
+    sign_in(client, launch["chair"])
+    page = client.get(f"/meetings/{launch['meeting'].id}").get_data(as_text=True)
+    assert page.count(f'href="/meetings/{launch["meeting"].id}/summary"') == 2  # the button and the step's link
+    assert "Write the summary" in page
+
+
 def test_recipients_are_attendees_and_no_shows_with_email_not_archived_merged_or_twice(client, db, launch):
     sign_in(client, launch["chair"])
     page = shown_text(client.get(_url(launch)))
