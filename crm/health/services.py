@@ -10,6 +10,7 @@ is not visible, so the item counts as having no known owner.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,7 +50,7 @@ from crm.partnerships.models import (
     PriorityChampion,
     PriorityNote,
 )
-from crm.timeutil import local, utcnow
+from crm.timeutil import as_utc, local, utcnow, zone
 
 #: a task's status as the signals count it
 TASK_STATUS = {"open": OPEN, "done": DONE, "skipped": DROPPED, "cancelled": DROPPED}
@@ -84,7 +85,15 @@ def today_of(partnership: Partnership) -> date:
 
 
 def _day(value: datetime | None, partnership: Partnership) -> date | None:
-    return local(value, partnership.timezone).date() if value is not None else None
+    return as_utc(value).astimezone(_zone(partnership.timezone)).date() if value is not None else None
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(name: str | None):
+    return zone(name)
+
+
+TASK_LABELS = dict(vocab.TASK_KINDS)
 
 
 def _members(partnership: Partnership) -> list[Member]:
@@ -149,7 +158,7 @@ def _tasks(partnership: Partnership, members: dict[int, Member], user) -> tuple[
         work.append(Work("task", r.id, r.owner_id if side is not None else None, side, TASK_STATUS[r.status],
                          _day(r.created_at, partnership), r.due,
                          _day(r.completed_at, partnership) if r.status == "done" else None, r.priority_area_id))
-        labels[("task", r.id)] = f"{r.title or vocab.label(vocab.TASK_KINDS, r.kind)}, due {r.due}"
+        labels[("task", r.id)] = f"{r.title or TASK_LABELS.get(r.kind, r.kind)}, due {r.due}"
     return work, labels
 
 

@@ -35,7 +35,7 @@ def work_side(org_side: str | None, role: str | None) -> str | None:
     return COMMUNITY if role == "community_partner" else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     person_id: int
     name: str
@@ -55,7 +55,7 @@ class Member:
         return self.role in LEADER_ROLES or self.stage == "champion"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingFacts:
     meeting_id: int
     on: date
@@ -71,7 +71,7 @@ class MeetingFacts:
         return bool(self.employers_present) or self.community_present > 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
     """An open or closed piece of the partnership's work: a task or a commitment."""
 
@@ -90,7 +90,7 @@ class Work:
         return (self.created,) + ((self.done_on,) if self.done_on else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Area:
     id: int
     name: str
@@ -107,7 +107,7 @@ class Area:
         return bool(self.champion_ids)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Referral:
     referrer_id: int
     referred_id: int
@@ -125,7 +125,7 @@ class Flag:
     cleared_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Keystone:
     person_id: int
     name: str
@@ -164,13 +164,13 @@ class Snapshot:
 ITEM_TYPES = ("task", "commitment", "meeting", "priority_area", "health_note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     type: str  # one of ITEM_TYPES
     id: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signal:
     code: str
     state: str
