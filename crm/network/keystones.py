@@ -78,10 +78,12 @@ def articulation_points(graph: nx.Graph) -> list[int]:
     return sorted(nx.articulation_points(graph))
 
 
-def step_back(graph: nx.Graph, leader: int, champions: Iterable[int]) -> dict:
-    """Who loses every path to the rest of the partnership if `leader` steps back."""
+def step_back(graph: nx.Graph, leader: int, champions: Iterable[int], main: set | None = None) -> dict:
+    """Who loses every path to the rest of the partnership if `leader` steps back. With `main`
+    (the partnership's main group), a leader outside it cuts nobody off: the people around
+    them are already apart from the rest (`analyse` says so as `unlinked`)."""
     champions = set(champions) - {leader}
-    if leader not in graph:
+    if leader not in graph or (main is not None and leader not in main):
         return {"person_id": leader, "champions_cut_off": [], "people_cut_off": 0, "cut_off": []}
     before = nx.node_connected_component(graph, leader) - {leader}
     view = nx.restricted_view(graph, [leader], [])
@@ -205,8 +207,8 @@ def verdict(engaged_names: list[str], keystone_names: list[str], unlinked_names:
                 "stepped back, nobody else would lose their link to it.")
     if unlinked_names:
         k = len(unlinked_names)
-        said += (f" {_people(k)} engaged {'has' if k == 1 else 'have'} no tie to the others yet "
-                 f"({names_list(unlinked_names)}).")
+        said += (f" {_people(k)} engaged {'is' if k == 1 else 'are'} not yet linked to the main group "
+                 f"through anyone engaged ({names_list(unlinked_names)}).")
     return said
 
 
@@ -241,10 +243,13 @@ def analyse(network: Network, partnership_id: int, engaged: Iterable[int] | None
     def group_of(pid: int) -> str:
         return network.nodes[pid].organisation or "people without an organisation"
 
+    # the main group: the connected part with the most champions (then the most people)
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c & champions), -len(c), min(c)))
+    main = parts[0] if parts else set()
     leaders = []
     for person in leader_ids:
         role = members.get(person, ("", ""))[0]
-        impact = step_back(graph, person, champions)
+        impact = step_back(graph, person, champions, main)
         score = scores.get(person, 0.0)
         cut = impact["cut_off"]
         brokered = None if cut else introductions(graph, person, group_of)
@@ -267,7 +272,6 @@ def analyse(network: Network, partnership_id: int, engaged: Iterable[int] | None
     enough = len(ids) >= rules.KEYSTONE_MIN_PEOPLE
     keystones = [r for r in leaders if enough and (
         r["champions_cut_off"] or r["people_cut_off"] >= rules.KEYSTONE_MIN_CUT_OFF or r["dominant"])]
-    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c & champions), -len(c), min(c)))
     unlinked = sorted(set().union(*parts[1:]), key=lambda p: (network.name(p), p)) if len(parts) > 1 else []
     engaged_names = sorted(network.name(p) for p in ids)
     return {

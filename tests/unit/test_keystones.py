@@ -170,7 +170,19 @@ def test_engaged_people_without_a_tie_to_the_others_are_named():
     edges = [(a, b) for a in range(1, 5) for b in range(a + 1, 5)]
     result = keystones.analyse(_network(edges, {1: "chair", 9: "champion"}, names={9: "Zoe"}), 7)
     assert result["unlinked"] == [9] and result["keystones"] == []
-    assert result["verdict"].endswith("1 person engaged has no tie to the others yet (Zoe).")
+    assert result["verdict"].endswith("1 person engaged is not yet linked to the main group through anyone "
+                                      "engaged (Zoe).")
+
+
+def test_a_cut_point_outside_the_main_group_is_no_keystone():
+    # the main group: a clique of champions 1-5; apart from it, 6 links 7 and 8 (engaged, no champions)
+    edges = [(a, b) for a in range(1, 6) for b in range(a + 1, 6)] + [(6, 7), (6, 8)]
+    roles = {i: "champion" for i in range(1, 6)} | {6: "convener"}
+    result = keystones.analyse(_network(edges, roles, names={6: "Priya"}), 7)
+    priya = next(r for r in result["leaders"] if r["person_id"] == 6)
+    assert priya["articulation_point"] and priya["cut_off"] == [] and result["keystones"] == []
+    assert set(result["unlinked"]) == {6, 7, 8}
+    assert "3 people engaged are not yet linked to the main group" in result["verdict"]
 
 
 def test_the_engaged_set_passed_in_is_the_one_analysed():
