@@ -24,6 +24,8 @@ VOCABS = {
     "user_role": vocab.USER_ROLES,
     "meeting_kind": vocab.MEETING_KINDS,
     "response": vocab.INVITATION_RESPONSES,
+    "commitment_status": vocab.COMMITMENT_STATUSES,
+    "early_win_kind": vocab.EARLY_WIN_KINDS,
 }
 
 

@@ -10,7 +10,8 @@ nothing.
 
 Every id a client sends, in the URL, a form field, a query string or a JSON body, goes through
 one resolver here (`visible_person(user, raw)`, `visible_organisation`, `visible_partnership`,
-`visible_membership`, `visible_meeting`, `visible_task`, `visible_tie`): it parses the raw value
+`visible_membership`, `visible_meeting`, `visible_task`, `visible_tie`,
+`visible_commitment`): it parses the raw value
 (crm/ids.py) and answers the object only if it exists and the user may see it, else None. So a
 missing id and an id the user may not see get one answer (the same status, the same message)
 and nothing tells which ids exist. The `get_..._or_404` helpers are the URL ids' use of them.
@@ -26,6 +27,7 @@ from crm.contacts.models import Organisation, Person, Tie
 from crm.extensions import db
 from crm.health.models import HealthNote
 from crm.ids import parse_id
+from crm.launch.models import Commitment
 from crm.outreach.models import Task
 from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
 
@@ -134,6 +136,15 @@ def visible_meeting(user, raw) -> Meeting | None:
 def visible_priority_area(user, raw) -> PriorityArea | None:
     """The priority area `raw` names, if its partnership is visible to `user`."""
     return _of_visible_partnership(user, PriorityArea, raw)
+
+
+def visible_commitment(user, raw) -> Commitment | None:
+    """The commitment `raw` names, if its priority area's partnership is visible to `user`."""
+    commitment_id = parse_id(raw)
+    found = db.session.get(Commitment, commitment_id) if commitment_id is not None else None
+    if found is None or not can_see_partnership(user, found.priority_area.partnership_id):
+        return None
+    return found
 
 
 def visible_task(user, raw) -> Task | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from crm.accounts.access import visible_priority_area
+from crm.accounts.access import visible_commitment, visible_priority_area
+from crm.launch.models import Commitment
 from crm.outreach.access import can_act_on_tasks, get_meeting_or_404
 from crm.partnerships.models import Meeting, PriorityArea
 
@@ -35,3 +36,13 @@ def get_launch_or_404(meeting_id: int) -> Meeting:
     if meeting.kind != "launch":
         abort(404)
     return meeting
+
+
+def get_commitment_or_404(commitment_id: int) -> Commitment:
+    """The commitment, if the user may change it (else 404 / 403)."""
+    commitment = visible_commitment(current_user, commitment_id)
+    if commitment is None:
+        abort(404)
+    if not can_act_on_tasks(current_user, commitment.priority_area.partnership_id):
+        abort(403)
+    return commitment

@@ -155,6 +155,17 @@ ACCESS.update({
 })
 
 ACCESS.update({
+    # --- action plans (issue 14 item 5): read by the partnership, written by its staff and chairs ---
+    "plans.area_plan": "partnership",
+    "plans.save_plan": "partnership_chair",
+    "plans.add_commitment": "partnership_chair",
+    "plans.set_status": "partnership_chair",
+    "plans.add_area_note": "partnership_chair",
+    "plans.add_commitment_note": "partnership_chair",
+    "plans.partnership_plan": "partnership",
+})
+
+ACCESS.update({
     # --- privacy (export and erase a person: staff only) ---
     "privacy.person": "staff",
     "privacy.export": "staff",

@@ -11,6 +11,7 @@ from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.extensions import db
 from crm.health.models import HealthNote
+from crm.launch.models import Commitment
 from crm.partnerships import services as partnerships
 from crm.timeutil import utcnow
 from tests.helpers import PASSWORD
@@ -89,7 +90,12 @@ def _add_outreach(world: World) -> None:
     db.session.commit()
     area = partnerships.add_priority_area(world.a, "Talent pipeline")  # no champion yet: no call
     db.session.commit()
-    world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token", area_id=area.id)
+    commitment = Commitment(priority_area_id=area.id, owner_id=world.chair_person.id, text="Host the first visit",
+                            due=(utcnow() + timedelta(days=50)).date(), early_win=True, early_win_kind="prototype")
+    db.session.add(commitment)
+    db.session.commit()
+    world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token", area_id=area.id,
+                       commitment_id=commitment.id)
 
 
 def url_values(world: World) -> dict:
