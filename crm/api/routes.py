@@ -2,6 +2,7 @@
 registers it. A new API module is added here."""
 
 from crm.api import (  # noqa: F401  (each module adds its routes to bp when imported)
+    action_plans,
     bp,
     contacts,
     docs,

@@ -30,6 +30,7 @@ from crm import vocab
 from crm.contacts import import_runs
 from crm.health import lights, signals, snapshot
 from crm.ids import MAX_ID, parse_id
+from crm.launch import action_plans
 from crm.outreach import guardrails
 from crm.outreach.timeline import PACE_LABELS
 
@@ -61,6 +62,9 @@ NAMED_ENUMS: dict[str, tuple] = {
     "HealthCode": signals.RED_FLAGS + lights.CODES,
     "HealthState": snapshot.STATES,
     "HealthItemType": snapshot.ITEM_TYPES,
+    "CommitmentStatus": vocab.values(vocab.COMMITMENT_STATUSES),
+    "EarlyWinKind": vocab.values(vocab.EARLY_WIN_KINDS),
+    "PlanWarningCode": tuple(action_plans.LABELS),
     "ImportKind": tuple(k.replace("organisations", "organizations") for k in import_runs.KINDS),
 }
 _ENUM_NAMES = {frozenset(v): name for name, v in NAMED_ENUMS.items()}
@@ -151,7 +155,7 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
         else:
             ok = {"description": "No content"}
         codes = [401, 404] + ([400, 415] if body is not None or form is not None or params else []) + (
-            [403, 409] if method in ("post", "patch", "delete") else [])
+            [403, 409] if method in ("post", "put", "patch", "delete") else [])
         op["responses"] = {str(status): ok, **_errors(*codes)}
         PATHS.setdefault(path, {})[method] = op
         return view

@@ -163,6 +163,11 @@ ACCESS.update({
     "plans.add_area_note": "partnership_chair",
     "plans.add_commitment_note": "partnership_chair",
     "plans.partnership_plan": "partnership",
+    "api.list_commitments": "api",
+    "api.create_commitment": "api",
+    "api.update_commitment": "api",
+    "api.get_action_plan": "api",
+    "api.put_action_plan": "api",
 })
 
 ACCESS.update({

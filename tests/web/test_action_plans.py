@@ -94,11 +94,11 @@ def test_a_convener_writes_the_plan_adds_two_early_wins_and_the_late_one_is_save
     assert plan.outcomes == ["20 placed by June"] and plan.actions == ["Write the curriculum", "Find a college"]
     response = client.post(f"/priority-areas/{area.id}/commitments", data={
         "owner_id": plan_world["karen"].id, "text": "Prototype a shared apprenticeship",
-        "due": (LAUNCH + timedelta(days=60)).isoformat(), "early_win": "1", "early_win_kind": "prototype"})
+        "due": (LAUNCH + timedelta(days=60)).isoformat(), "early_win": "yes", "early_win_kind": "prototype"})
     assert response.status_code == 303
     response = client.post(f"/priority-areas/{area.id}/commitments", data={
         "owner_id": plan_world["dean"].id, "text": "Host a <b>career</b> fair",
-        "due": (LAUNCH + timedelta(days=61)).isoformat(), "early_win": "1", "early_win_kind": "activity"},
+        "due": (LAUNCH + timedelta(days=61)).isoformat(), "early_win": "yes", "early_win_kind": "activity"},
         follow_redirects=True)
     page = shown_text(response)
     assert "61 days after the launch" in page and "Saved all the same" in page
