@@ -17,7 +17,7 @@ from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
-from crm.ids import Id
+from crm.ids import MAX_ID, Id
 from crm.launch import action_plans as rules
 from crm.launch import plans
 from crm.launch.access import get_area_or_404, get_commitment_or_404
@@ -74,7 +74,7 @@ class CommitmentPatch(Body):
     one answers 409 and changes nothing)."""
 
     status: CommitmentStatus
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
 
 
 class ActionPlanOut(BaseModel):
@@ -100,7 +100,7 @@ class ActionPlanIn(Body):
     goal_3_years: str | None = Field(default=None, max_length=PLAN_TEXT_CHARS)
     outcomes: list[str] = Field(default_factory=list, max_length=PLAN_LINES)
     actions: list[str] = Field(default_factory=list, max_length=PLAN_LINES)
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 def commitment_json(c: Commitment, promise: rules.Promise, today: date, launch: date | None) -> dict:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from crm.launch.areas import clean_notes
 from crm.launch.attendance import COMMUNITY, EMPLOYER
+from crm.outreach import guardrails
 from crm.rules import EARLY_WIN_DAYS, EARLY_WINS_PER_AREA, PLAN_LINES, PLAN_TEXT_CHARS
 
 EARLY_WIN_LATE, NO_EARLY_WIN, TOO_MANY_EARLY_WINS = "early_win_late", "no_early_win", "too_many_early_wins"
@@ -26,16 +27,12 @@ OPEN, DONE, DROPPED = "open", "done", "dropped"
 
 
 @dataclass(frozen=True)
-class Warning:
-    code: str
-    message: str
+class Warning(guardrails.Warning):
+    """A warning of the plan (the outreach guardrails' shape: code, message, as_dict)."""
 
     @property
     def label(self) -> str:
         return LABELS[self.code]
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
