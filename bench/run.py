@@ -12,7 +12,8 @@ p95 over repeated runs. Each is paired with its floor (bench/floors.py: the same
 bare Flask route with one SQL query), and ratio = ours / floor.
 
 Other features add cases in bench/bench_network.py, bench/bench_suggestions.py,
-bench/bench_digest.py and bench/bench_health.py: each defines `run(args) -> list[dict]`, imported by path when present
+bench/bench_digest.py, bench/bench_health.py and bench/bench_onepager.py: each defines
+`run(args) -> list[dict]`, imported by path when present
 (skipped with a note when absent, reported as an error row when it fails). `args` carries:
 app, client (signed in as a convener), token (their API bearer token), partnership_id,
 person_id (a hub), target_id (a non-member employer), database_url, small, repeat, and
@@ -48,7 +49,7 @@ sys.path.insert(0, str(HERE))
 
 FULL = dict(people=20000, ties=200000, tasks=100000, partnerships=50, seed=1)
 SMALL = dict(people=1500, ties=12000, tasks=5000, partnerships=8, seed=1)
-OTHERS = ["bench_network.py", "bench_suggestions.py", "bench_digest.py", "bench_health.py"]
+OTHERS = ["bench_network.py", "bench_suggestions.py", "bench_digest.py", "bench_health.py", "bench_onepager.py"]
 TARGETS_MS = {"page_p95": 150, "page_ratio": 3.0}
 
 

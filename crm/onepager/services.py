@@ -91,11 +91,22 @@ def today_in(partnership: Partnership) -> date:
     return local(utcnow(), partnership.timezone).date()
 
 
-def _members(partnership: Partnership) -> list[tuple[Membership, Person, str | None]]:
+def _members(partnership: Partnership) -> list[tuple[str, str, str | None]]:
+    """(role, stage, organisation's side) of every member: what the counts need, no objects."""
     return db.session.execute(
-        select(Membership, Person, Organisation.side).join(Person, Person.id == Membership.person_id)
+        select(Membership.role, Membership.stage, Organisation.side).join(Person, Person.id == Membership.person_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Membership.partnership_id == partnership.id).order_by(Person.name_key)).all()
+        .where(Membership.partnership_id == partnership.id)).all()
+
+
+def _chairs(partnership: Partnership) -> list[tuple[Person, str]]:
+    """The chair, then the co-chairs (by name), each with their role's label."""
+    rows = db.session.execute(
+        select(Person, Membership.role).join(Membership, Membership.person_id == Person.id)
+        .where(Membership.partnership_id == partnership.id, Membership.role.in_(vocab.CHAIR_ROLES))
+        .options(selectinload(Person.organisation)).order_by(Person.name_key)).all()
+    rows = sorted(rows, key=lambda row: vocab.CHAIR_ROLES.index(row[1]))
+    return [(person, vocab.label(vocab.ROLES, role)) for person, role in rows]
 
 
 def champions_chart(partnership: Partnership, today: date | None = None) -> svg.Chart:
@@ -139,21 +150,26 @@ def funnel_chart(partnership: Partnership, stages: list[str] | None = None) -> s
 def attendance_chart(partnership: Partnership) -> svg.Chart:
     """Attendance by side at the latest meetings whose attendance was taken: employers and
     community partners marked present (crm.launch.attendance.side_of decides the side)."""
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.partnership_id == partnership.id, Meeting.starts_at <= utcnow(),
-                              Meeting.id.in_(select(Invitation.meeting_id).where(Invitation.attended.is_(True))))
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(ATTENDANCE_MEETINGS)
-        .options(selectinload(Meeting.invitations).selectinload(Invitation.person)
-                 .selectinload(Person.organisation))).all()
-    roles = dict(db.session.execute(select(Membership.person_id, Membership.role).where(
-        Membership.partnership_id == partnership.id)).all())
+    meetings = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at)
+        .where(Meeting.partnership_id == partnership.id, Meeting.starts_at <= utcnow(),
+               Meeting.id.in_(select(Invitation.meeting_id).where(Invitation.attended.is_(True))))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(ATTENDANCE_MEETINGS)).all()
+    # who was present, by side: one row per person present (their organisation's side, their role)
+    present: dict[int, list[str | None]] = {m.id: [] for m in meetings}
+    for meeting_id, org_side, role in db.session.execute(
+            select(Invitation.meeting_id, Organisation.side, Membership.role)
+            .join(Person, Person.id == Invitation.person_id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .outerjoin(Membership, (Membership.person_id == Invitation.person_id)
+                       & (Membership.partnership_id == partnership.id))
+            .where(Invitation.meeting_id.in_(list(present) or [-1]), Invitation.attended.is_(True))):
+        present[meeting_id].append(side_of(org_side, role))
     rooms = []
     for meeting in reversed(meetings):
         day = local(meeting.starts_at, partnership.timezone).date()
         label = summary.meeting_label(meeting.title, vocab.label(vocab.MEETING_KINDS, meeting.kind), day)
-        rooms.append(summary.room_by_side(label, day, [
-            side_of(i.person.organisation.side if i.person.organisation else None, roles.get(i.person_id))
-            for i in meeting.invitations if i.attended]))
+        rooms.append(summary.room_by_side(label, day, present[meeting.id]))
     return svg.bars(
         f"attendance-{partnership.id}", "Attendance by side",
         "Employers and community partners marked present at each meeting whose attendance was "
@@ -198,10 +214,8 @@ def one_pager(partnership: Partnership) -> OnePager:
     """Everything the one-pager states about `partnership`."""
     today = today_in(partnership)
     rows = _members(partnership)
-    chairs = sorted(((person, m.role) for m, person, _side in rows if m.role in vocab.CHAIR_ROLES),
-                    key=lambda pair: vocab.CHAIR_ROLES.index(pair[1]))  # the chair, then co-chairs
-    chairs = [(person, vocab.label(vocab.ROLES, role)) for person, role in chairs]
-    sides = [side_of(side, m.role) for m, _person, side in rows]
+    chairs = _chairs(partnership)
+    sides = [side_of(side, role) for role, _stage, side in rows]
     areas = []
     for area in priorities.areas_of(partnership.id):
         champions = priorities.champions_of(area)
@@ -210,11 +224,11 @@ def one_pager(partnership: Partnership) -> OnePager:
         areas.append(AreaLine(area, lead, len(champions), area_rules.is_priority(champions),
                               len(priorities.notes_of(area, "opportunity")),
                               len(priorities.notes_of(area, "requirement"))))
-    stages = [m.stage for m, _person, _side in rows]
+    stages = [stage for _role, stage, _side in rows]
     _steps, left = summary.funnel(stages)
     page = OnePager(
         partnership, today, len(rows), sides.count(EMPLOYER), sides.count(COMMUNITY),
-        sum(summary.counts_as_champion(m.stage, m.role) for m, _p, _s in rows), chairs, areas,
+        sum(summary.counts_as_champion(stage, role) for role, stage, _side in rows), chairs, areas,
         partnerships.readiness(partnership), left)
     commitments, promises = _commitments(partnership)
     by_id = {p.id: p for p in promises}
