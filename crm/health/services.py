@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from crm import rules, vocab
 from crm.contacts.models import Organisation, Person, Tie
@@ -146,11 +146,16 @@ def _owner_sides(owner_ids: set[int], members: dict[int, Member], user) -> dict[
     return sides
 
 
-def _tasks(partnership: Partnership, members: dict[int, Member], user) -> tuple[list[Work], dict]:
+def _tasks(partnership: Partnership, members: dict[int, Member], user, today: date) -> tuple[list[Work], dict]:
+    """The partnership's own tasks the signals read: open ones, and those created or delivered
+    within the last two windows (the slippery slope compares them; a day more for time zones).
+    Years of closed tasks are not loaded."""
+    since = datetime.combine(today - timedelta(days=2 * rules.HEALTH_WINDOW_DAYS + 1), time.min, tzinfo=UTC)
     rows = db.session.execute(
         select(Task.id, Task.kind, Task.title, Task.owner_id, Task.status, Task.due, Task.completed_at,
                Task.created_at, Task.priority_area_id)
-        .where(Task.partnership_id == partnership.id, Task.kind.in_(rules.SUPPLY_SIDE_TASK_KINDS))).all()
+        .where(Task.partnership_id == partnership.id, Task.kind.in_(rules.SUPPLY_SIDE_TASK_KINDS),
+               or_(Task.status == "open", Task.created_at >= since, Task.completed_at >= since))).all()
     sides = _owner_sides({r.owner_id for r in rows if r.owner_id is not None}, members, user)
     work, labels = [], {}
     for r in rows:
@@ -245,13 +250,14 @@ def load_snapshot(partnership: Partnership, user, today: date | None = None) -> 
     members = _members(partnership)
     by_id = {m.person_id: m for m in members}
     meetings, meeting_labels = _meetings(partnership, by_id)
-    work, task_labels = _tasks(partnership, by_id, user)
+    today = today or today_of(partnership)
+    work, task_labels = _tasks(partnership, by_id, user, today)
     promised, commitment_labels = _commitments(partnership, by_id, user)
     areas, area_labels = _areas(partnership)
     notes = notes_of(partnership.id)
     flags = [Flag(n.id, n.code, n.noted_on, n.text, n.cleared_on) for n in notes]
     names = {m.person_id: m.name for m in members}
-    snapshot = Snapshot(partnership.id, today or today_of(partnership), tuple(members), tuple(meetings),
+    snapshot = Snapshot(partnership.id, today, tuple(members), tuple(meetings),
                         tuple(work + promised), tuple(areas), tuple(_referrals(partnership)), tuple(flags),
                         keystone_facts(partnership.id), names)
     labels = {**meeting_labels, **task_labels, **commitment_labels, **area_labels,

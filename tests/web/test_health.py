@@ -10,12 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.contacts import services as contacts
 from crm.health.models import HealthNote
 from crm.launch import plans
 from crm.outreach import services as outreach
 from crm.partnerships import services as partnerships
+from crm.partnerships.models import Invitation, PriorityNote
 from crm.timeutil import utcnow
 from tests.helpers import shown_text
+from tests.web.test_query_counts import counting
 from tests.web.world import sign_in, snapshot
 
 
@@ -202,3 +205,37 @@ def test_action_plans_feed_the_ambiguity_anchor_and_the_employers_delivered_comm
     delivered = _signal(health, "culture_of_commitment")
     assert delivered["state"] == "green" and delivered["items"] == [{"type": "commitment", "id": win.id}]
     assert delivered["people"] == [region["karen"].id]
+
+
+def _grow(db, region, n: int) -> None:
+    """n more of everything the health page reads: areas with champions and notes, tasks,
+    commitments with an early win, meetings with attendance, referrals."""
+    p, karen, dean = region["p"], region["karen"], region["dean"]
+    for i in range(n):
+        person = partnerships.add_member(p, region["make_person"](f"Grown {n}-{i}").id, "member", "attended")
+        area = partnerships.add_priority_area(p, f"Area {n}-{i}", [karen.id, person.person_id], lead_id=karen.id)
+        db.session.flush()
+        db.session.add(PriorityNote(priority_area_id=area.id, kind="opportunity", text=f"Opportunity {i}"))
+        plans.save_plan(area, {}, [f"Outcome {i}"], [])
+        plans.add_commitment(area, dean, f"Deliver {i}", (utcnow() + timedelta(days=5)).date(), early_win=True)
+        outreach.create_task(p, "custom", (utcnow() + timedelta(days=9)).date(), owner_id=karen.id, title=f"T{i}")
+        meeting = outreach.create_meeting(p, utcnow() - timedelta(days=3 + i), "other", title=f"M{n}-{i}")
+        meeting.invitations = [Invitation(person_id=karen.id, attended=True),
+                               Invitation(person_id=dean.id, attended=True)]
+        contacts.add_tie("referred", karen.id, person.person_id, partnership_id=p.id)
+    db.session.commit()
+
+
+@pytest.mark.slow  # seeds and counts twice
+def test_the_health_page_runs_the_same_number_of_queries_whatever_the_rows(client, db, region, make_person):
+    region["make_person"] = make_person
+    sign_in(client, region["convener"])
+    url = f"/partnerships/{region['p'].id}/health"
+    counts = []
+    for n in (2, 8):
+        _grow(db, region, n)
+        assert client.get(url).status_code == 200  # the network's cache catches up here
+        with counting(db) as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] < 30, f"queries grew with rows: {counts}"
