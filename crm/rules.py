@@ -47,6 +47,10 @@ BUSINESS_LED_MIN_SHARE = 0.5
 #: C, "Holding the launch meeting": "1.5-2 hours". Once this long after its start the launch is
 #: over: who was invited and not marked present is a no-show the plan reconnects with.
 LAUNCH_HOURS = 2
+#: C, "Commitments": the wall's opportunities and requirements "cluster into 4-5 strategy areas"
+#: (the wall says so when it has more, or fewer once notes wait to be sorted).
+WALL_AREAS_LOW = 4
+WALL_AREAS_HIGH = 5
 
 
 # --- B/C/D. The outreach timeline, in days relative to the launch meeting ----------------

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crm.rules import WALL_AREAS_HIGH, WALL_AREAS_LOW
+
 #: what the page and the API say of an area nobody put their name on
 NOT_A_PRIORITY = "Not a priority now"
 #: the most notes of each kind one area takes in one save (a wall has a few each)
@@ -48,6 +50,25 @@ def with_champion(champions: Iterable[Champion], person_id: int, lead: bool) -> 
     if not found:
         out.append(Champion(person_id, lead))
     return out
+
+
+def without_champion(champions: Iterable[Champion], person_id: int) -> list[Champion]:
+    """The champions after `person_id` takes their name off the area. A lead who leaves leaves
+    the area without a lead (nobody is made lead without saying so); the last one leaving makes
+    the area not a priority now."""
+    return [c for c in champions if c.person_id != person_id]
+
+
+def wall_hint(area_count: int, unsorted: int) -> str | None:
+    """What the wall says of its clustering (the workbook, C: "cluster into 4-5 strategy
+    areas"): too many areas, or notes still waiting for too few; None when it is fine."""
+    if area_count > WALL_AREAS_HIGH:
+        return (f"{area_count} areas: the workbook clusters into {WALL_AREAS_LOW}-{WALL_AREAS_HIGH}. "
+                "Merge the closest ones.")
+    if unsorted and area_count < WALL_AREAS_LOW:
+        return (f"{unsorted} note{'s' if unsorted != 1 else ''} to sort: cluster them into "
+                f"{WALL_AREAS_LOW}-{WALL_AREAS_HIGH} strategy areas.")
+    return None
 
 
 def clean_notes(lines: Iterable[str]) -> list[str]:

@@ -44,16 +44,23 @@ def notes_of(area: PriorityArea, kind: str) -> list[str]:
     return [n.text for n in area.notes if n.kind == kind]
 
 
-def create_area(partnership: Partnership, name: str, opportunities=(), requirements=(),
-                description: str | None = None) -> PriorityArea:
-    """A new area with its notes (cleaned: blank lines dropped, each note once)."""
+def area_name(partnership: Partnership, name: str, renaming: PriorityArea | None = None) -> str:
+    """An area's name as saved (spaces tidied), if the partnership has no other area of that name."""
     name = " ".join((name or "").split())
     if not name:
         raise AreaError("Name the area (e.g. \"Talent pipeline\").")
     if len(name) > 300:
         raise AreaError("An area's name is at most 300 characters.")
-    if any(a.name.casefold() == name.casefold() for a in partnership.priority_areas):
+    others = db.session.scalars(select(PriorityArea).where(PriorityArea.partnership_id == partnership.id)).all()
+    if any(a.name.casefold() == name.casefold() and a is not renaming for a in others):
         raise AreaError(f"{partnership.name} already has an area named {name}.")
+    return name
+
+
+def create_area(partnership: Partnership, name: str, opportunities=(), requirements=(),
+                description: str | None = None) -> PriorityArea:
+    """A new area with its notes (cleaned: blank lines dropped, each note once)."""
+    name = area_name(partnership, name)
     notes = {}
     for kind, lines in (("opportunity", opportunities), ("requirement", requirements)):
         notes[kind] = rules.clean_notes(lines)
@@ -61,7 +68,8 @@ def create_area(partnership: Partnership, name: str, opportunities=(), requireme
         if problems:
             raise AreaError(" ".join(problems), "opportunities" if kind == "opportunity" else "requirements")
     area = partnerships.add_priority_area(partnership, name, description=(description or "").strip() or None)
-    area.notes = [PriorityNote(kind=kind, text=text) for kind, texts in notes.items() for text in texts]
+    area.notes = [PriorityNote(partnership_id=partnership.id, kind=kind, text=text)
+                  for kind, texts in notes.items() for text in texts]
     db.session.flush()
     return area
 

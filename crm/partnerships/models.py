@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm import rules, vocab
 from crm.changes.tracking import Tracked
@@ -140,8 +140,10 @@ class PriorityArea(db.Model):
     champions: Mapped[list[PriorityChampion]] = relationship(
         back_populates="priority_area", cascade="all, delete-orphan", order_by="PriorityChampion.id"
     )
+    #: the wall's notes clustered here; a note outlives its area (back to the wall's unsorted pile)
     notes: Mapped[list[PriorityNote]] = relationship(
-        back_populates="priority_area", cascade="all, delete-orphan", order_by="PriorityNote.id"
+        back_populates="priority_area", cascade="save-update, merge", passive_deletes=True,
+        order_by="PriorityNote.id"
     )
 
     def __repr__(self) -> str:
@@ -170,25 +172,41 @@ class PriorityChampion(db.Model):
 
 
 class PriorityNote(db.Model):
-    """A short note of the launch's wall (section C): an opportunity or a requirement, clustered
-    into a priority area."""
+    """A short note of the launch's wall (section C): an opportunity or a requirement. Captured
+    first, on the partnership's wall (at its launch meeting, if given), then clustered into a
+    priority area; `priority_area_id` is empty while the note is still unsorted."""
 
     __tablename__ = "priority_notes"
     __audited__ = True
     __table_args__ = (CheckConstraint(vocab.check("kind", vocab.NOTE_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    priority_area_id: Mapped[int] = mapped_column(
-        ForeignKey("priority_areas.id", ondelete="CASCADE"), index=True
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    #: the meeting whose wall it was written on (the launch), if any
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    priority_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_areas.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    priority_area: Mapped[PriorityArea] = relationship(back_populates="notes")
+    priority_area: Mapped[PriorityArea | None] = relationship(back_populates="notes")
+
+    @validates("priority_area")
+    def _on_the_areas_wall(self, _key, area: PriorityArea | None) -> PriorityArea | None:
+        """A note put in an area (`area.notes.append(note)` included) is on that area's
+        partnership's wall, unless it says which already."""
+        if area is not None and self.partnership_id is None:
+            self.partnership_id = area.partnership_id
+        return area
 
     def __repr__(self) -> str:
-        return f"<PriorityNote area{self.priority_area_id} {self.kind}>"
+        return f"<PriorityNote p{self.partnership_id} area{self.priority_area_id} {self.kind}>"
 
 
 meeting_chairs = Table(
