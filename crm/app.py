@@ -28,6 +28,7 @@ from crm.health.views import bp as health_bp
 from crm.launch.plan_views import bp as plans_bp
 from crm.launch.summary_views import bp as summary_bp
 from crm.launch.views import bp as launch_bp
+from crm.launch.wall_views import bp as wall_bp
 from crm.main import bp as main_bp
 from crm.network import services as network_services
 from crm.network.views import bp as network_bp
@@ -41,7 +42,7 @@ from crm.sqlite import use_immediate_writes
 
 BLUEPRINTS = (main_bp, accounts_bp, contacts_bp, partnerships_bp, api_bp, privacy_bp, transfer_bp,
               duplicates_bp, scoring_bp, network_bp, outreach_bp, launch_bp, summary_bp,
-              onepager_bp, health_bp, plans_bp)
+              onepager_bp, health_bp, plans_bp, wall_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

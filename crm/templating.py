@@ -26,6 +26,7 @@ VOCABS = {
     "response": vocab.INVITATION_RESPONSES,
     "commitment_status": vocab.COMMITMENT_STATUSES,
     "early_win_kind": vocab.EARLY_WIN_KINDS,
+    "note_kind": vocab.NOTE_KINDS,
 }
 
 

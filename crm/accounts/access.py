@@ -29,7 +29,7 @@ from crm.health.models import HealthNote
 from crm.ids import parse_id
 from crm.launch.models import Commitment
 from crm.outreach.models import Task
-from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea
+from crm.partnerships.models import Meeting, Membership, Partnership, PriorityArea, PriorityNote
 
 
 def visible_partnership_ids(user) -> set[int] | None:
@@ -145,6 +145,11 @@ def visible_commitment(user, raw) -> Commitment | None:
     if found is None or not can_see_partnership(user, found.priority_area.partnership_id):
         return None
     return found
+
+
+def visible_priority_note(user, raw) -> PriorityNote | None:
+    """The wall note `raw` names, if its partnership is visible to `user`."""
+    return _of_visible_partnership(user, PriorityNote, raw)
 
 
 def visible_task(user, raw) -> Task | None:

@@ -58,11 +58,12 @@ def meeting_detail_json(meeting: Meeting) -> dict:
             "next_steps": meeting.next_steps}
 
 
-def _body_person(person_id: int):
-    """The person a body names, if the caller may see them; 400 as for a missing one otherwise."""
+def _body_person(person_id: int, field: str = "person_id"):
+    """The person a body names (in `field`), if the caller may see them; 400 as for a missing
+    one otherwise."""
     person = visible_person(current_user, person_id)
     if person is None:
-        raise ApiError(400, "invalid", "No such person (or they are archived).", {"person_id": ["not found"]})
+        raise ApiError(400, "invalid", "No such person (or they are archived).", {field: ["not found"]})
     return person
 
 

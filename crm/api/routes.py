@@ -16,6 +16,7 @@ from crm.api import (  # noqa: F401  (each module adds its routes to bp when imp
     scoring,
     summary,
     users,
+    wall,
 )
 
 __all__ = ["bp"]

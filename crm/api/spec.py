@@ -49,6 +49,7 @@ NAMED_ENUMS: dict[str, tuple] = {
     "MemberRole": vocab.values(vocab.ROLES),
     "PipelineStage": vocab.values(vocab.STAGES),
     "TieKind": vocab.values(vocab.TIE_KINDS),
+    "NoteKind": vocab.values(vocab.NOTE_KINDS),
     "Trait": vocab.values(vocab.TRAITS),
     "ScoreLabel": vocab.values(vocab.SCORE_LABELS),
     "MeetingKind": vocab.values(vocab.MEETING_KINDS),
@@ -123,8 +124,9 @@ def _errors(*codes: int) -> dict:
 def document(method: str, path: str, *, summary: str, response: type[BaseModel] | None = None,
              response_list: bool = False, paginated: bool = False, body: type[BaseModel] | None = None,
              status: int = 200, params: list[dict] | None = None, tag: str | None = None,
-             form: dict | None = None):
-    """Describe one endpoint in the OpenAPI document (a decorator that changes nothing)."""
+             form: dict | None = None, also: tuple[int, ...] = ()):
+    """Describe one endpoint in the OpenAPI document (a decorator that changes nothing); `also`:
+    other success statuses answering the same body (201 made, 200 already there)."""
 
     def decorate(view):
         parameters = [{"name": n.strip("{}"), "in": "path", "required": True, "schema": ID_SCHEMA}
@@ -156,7 +158,7 @@ def document(method: str, path: str, *, summary: str, response: type[BaseModel] 
             ok = {"description": "No content"}
         codes = [401, 404] + ([400, 415] if body is not None or form is not None or params else []) + (
             [403, 409] if method in ("post", "put", "patch", "delete") else [])
-        op["responses"] = {str(status): ok, **_errors(*codes)}
+        op["responses"] = {str(status): ok, **{str(s): ok for s in also}, **_errors(*codes)}
         PATHS.setdefault(path, {})[method] = op
         return view
 

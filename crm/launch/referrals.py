@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from crm.accounts.access import can_see_person
@@ -85,8 +86,11 @@ def refer(meeting: Meeting, referrer: Person, name: str, user, organisation_name
     if len(name) > 200:
         raise ReferralError("That name is too long (200 characters at most).")
     email = (email or "").strip().lower() or None
-    if email and ("@" not in email or len(email) > 300):
-        raise ReferralError("That email does not look right.", "email")
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ReferralError(f"That email does not look right: {error}", "email") from None
     if side not in (None, "", EMPLOYER, COMMUNITY):
         raise ReferralError("Side is employer or community.", "side")
     present = present_ids(meeting)

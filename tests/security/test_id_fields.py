@@ -60,6 +60,7 @@ KIND_OF = {
     "partnership_id": "partnership", "partnership": "partnership", "partnership_ids": "partnership",
     "partnerships": "partnership", "contacts_of": "person",
     "joined_id": "person", "present_ids": "person", "priority_area_id": "priority_area",
+    "referrer_id": "person", "meeting_id": "meeting",
 }
 #: keys that look like ids but are not (a row version, a page, a count)
 NOT_IDS = {"version", "page", "per_page", "limit", "strength", "rating", "start"}
@@ -127,6 +128,8 @@ def fields(database_url, _schema):
             for kind in ("person", "organisation"):
                 invisible[kind, role] = None if staff else b[kind]  # conveners see the contact base
             invisible["partnership", role] = b["partnership"]
+            invisible["meeting", role] = b["meeting"]
+            invisible["priority_area", role] = b["priority_area"]
         cookies, tokens = {}, {}
         for role in ("admin", *ROLES_A):
             client = app.test_client()
@@ -374,7 +377,8 @@ def test_every_id_field_is_found(fields):
     names = {(c.channel, c.name) for c in fields.cases}
     for expected in [("form", "person_id"), ("form", "owner_id"), ("form", "asker_id"), ("form", "other_id"),
                      ("query", "partnership"), ("api", "owner_id"), ("api", "referred.organisation_id"),
-                     ("api", "chair_ids"), ("api", "person_id")]:
+                     ("api", "chair_ids"), ("api", "person_id"), ("form", "priority_area_id"),
+                     ("form", "referrer_id"), ("api", "referrer_id"), ("api", "meeting_id")]:
         assert expected in names, f"{expected} not found among {sorted(names)}"
     put("id_fields", "id fields found", len({(c.channel, c.method, c.url, c.name) for c in fields.cases}))
     put("id_fields", "id field cases (x form or body variant)", len(fields.cases))

@@ -17,8 +17,10 @@ from crm.launch import referrals, wall
 from crm.launch import services as door
 from crm.launch.priorities import AreaError, add_champion, create_area
 from crm.outreach import services as outreach
-from crm.partnerships.models import Membership, PriorityNote
+from crm.partnerships.models import Membership, PriorityArea, PriorityNote
 from crm.timeutil import utcnow
+from tests.helpers import shown_text
+from tests.web.world import sign_in, snapshot
 
 
 @pytest.fixture
@@ -140,3 +142,184 @@ def test_notes_written_at_the_wall_are_the_partnerships(db, room):
     with pytest.raises(AreaError, match="opportunity or a requirement"):
         wall.add_notes(room["p"], "idea", ["x"])
     assert db.session.scalar(select(func.count(PriorityNote.id))) == 0
+
+
+# --- the page and its forms -------------------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def test_a_convener_builds_the_wall_through_the_forms_with_and_without_htmx(client, db, room):
+    sign_in(client, room["convener"])
+    meeting = room["meeting"]
+    base = f"/meetings/{meeting.id}/wall"
+    response = client.post(f"{base}/notes", data={"text": "Apprenticeships\nShared tooling", "kind": "opportunity"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{base}#capture")
+    fragment = client.post(f"{base}/notes", data={"text": "A college partner", "kind": "requirement"}, headers=HX)
+    assert fragment.status_code == 200 and fragment.get_data(as_text=True).lstrip().startswith('<div id="wall">')
+    assert client.post(f"{base}/areas", data={"name": "Talent pipeline"}, headers=HX).status_code == 200
+    area = db.session.scalar(select(PriorityArea).where(PriorityArea.name == "Talent pipeline"))
+    note = db.session.scalar(select(PriorityNote).where(PriorityNote.text == "Apprenticeships"))
+    assert client.post(f"{base}/notes/{note.id}/area", data={"priority_area_id": area.id}).status_code == 303
+    page = shown_text(client.get(base))
+    assert "Not a priority now" in page and "To sort 2" in page
+    client.post(f"{base}/areas/{area.id}/champions", data={"person_id": room["karen"].id, "lead": "yes"}, headers=HX)
+    client.post(f"{base}/areas/{area.id}/champions", data={"person_id": room["robin"].id}, headers=HX)
+    page = shown_text(client.get(base))
+    assert "Not a priority now" not in page and "Lead" in page
+    assert client.post(f"{base}/areas/{area.id}/name", data={"name": "Talent & skills"}).status_code == 303
+    assert db.session.get(PriorityArea, area.id).name == "Talent & skills"
+    client.post(f"{base}/areas/{area.id}/champions/{room['karen'].id}/delete", headers=HX)
+    client.post(f"{base}/areas/{area.id}/champions/{room['robin'].id}/delete", headers=HX)
+    assert "Not a priority now" in shown_text(client.get(base))
+    client.post(f"{base}/notes/{note.id}/area", data={"priority_area_id": ""}, headers=HX)
+    assert db.session.get(PriorityNote, note.id).priority_area_id is None
+    note_id = note.id
+    assert client.post(f"{base}/notes/{note_id}/delete", headers=HX).status_code == 200
+    assert db.session.get(PriorityNote, note_id) is None
+
+
+def test_a_bad_note_keeps_what_was_typed_and_changes_nothing(client, db, room):
+    sign_in(client, room["convener"])
+    base = f"/meetings/{room['meeting'].id}/wall"
+    before = snapshot()
+    long_note = "<b>kept</b> " + "x" * 600
+    response = client.post(f"{base}/notes", data={"text": long_note, "kind": "opportunity"})
+    assert response.status_code == 400 and "at most 500 characters" in shown_text(response)
+    assert "&lt;b&gt;kept&lt;/b&gt;" in response.get_data(as_text=True)
+    fragment = client.post(f"{base}/notes", data={"text": "x", "kind": "idea"}, headers=HX)
+    assert fragment.status_code == 400 and "opportunity or a requirement" in shown_text(fragment)
+    assert client.post(f"{base}/areas", data={"name": " "}).status_code == 400
+    assert snapshot() == before
+
+
+def test_another_partnerships_area_or_note_answers_as_a_missing_one(client, db, room):
+    sign_in(client, room["convener"])
+    base = f"/meetings/{room['meeting'].id}/wall"
+    note = wall.add_notes(room["p"], "opportunity", ["Mine"])[0]
+    theirs = wall.add_notes(room["other"], "opportunity", ["Theirs"])[0]
+    elsewhere = create_area(room["other"], "Elsewhere area")
+    db.session.commit()
+    before = snapshot()
+    answers = [client.post(f"{base}/notes/{note.id}/area", data={"priority_area_id": area_id}, headers=HX)
+               for area_id in (elsewhere.id, 99999)]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert all("No such priority area." in shown_text(a) for a in answers)  # tests/security compares them whole
+    assert client.post(f"{base}/notes/{theirs.id}/delete").status_code == 404
+    assert client.post(f"{base}/areas/{elsewhere.id}/name", data={"name": "x"}).status_code == 404
+    assert snapshot() == before
+
+
+def test_a_viewer_reads_the_wall_without_its_forms(client, db, room):
+    wall.add_notes(room["p"], "opportunity", ["Apprenticeships"])
+    db.session.commit()
+    sign_in(client, room["viewer"])
+    response = client.get(f"/meetings/{room['meeting'].id}/wall")
+    assert response.status_code == 200 and "Apprenticeships" in shown_text(response)
+    assert 'name="priority_area_id"' not in response.get_data(as_text=True)
+
+
+def test_a_referral_through_the_form_makes_a_candidate_and_is_listed(client, db, room):
+    sign_in(client, room["convener"])
+    base = f"/meetings/{room['meeting'].id}/wall"
+    response = client.post(f"{base}/referrals", data={"referrer_id": room["karen"].id, "name": "Dana Whitfield",
+                                                       "organisation_name": "Copper State Tooling",
+                                                       "side": "employer"})
+    assert response.status_code == 303
+    dana = db.session.scalar(select(Person).where(Person.name == "Dana Whitfield"))
+    tie = db.session.scalar(select(Tie).where(Tie.kind == "referred", Tie.target_id == dana.id))
+    assert (tie.source_id, tie.meeting_id, tie.partnership_id) == (room["karen"].id, room["meeting"].id, room["p"].id)
+    assert db.session.scalar(select(Membership.stage).where(Membership.person_id == dana.id)) == "candidate"
+    page = shown_text(client.get(base))
+    assert "Dana Whitfield" in page and "named by Karen Alvarez" in page
+    before = snapshot()
+    refused = client.post(f"{base}/referrals", data={"referrer_id": room["robin"].id, "name": "Sam <i>Lee</i>"})
+    assert refused.status_code == 400 and "marked present" in shown_text(refused)
+    assert "Sam &lt;i&gt;Lee&lt;/i&gt;" in refused.get_data(as_text=True)
+    assert snapshot() == before
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+def test_the_api_captures_sorts_and_removes_wall_notes(client, db, room, bearer):
+    p, headers = room["p"], bearer(room["convener"])
+    area = create_area(p, "Talent pipeline")
+    db.session.commit()
+    made = client.post(f"/api/v1/partnerships/{p.id}/priority-notes", headers=headers,
+                       json={"kind": "opportunity", "text": "  Shared   tooling ", "meeting_id": room["meeting"].id})
+    assert made.status_code == 201, made.json
+    assert (made.json["text"], made.json["priority_area_id"], made.json["meeting_id"]) == (
+        "Shared tooling", None, room["meeting"].id)
+    again = client.post(f"/api/v1/partnerships/{p.id}/priority-notes", headers=headers,
+                        json={"kind": "opportunity", "text": "shared tooling"})
+    assert again.status_code == 200 and again.json["id"] == made.json["id"]
+    note_id = made.json["id"]
+    moved = client.patch(f"/api/v1/priority-notes/{note_id}", headers=headers, json={"priority_area_id": area.id})
+    assert moved.status_code == 200 and moved.json["priority_area_id"] == area.id
+    listed = client.get(f"/api/v1/partnerships/{p.id}/priority-areas", headers=headers).json
+    assert listed[0]["opportunities"] == ["Shared tooling"]
+    back = client.patch(f"/api/v1/priority-notes/{note_id}", headers=headers,
+                        json={"priority_area_id": None, "text": "Shared CNC tooling"})
+    assert (back.json["priority_area_id"], back.json["text"]) == (None, "Shared CNC tooling")
+    seen = client.get(f"/api/v1/partnerships/{p.id}/priority-notes", headers=bearer(room["viewer"]))
+    assert [n["text"] for n in seen.json] == ["Shared CNC tooling"]
+    assert client.delete(f"/api/v1/priority-notes/{note_id}", headers=headers).status_code == 204
+    assert client.get(f"/api/v1/partnerships/{p.id}/priority-notes", headers=headers).json == []
+
+
+def test_the_notes_api_refuses_other_partnerships_ids_and_bad_input(client, db, room, bearer):
+    p, headers = room["p"], bearer(room["convener"])
+    viewer, outsider = bearer(room["viewer"]), bearer(room["outsider"])
+    note = wall.add_notes(p, "requirement", ["A college partner"])[0]
+    elsewhere = create_area(room["other"], "Elsewhere area")
+    db.session.commit()
+    before = snapshot()
+    for body in ({"priority_area_id": elsewhere.id}, {"priority_area_id": 99999}):
+        refused = client.patch(f"/api/v1/priority-notes/{note.id}", headers=headers, json=body)
+        assert refused.status_code == 400 and refused.json["error"]["fields"] == {"priority_area_id": ["not found"]}
+    for body in ({"kind": "idea", "text": "x"}, {"kind": "opportunity", "text": "x", "extra": 1},
+                 {"kind": "opportunity", "text": "x", "meeting_id": room["other_meeting"].id},
+                 {"kind": "opportunity", "text": "x", "priority_area_id": "1"}):
+        assert client.post(f"/api/v1/partnerships/{p.id}/priority-notes", headers=headers,
+                           json=body).status_code == 400, body
+    assert client.patch(f"/api/v1/priority-notes/{note.id}", headers=headers, json={"text": None}).status_code == 400
+    assert client.patch(f"/api/v1/priority-notes/{note.id}", headers=viewer,
+                        json={"priority_area_id": None}).status_code == 403
+    assert client.delete(f"/api/v1/priority-notes/{note.id}", headers=outsider).status_code == 404
+    assert snapshot() == before
+
+
+def test_the_referrals_api_answers_201_when_made_and_200_when_all_was_there(client, db, room, bearer):
+    url, headers = f"/api/v1/meetings/{room['meeting'].id}/referrals", bearer(room["convener"])
+    body = {"referrer_id": room["karen"].id, "name": "Dana Whitfield", "organization_name": "Copper State Tooling",
+            "email": "dana@copper.example", "title": "Plant manager"}
+    made = client.post(url, headers=headers, json=body)
+    assert made.status_code == 201, made.json
+    assert made.json["created"] == {"person": True, "tie": True, "membership": True}
+    assert made.json["person"]["organization_name"] == "Copper State Tooling"
+    assert (made.json["tie"]["kind"], made.json["tie"]["source_id"]) == ("referred", room["karen"].id)
+    assert made.json["membership"]["stage"] == "candidate"
+    again = client.post(url, headers=headers, json={"referrer_id": room["karen"].id, "name": "Dana Whitfield",
+                                                     "email": "DANA@copper.example"})
+    assert again.status_code == 200 and again.json["person"]["id"] == made.json["person"]["id"]
+    known = client.post(url, headers=headers, json={"referrer_id": room["karen"].id, "name": "Lee Okafor",
+                                                     "organization_name": "Mesa Fabrication"})
+    assert known.status_code == 201 and known.json["person"]["id"] == room["known"].id
+    assert known.json["created"] == {"person": False, "tie": True, "membership": True}
+
+
+def test_the_referrals_api_refuses_a_referrer_not_in_the_room_or_not_visible(client, db, room, bearer):
+    url = f"/api/v1/meetings/{room['meeting'].id}/referrals"
+    convener, chair, viewer = bearer(room["convener"]), bearer(room["chair"]), bearer(room["viewer"])
+    before = snapshot()
+    absent = client.post(url, headers=convener, json={"referrer_id": room["robin"].id, "name": "X Y"})
+    assert absent.status_code == 400 and "referrer_id" in absent.json["error"]["fields"]
+    hidden = client.post(url, headers=chair, json={"referrer_id": room["hidden"].id, "name": "X Y"})
+    assert hidden.status_code == 400 and hidden.json["error"]["fields"] == {"referrer_id": ["not found"]}
+    bad = client.post(url, headers=convener, json={"referrer_id": room["karen"].id, "name": "X Y",
+                                                                   "email": "not-an-email"})
+    assert bad.status_code == 400 and "email" in bad.json["error"]["fields"]
+    assert client.post(url, headers=viewer, json={"referrer_id": room["karen"].id, "name": "X Y"}).status_code == 403
+    assert client.post(f"/api/v1/meetings/{room['other_meeting'].id}/referrals", headers=convener,
+                       json={"referrer_id": room["karen"].id, "name": "X Y"}).status_code == 404
+    assert snapshot() == before

@@ -13,6 +13,7 @@ from crm.extensions import db
 from crm.health.models import HealthNote
 from crm.launch.models import Commitment
 from crm.partnerships import services as partnerships
+from crm.partnerships.models import PriorityNote
 from crm.timeutil import utcnow
 from tests.helpers import PASSWORD
 
@@ -96,6 +97,11 @@ def _add_outreach(world: World) -> None:
     db.session.commit()
     world.extra.update(meeting_id=meeting.id, task_id=task.id, feed_token="world-feed-token", area_id=area.id,
                        commitment_id=commitment.id)
+    note = PriorityNote(partnership_id=world.a.id, meeting_id=meeting.id, kind="opportunity",
+                        text="Shared apprenticeships")  # on the wall, not yet in an area
+    db.session.add(note)
+    db.session.commit()
+    world.extra.update(note_id=note.id)
 
 
 def url_values(world: World) -> dict:
