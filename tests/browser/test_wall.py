@@ -68,6 +68,10 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
         page.get_by_role("button", name="Add area").click()
         _area(page, name).wait_for()
     assert _area(page, "Supply chain").get_by_text("Not a priority now").count() == 1
+    page.get_by_label("Name", exact=True).fill("talent PIPELINE")  # refused (400): the message still shows
+    page.get_by_role("button", name="Add area").click()
+    page.get_by_text("Region Wall already has an area named talent PIPELINE.").wait_for()
+    assert page.get_by_label("Name", exact=True).input_value() == "talent PIPELINE"
 
     # clustered: dragged with a mouse, or picked with a thumb
     for text, area in NOTES.items():
