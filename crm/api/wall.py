@@ -11,17 +11,23 @@ from flask import abort
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from crm.accounts.access import get_partnership_or_404, visible_meeting, visible_priority_area, visible_priority_note
+from crm.accounts.access import (
+    get_partnership_or_404,
+    visible_meeting,
+    visible_person,
+    visible_priority_area,
+    visible_priority_note,
+)
 from crm.api import bp
 from crm.api.contacts import PersonOut, RelationshipOut, Side, person_json, relationship_json
-from crm.api.launch import _body_person
+from crm.api.launch import PriorityAreaOut, _body_person, area_json
 from crm.api.partnerships import MemberOut, member_json
 from crm.api.spec import document
 from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
 from crm.ids import Id
 from crm.launch import referrals, wall
-from crm.launch.access import get_door_meeting_or_404
+from crm.launch.access import get_area_or_404, get_door_meeting_or_404
 from crm.launch.priorities import AreaError
 from crm.outreach.access import can_act_on_tasks
 from crm.partnerships.models import PriorityNote
@@ -57,6 +63,12 @@ class PriorityNotePatch(Body):
 
     priority_area_id: Id | None = None
     text: str = Field(default=None, min_length=1, max_length=500)
+
+
+class PriorityAreaPatch(Body):
+    """A new name for the area (unique in its partnership, any case)."""
+
+    name: str = Field(min_length=1, max_length=300)
 
 
 class ReferralIn(Body):
@@ -184,6 +196,37 @@ def delete_priority_note(note_id: int):
     wall.remove_note(_note_or_404(note_id))
     db.session.commit()
     return "", 204
+
+
+@bp.patch("/priority-areas/<int:area_id>")
+@document("patch", "/priority-areas/{area_id}", tag="partnerships", body=PriorityAreaPatch,
+          response=PriorityAreaOut, summary="Rename a priority area")
+def rename_priority_area(area_id: int):
+    """Rename an area (staff of the partnership and its chairs)."""
+    area = get_area_or_404(area_id)
+    data = parse(PriorityAreaPatch)
+    try:
+        wall.rename_area(area, data.name)
+    except AreaError as error:
+        db.session.rollback()
+        _refuse(error)
+    db.session.commit()
+    return ok(area_json(area))
+
+
+@bp.delete("/priority-areas/<int:area_id>/champions/<int:person_id>")
+@document("delete", "/priority-areas/{area_id}/champions/{person_id}", tag="partnerships",
+          response=PriorityAreaOut, summary="Take a champion off a priority area (a lead leaving leaves no lead)")
+def remove_priority_champion(area_id: int, person_id: int):
+    """Remove a champion from an area (staff of the partnership and its chairs); their
+    membership stays where it is."""
+    area = get_area_or_404(area_id)
+    person = visible_person(current_user, person_id)
+    if person is None or person.id not in {c.person_id for c in area.champions}:
+        raise ApiError(404, "not_found", "No such champion of this area.")
+    wall.remove_champion(area, person.id)
+    db.session.commit()
+    return ok(area_json(area))
 
 
 @bp.post("/meetings/<int:meeting_id>/referrals")

@@ -162,6 +162,8 @@ ACCESS.update({
     "api.update_priority_note": "api",
     "api.delete_priority_note": "api",
     "api.create_referral": "api",
+    "api.rename_priority_area": "api",
+    "api.remove_priority_champion": "api",
     "api.list_tasks": "api",
     "api.update_task": "api",
     "api.create_task": "api",

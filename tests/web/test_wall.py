@@ -323,3 +323,20 @@ def test_the_referrals_api_refuses_a_referrer_not_in_the_room_or_not_visible(cli
     assert client.post(f"/api/v1/meetings/{room['other_meeting'].id}/referrals", headers=convener,
                        json={"referrer_id": room["karen"].id, "name": "X Y"}).status_code == 404
     assert snapshot() == before
+
+
+def test_the_api_renames_an_area_and_takes_a_champion_off(client, db, room, bearer):
+    area = create_area(room["p"], "Talent")
+    add_champion(area, room["karen"], lead=True)
+    db.session.commit()
+    headers = bearer(room["convener"])
+    renamed = client.patch(f"/api/v1/priority-areas/{area.id}", headers=headers, json={"name": "Talent pipeline"})
+    assert renamed.status_code == 200 and renamed.json["name"] == "Talent pipeline"
+    off = client.delete(f"/api/v1/priority-areas/{area.id}/champions/{room['karen'].id}", headers=headers)
+    assert off.status_code == 200 and (off.json["champion_ids"], off.json["is_priority"]) == ([], False)
+    again = client.delete(f"/api/v1/priority-areas/{area.id}/champions/{room['karen'].id}", headers=headers)
+    assert again.status_code == 404
+    create_area(room["p"], "Supply")
+    db.session.commit()
+    clash = client.patch(f"/api/v1/priority-areas/{area.id}", headers=headers, json={"name": "supply"})
+    assert clash.status_code == 400 and "name" in clash.json["error"]["fields"]
