@@ -264,3 +264,15 @@ def test_the_scheduler_gives_the_no_shows_their_reconnect_once_the_door_closes_a
     assert f"reconnect:{nora.id}" in reconnects()
     assert jobs.run("reconcile_closed_doors", app=app) == "reconciled 0 launches whose door closed"
     assert reconnects().count(f"reconnect:{nora.id}") == 1
+
+
+def test_the_calls_meeting_page_shows_its_notes_and_next_steps_escaped(client, db, after, area):
+    sign_in(client, after["convener"])
+    when = utcnow() - timedelta(hours=1)
+    client.post(f"/priority-areas/{area.id}/call", data={"starts_at": f"{when:%Y-%m-%dT%H:%M}",
+                                                         "person_id": after["karen"].id, "notes": "<script>x</script>",
+                                                         "next_steps": "First step\n\nSecond step"})
+    call = db.session.scalar(select(Meeting).where(Meeting.kind == "champion_call"))
+    page = client.get(f"/meetings/{call.id}").get_data(as_text=True)
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<li>First step</li>" in page and "<li>Second step</li>" in page
+    assert f"/priority-areas/{area.id}/call" in page
