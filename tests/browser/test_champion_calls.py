@@ -90,3 +90,36 @@ def test_the_lead_records_the_champion_call_from_the_task_on_a_phone(page, live_
     page.goto(f"{live_server}/priority-areas/{area.id}/call")
     _shot(page, "call-desktop")
     assert page.errors == [] and page.dialogs == []
+
+
+def test_the_convener_schedules_the_second_meeting_from_its_step_on_a_phone(page, live_server, committed, db,
+                                                                           make_partnership, make_org, make_person,
+                                                                           add_member, make_user):
+    p = make_partnership("Region Second", timezone="UTC")
+    employer = make_org("Prescott Precision")
+    karen, conv = make_person("Karen Alvarez", org=employer), make_person("Cora Convener")
+    add_member(p, karen, "chair", "champion")
+    add_member(p, conv, "convener", "champion")
+    launch = outreach.create_meeting(p, utcnow() - timedelta(days=5), "launch", chair_ids=[karen.id],
+                                     host_organisation_id=employer.id, location="Prescott Precision, Bay 2")
+    db.session.commit()
+    make_user("second.convener@example.org", "convener", partnerships=[p], person=conv)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_page(page, live_server, "second.convener@example.org")
+    page.goto(f"{live_server}/tasks?view=all")
+    page.locator("tr", has_text="Second meeting").get_by_role("link", name="Schedule it").click()
+    form = page.locator("#new-meeting")
+    form.wait_for()
+    assert form.get_by_label("Kind").input_value() == "second"
+    assert form.get_by_label("Title").input_value() == "Second partnership meeting"
+    assert form.get_by_label("Place (host employer's facility)").input_value() == "Prescott Precision, Bay 2"
+    _shot(page, "second-meeting-phone")
+    form.get_by_role("button", name="Set meeting").click()
+    page.get_by_text("Second partnership meeting set").first.wait_for()
+    session = committed()
+    second = session.scalar(select(Meeting).where(Meeting.kind == "second"))
+    assert 0 < (second.starts_at.date() - launch.starts_at.date()).days <= 60
+    task = session.scalar(select(Task).where(Task.kind == "second_meeting"))
+    assert task.status == "done" and task.closed_reason.startswith("Second meeting set for")
+    assert page.errors == [] and page.dialogs == []
