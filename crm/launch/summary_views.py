@@ -11,6 +11,7 @@ from flask_login import current_user
 from crm import prose
 from crm.extensions import db
 from crm.ids import parse_id
+from crm.launch import services as door
 from crm.launch import summaries, summary
 from crm.launch.access import get_launch_or_404
 from crm.outreach.timeline import PACE_LABELS
@@ -38,7 +39,8 @@ def _page(meeting: Meeting, status: int = 200, typed: dict | None = None, errors
                            form=form, errors=errors or {}, theirs=theirs,
                            version=state.version if version is None else version,
                            preview=summary.html_of(form["text"]), pace_labels=PACE_LABELS,
-                           from_name=summaries.sender_of(meeting, current_user)[0]), status
+                           from_name=summaries.sender_of(meeting, current_user)[0],
+                           started=door.started(meeting)), status
 
 
 @bp.route("/meetings/<int:meeting_id>/summary")

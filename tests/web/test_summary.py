@@ -318,3 +318,27 @@ def test_the_api_says_why_it_cannot_send_before_the_launch(client, db, launch, b
     response = client.post(f"/api/v1{_url(launch)}/send", json={"version": 0}, headers=bearer(launch["convener"]))
     assert response.status_code == 409 and "has not happened yet" in response.json["error"]["message"]
     assert _outbox(db) == [] and db.session.scalar(select(func.count(MeetingSummary.id))) == 0
+
+
+def test_a_send_with_nobody_to_send_to_keeps_the_typed_draft(client, db, make_partnership, make_user):
+    p = make_partnership("Empty Room Summary", timezone="UTC")
+    meeting = outreach.create_meeting(p, utcnow() - timedelta(days=1), "launch")
+    db.session.commit()
+    sign_in(client, make_user("empty.convener@example.org", "convener", partnerships=[p]))
+    page = client.get(f"/meetings/{meeting.id}/summary")
+    assert "Nobody yet: mark attendance first." in shown_text(page) and "Send to" not in shown_text(page)
+    response = client.post(f"/meetings/{meeting.id}/summary/send",
+                           data={"subject": "Typed subject", "text": "Typed text.", "version": "0"},
+                           follow_redirects=True)
+    assert "Nobody to send it to" in shown_text(response)
+    assert db.session.execute(select(MeetingSummary.subject, MeetingSummary.text)).one() == (
+        "Typed subject", "Typed text.\n")
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_before_the_launch_the_composer_offers_no_send(client, db, launch):
+    outreach.move_meeting(launch["meeting"], utcnow() + timedelta(days=3))
+    db.session.commit()
+    sign_in(client, launch["convener"])
+    page = shown_text(client.get(_url(launch)))
+    assert "Send to" not in page and "Send it after the launch" in page
