@@ -60,7 +60,8 @@ class CommitmentOut(BaseModel):
 class CommitmentIn(Body):
     """A commitment to the area: who delivers (`owner_id`, a person visible to you), what, by
     when. `early_win_kind` (prototype or activity) only with `early_win: true` (else 400). An
-    early win due more than 60 days after the launch is saved, with a warning."""
+    early win due more than 60 days after the launch is saved, with a warning. `text` is saved
+    on one line: runs of whitespace become one space, control characters are dropped."""
 
     owner_id: Id
     text: str = Field(min_length=1, max_length=PLAN_TEXT_CHARS)
@@ -92,7 +93,8 @@ class ActionPlanOut(BaseModel):
 
 class ActionPlanIn(Body):
     """The area's plan, written whole: goals left out or empty are cleared; outcomes and actions
-    one line each (blank ones dropped, each once; at most 50). `version` is the one you read
+    one line each (blank ones dropped, each once; at most 50; like goals, runs of whitespace
+    become one space, control characters are dropped). `version` is the one you read
     (a stale one answers 409); leave it out on the first save."""
 
     goal_3_months: str | None = Field(default=None, max_length=PLAN_TEXT_CHARS)

@@ -72,6 +72,8 @@ def test_a_convener_writes_an_action_plan_with_two_early_wins_on_a_phone(page, l
     page.get_by_text("Progress noted.").wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the action plan scrolls sideways on a phone ({width}px)"
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, "action_plan_area_phone.png"), full_page=True)
 
     page.get_by_role("link", name="The partnership's plan").click()
     page.locator("#who-promised").wait_for()
@@ -80,7 +82,6 @@ def test_a_convener_writes_an_action_plan_with_two_early_wins_on_a_phone(page, l
     assert page.locator("tr.early-wins td").all_inner_texts() == ["1 of 1", "0 of 1", "1 of 2"]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the partnership's plan scrolls sideways on a phone ({width}px)"
-    os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, "action_plans_phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280

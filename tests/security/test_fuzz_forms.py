@@ -14,7 +14,7 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, select
 
 from crm import create_app
 from crm.extensions import db
@@ -54,12 +54,16 @@ def _normal(text: str) -> str:
 
 
 def _stored_texts() -> set[str]:
+    """Every text stored: text columns, and the lines of JSON columns holding a list of texts
+    (an action plan's outcomes and actions); JSON objects (the audit log's before/after) not."""
     found = set()
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, String | Text)]
+        columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
         if columns:
             for row in db.session.execute(select(*columns)):
-                found.update(_normal(v) for v in row if isinstance(v, str))
+                for value in row:
+                    found.update(_normal(v) for v in (value if isinstance(value, list) else [value])
+                                 if isinstance(v, str))
     return found
 
 
