@@ -310,6 +310,22 @@ def browser_cases(args, network, ordered) -> list[dict]:
 
                 out.append(_row(f"network: map time-to-interactive in Chromium, {size:,} people",
                                 args.measure(ours, repeat, 1), args.measure(bare, repeat, 1)))
+
+                # one full redraw (what every pan, zoom step and hover costs): ours draws the
+                # ties on the canvas and places the labels (collision-aware, map.js); the floor
+                # is vis-network drawing the same nodes, ties and every label itself
+                def redraw(where):
+                    return lambda: page.evaluate(
+                        "(w) => { const net = w === 'ours' ? document.getElementById('map').mapNetwork : window.net;"
+                        " const t = performance.now(); for (let i = 0; i < 5; i++) { net.redraw(); }"
+                        " return performance.now() - t; }", where)
+
+                bare()
+                floor_redraw = args.measure(redraw("bare"), repeat * 2, 1)
+                ours()
+                page.evaluate("() => document.getElementById('map').mapNetwork.fit({animation: false})")
+                out.append(_row(f"network: map redraw x5 in Chromium (labels placed), {size:,} people",
+                                args.measure(redraw("ours"), repeat * 2, 1), floor_redraw))
             browser.close()
     finally:
         server.shutdown()

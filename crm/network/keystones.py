@@ -203,8 +203,9 @@ def verdict(engaged_names: list[str], keystone_names: list[str], unlinked_names:
     if keystone_names:
         said = f"The partnership depends on {names_list(keystone_names)}."
     else:
-        said = (f"No single person holds the partnership together: whoever of the {n} engaged people "
-                "stepped back, nobody else would lose their link to it.")
+        main = n - len(unlinked_names)
+        said = (f"No single person holds the partnership together: whoever of the {main} engaged people "
+                f"{'in its main group ' if unlinked_names else ''}stepped back, the others would stay linked.")
     if unlinked_names:
         k = len(unlinked_names)
         said += (f" {_people(k)} engaged {'is' if k == 1 else 'are'} not yet linked to the main group "
