@@ -20,6 +20,7 @@ from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Invitation
 from crm.timeutil import utcnow
 from tests.helpers import shown_text
+from tests.web.test_query_counts import counting
 from tests.web.world import sign_in, snapshot
 
 
@@ -342,3 +343,38 @@ def test_before_the_launch_the_composer_offers_no_send(client, db, launch):
     sign_in(client, launch["convener"])
     page = shown_text(client.get(_url(launch)))
     assert "Send to" not in page and "Send it after the launch" in page
+
+
+def _room_of(db, make_partnership, make_org, make_person, add_member, n: int):
+    """A launch `n` invitees big, half of them present, with `n // 3` areas of two champions."""
+    p = make_partnership(f"Room of {n}", timezone="UTC")
+    org = make_org(f"Employer of {n}")
+    people = [make_person(f"Person {n}-{i}", org=org, email=f"p{n}-{i}@x.example") for i in range(n)]
+    for person in people:
+        add_member(p, person, "member", "accepted")
+    meeting = outreach.create_meeting(p, utcnow() - timedelta(days=1), "launch")
+    db.session.commit()
+    for person in people[: n // 2]:
+        door.set_present(meeting, person, True)
+    db.session.commit()
+    for i in range(n // 3):
+        area = priorities.create_area(p, f"Area {i}", [f"Opportunity {i}"], [f"Requirement {i}"])
+        db.session.commit()
+        priorities.add_champion(area, people[2 * i], lead=True)
+        priorities.add_champion(area, people[2 * i + 1])
+        db.session.commit()
+    return p, meeting
+
+
+def test_the_composer_runs_as_many_queries_for_a_big_room_as_a_small_one(client, db, make_partnership, make_org,
+                                                                        make_person, add_member, make_user):
+    small = _room_of(db, make_partnership, make_org, make_person, add_member, 6)
+    big = _room_of(db, make_partnership, make_org, make_person, add_member, 60)
+    sign_in(client, make_user("rooms.convener@example.org", "convener", partnerships=[small[0], big[0]]))
+    counts = []
+    for _p, meeting in (small, big):
+        client.get(f"/meetings/{meeting.id}/summary")  # warm
+        with counting(db) as statements:
+            assert client.get(f"/meetings/{meeting.id}/summary").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
