@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from crm.accounts.access import get_partnership_or_404, visible_person
 from crm.api import bp
-from crm.api.outreach import MeetingOut, meeting_json
+from crm.api.outreach import MeetingOut, WarningOut, meeting_json
 from crm.api.spec import document
 from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
@@ -103,6 +103,8 @@ class PriorityAreaOut(BaseModel):
     champion_ids: list[int]
     lead_id: int | None = Field(description="the lead champion (one at most)")
     is_priority: bool = Field(description="false while nobody has put their name on it: not a priority now")
+    warnings: list[WarningOut] = Field(default_factory=list, description="lead_not_employer: the lead champion "
+                                       "is not an employer (the area's champion call is employers only)")
 
 
 class PriorityAreaIn(Body):
@@ -129,7 +131,8 @@ def area_json(area: PriorityArea) -> dict:
         id=area.id, partnership_id=area.partnership_id, name=area.name, description=area.description,
         opportunities=priorities.notes_of(area, "opportunity"), requirements=priorities.notes_of(area, "requirement"),
         champion_ids=[c.person_id for c in champions], lead_id=area_rules.lead_of(champions),
-        is_priority=area_rules.is_priority(champions)).model_dump(mode="json")
+        is_priority=area_rules.is_priority(champions),
+        warnings=[w.as_dict() for w in champion_calls.area_warnings(area)]).model_dump(mode="json")
 
 
 def _refuse(error: priorities.AreaError):

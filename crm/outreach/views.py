@@ -185,6 +185,10 @@ def _meeting_choices(form: MeetingForm, partnership: Partnership, meeting: Meeti
     return form
 
 
+#: what setting a meeting of another kind than the launch does to the plan
+MEETING_SET_NOTE = {"launch": "; its tasks are laid out below.", "second": "; the plan's second-meeting step is done."}
+
+
 def _meeting_fields(form: MeetingForm, tz: str) -> dict:
     """The form's values, every id resolved through what the user may see (else a field error)."""
     chairs = visible_people(current_user, form.chair_ids.data or [])
@@ -225,7 +229,8 @@ def create_meeting(partnership_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(f"{vocab.label(vocab.MEETING_KINDS, meeting.kind)} set; its tasks are laid out below.", "success")
+            flash(f"{vocab.label(vocab.MEETING_KINDS, meeting.kind)} set{MEETING_SET_NOTE.get(meeting.kind, '.')}",
+                  "success")
             _flash_setup(meeting)
             return redirect(url_for("outreach.meeting", meeting_id=meeting.id))
     today = services.today_for(partnership)

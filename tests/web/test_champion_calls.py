@@ -117,6 +117,8 @@ def test_the_second_meeting_step_opens_the_meeting_form_prefilled_and_setting_it
         "kind": "second", "title": "Second partnership meeting", "starts_at": f"{day:%Y-%m-%dT%H:%M}",
         "chair_ids": after["karen"].id, "host_organisation_id": after["employer"].id})
     assert response.status_code == 302
+    assert "Second partnership meeting set; the plan's second-meeting step is done." in shown_text(
+        client.get(response.headers["Location"]))
     task = db.session.scalar(select(Task).where(Task.meeting_id == launch.id, Task.kind == "second_meeting"))
     assert task.status == "done" and task.closed_reason == f"Second meeting set for {day:%d %b %Y}."
     # the API's meeting says which area a champion call is for (none here)
@@ -193,12 +195,14 @@ def test_someone_not_an_employer_on_the_call_is_recorded_and_flagged(client, db,
     assert sorted(got["attendance"]["present"]) == sorted((after["karen"].id, after["dana"].id))
 
 
-def test_a_lead_who_is_not_an_employer_is_warned_on_the_area(client, db, after, area):
+def test_a_lead_who_is_not_an_employer_is_warned_on_the_area(client, db, after, area, bearer):
     priorities.add_champion(area, after["dana"], lead=True)
     db.session.commit()
     sign_in(client, after["convener"])
     page = shown_text(client.get(f"/partnerships/{after['p'].id}/priority-areas"))
     assert "The lead champion is not an employer" in page
+    listed = client.get(f"/api/v1/partnerships/{after['p'].id}/priority-areas", headers=bearer(after["viewer"])).json
+    assert [w["code"] for w in listed[0]["warnings"]] == ["lead_not_employer"]
     assert "The lead champion is not an employer" in shown_text(client.get(f"/priority-areas/{area.id}/call"))
 
 
