@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crm import prose
@@ -201,7 +202,11 @@ def save(meeting: Meeting, subject: str, text: str, version: int | None, user_id
         raise SummaryConflict(saved)
     if saved is None:
         saved = MeetingSummary(meeting_id=meeting.id, subject=subject, text=text, updated_by_id=user_id)
-        db.session.add(saved)
+        try:
+            with db.session.begin_nested():  # two first saves at once: the later one is a conflict
+                db.session.add(saved)
+        except IntegrityError:
+            raise SummaryConflict(saved_of(meeting)) from None
     elif (saved.subject, saved.text) != (subject, text):
         saved.subject, saved.text, saved.updated_by_id = subject, text, user_id
     db.session.flush()

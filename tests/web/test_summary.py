@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from crm.contacts.models import Person
-from crm.launch import priorities
+from crm.launch import priorities, summaries
 from crm.launch import services as door
 from crm.launch.summary_models import MeetingSummary
 from crm.outreach import services as outreach
@@ -378,3 +378,22 @@ def test_the_composer_runs_as_many_queries_for_a_big_room_as_a_small_one(client,
             assert client.get(f"/meetings/{meeting.id}/summary").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_two_first_saves_at_once_make_the_later_a_conflict(db, launch, monkeypatch):
+    """The later of two first saves read "nothing saved" before the other inserted its row: its
+    insert meets that row, and answers a conflict (nothing overwritten), not an error."""
+    meeting = launch["meeting"]
+    db.session.add(MeetingSummary(meeting_id=meeting.id, subject="Theirs", text="Theirs.\n"))
+    db.session.flush()
+    reads, real = [], summaries.saved_of
+
+    def saved_of(m):  # the first read happened before the other save's row was there
+        reads.append(m)
+        return None if len(reads) == 1 else real(m)
+
+    monkeypatch.setattr(summaries, "saved_of", saved_of)
+    with pytest.raises(summaries.SummaryConflict) as raised:
+        summaries.save(meeting, "Mine", "Mine.\n", 0, None)
+    assert raised.value.saved.subject == "Theirs"
+    db.session.rollback()
