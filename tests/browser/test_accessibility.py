@@ -1,6 +1,6 @@
 """WCAG 2.1 AA on the main pages (issue 17 item 6): axe-core (vendored from the npm registry in
 tests/browser/vendor/axe-core, MPL-2.0) finds no serious or critical violation on the dashboard,
-people, person, partnership, review, pipeline, outreach, my tasks, map and each import step;
+people, person, partnership, review, pipeline, outreach, my tasks, map, one-pager and each import step;
 every link, button and field is reached by the Tab key with a visible focus; the map has a
 text alternative (its people and ties as tables); at 390 px wide no page scrolls sideways and
 every control is on screen. The 390 px screenshots land in test-artifacts/a11y-390-*.png."""
@@ -39,6 +39,7 @@ def _pages(world) -> dict[str, str]:
         "outreach": f"/partnerships/{a}/outreach",
         "my-tasks": "/tasks",
         "map": f"/partnerships/{a}/map",
+        "one-pager": f"/partnerships/{a}/one-pager",
         "import-upload": "/imports",
     }
 
