@@ -19,6 +19,7 @@ from crm.api.util import ApiError, Body, ok, parse
 from crm.extensions import db
 from crm.ids import MAX_ID, Id
 from crm.launch import action_plans as rules
+from crm.launch import areas as area_rules
 from crm.launch import plans
 from crm.launch.access import get_area_or_404, get_commitment_or_404
 from crm.launch.models import ActionPlan, Commitment
@@ -88,7 +89,8 @@ class ActionPlanOut(BaseModel):
     version: int | None = Field(description="null until the plan is first saved; send it back with a PUT")
     early_win_deadline: date | None = Field(description="60 days after the launch; null without a launch meeting")
     warnings: list[PlanWarningOut] = Field(description="the area's: no early win or more than two, early wins "
-                                                       "late or activities, commitments open past due")
+                                                       "late or activities, commitments open past due; none "
+                                                       "while nobody champions it (not a priority now)")
 
 
 class ActionPlanIn(Body):
@@ -128,7 +130,8 @@ def plan_json(area: PriorityArea, plan: ActionPlan | None) -> dict:
         priority_area_id=area.id, **{g: getattr(plan, g) if plan else None for g in plans.GOALS},
         outcomes=list(plan.outcomes) if plan else [], actions=list(plan.actions) if plan else [],
         version=plan.version if plan else None, early_win_deadline=rules.early_win_deadline(launch),
-        warnings=[w.as_dict() for w in rules.area_warnings(promises, launch, today_for(partnership))],
+        warnings=[w.as_dict() for w in rules.area_warnings(promises, launch, today_for(partnership))]
+        if area_rules.is_priority(area.champions) else [],
     ).model_dump(mode="json")
 
 

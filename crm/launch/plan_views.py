@@ -19,7 +19,8 @@ from crm.contacts.models import Person
 from crm.extensions import db
 from crm.ids import parse_id
 from crm.launch import action_plans as rules
-from crm.launch import plans
+from crm.launch import areas as area_rules
+from crm.launch import plans, priorities
 from crm.launch.access import get_area_or_404, get_commitment_or_404
 from crm.launch.models import Commitment
 from crm.outreach.access import can_act_on_tasks
@@ -66,7 +67,8 @@ def _area_page(area: PriorityArea, status: int = 200, typed: dict | None = None,
     return render_template(
         "launch/action_plan.html", area=area, partnership=partnership, plan=plans.plan_of(area),
         commitments=commitments, standing=standing, side=side, notes=plans.area_notes(area.id),
-        warnings=rules.area_warnings(promises, launch, today), launch=launch,
+        warnings=rules.area_warnings(promises, launch, today) if area_rules.is_priority(area.champions) else [],
+        launch=launch, is_priority=area_rules.is_priority(area.champions), not_a_priority=area_rules.NOT_A_PRIORITY,
         deadline=rules.early_win_deadline(launch), members=_members(partnership.id), today=today,
         can_act=can_act_on_tasks(current_user, partnership.id), typed=typed or {}, error=error or {},
         goals=plans.GOAL_LABELS, kinds=vocab.EARLY_WIN_KINDS,
@@ -181,7 +183,7 @@ def partnership_plan(partnership_id: int):
     """The partnership's plan: what was promised, by whom (employer or partner), what is done,
     what is late, the early wins; per area and in all."""
     partnership: Partnership = get_partnership_or_404(partnership_id)
-    areas = partnership.priority_areas
+    areas = priorities.areas_of(partnership.id)  # with their champions: is each a priority now?
     commitments = plans.commitments_of([a.id for a in areas])
     promises = plans.promises(commitments, partnership.id, partnership.timezone)
     today, launch = today_for(partnership), plans.launch_of(partnership)
@@ -193,7 +195,9 @@ def partnership_plan(partnership_id: int):
         "launch/partnership_plan.html", partnership=partnership, areas=areas, by_area=by_area,
         plans=plans.plans_of(partnership), sides=rules.by_side(promises, today),
         standing=standing, side={p.id: p.side for p in promises},
+        # an area nobody championed is not a priority now (section C): no early win is asked of it
         warnings={a.id: rules.area_warnings([p for p in promises if p.area_id == a.id], launch, today)
-                  for a in areas},
+                  if area_rules.is_priority(a.champions) else [] for a in areas},
+        is_priority=area_rules.is_priority, not_a_priority=area_rules.NOT_A_PRIORITY,
         late=[c for c in commitments if standing[c.id] == "late"],
         launch=launch, deadline=rules.early_win_deadline(launch), today=today)

@@ -34,6 +34,7 @@ def plan_world(db, make_partnership, make_org, make_person, add_member, make_use
     add_member(other, hidden)
     outreach.create_meeting(p, datetime(LAUNCH.year, LAUNCH.month, LAUNCH.day, 15, tzinfo=UTC), "launch")
     area = priorities.create_area(p, "Talent pipeline", ["Apprenticeships"], ["A college partner"])
+    priorities.add_champion(area, karen, True)
     other_area = priorities.create_area(other, "Hidden area")
     db.session.commit()
     return dict(p=p, other=other, karen=karen, dean=dean, hidden=hidden, area=area, other_area=other_area,
@@ -207,3 +208,15 @@ def test_the_areas_and_partnership_pages_link_the_plans(client, db, plan_world):
     assert f"/priority-areas/{area.id}/plan" in areas_page
     detail = client.get(f"/partnerships/{p.id}").get_data(as_text=True)
     assert f"/partnerships/{p.id}/plan" in detail and f"/priority-areas/{area.id}/plan" in detail
+
+
+def test_an_area_nobody_champions_is_not_a_priority_and_no_early_win_is_asked_of_it(client, db, plan_world):
+    quiet = priorities.create_area(plan_world["p"], "Building-materials hub")
+    db.session.commit()
+    sign_in(client, plan_world["convener"])
+    page = shown_text(client.get(f"/priority-areas/{quiet.id}/plan"))
+    assert "Not a priority now" in page and "No early win" not in page
+    page = shown_text(client.get(f"/partnerships/{plan_world['p'].id}/plan"))
+    hub = page.split("Building-materials hub")[1]
+    assert "Not a priority now" in hub and "No early win" not in hub
+    assert "No early win" in page.split("Building-materials hub")[0]  # the championed area is asked for one

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from crm.launch import plans
+from crm.launch import plans, priorities
 from crm.launch.models import ActionPlan, Commitment
 from tests.web.test_action_plans import LAUNCH, plan_world  # noqa: F401  (the fixture)
 from tests.web.world import snapshot
@@ -110,3 +110,10 @@ def test_the_plan_is_read_empty_written_whole_and_refused_when_stale(client, db,
     assert client.put(url, headers=bearer(plan_world["viewer"]), json={}).status_code == 403
     assert db.session.scalar(select(func.count(ActionPlan.id))) == 1
     assert db.session.scalar(select(ActionPlan.goal_3_years)) == "A pipeline"
+
+
+def test_the_plan_of_an_area_nobody_champions_asks_no_early_win(client, db, plan_world, bearer):  # noqa: F811
+    quiet = priorities.create_area(plan_world["p"], "Building-materials hub")
+    db.session.commit()
+    got = client.get(f"/api/v1/priority-areas/{quiet.id}/action-plan", headers=bearer(plan_world["viewer"])).json
+    assert got["warnings"] == []
