@@ -40,6 +40,8 @@ def _pages(world) -> dict[str, str]:
         "my-tasks": "/tasks",
         "map": f"/partnerships/{a}/map",
         "one-pager": f"/partnerships/{a}/one-pager",
+        "plan": f"/partnerships/{a}/plan",
+        "action-plan": f"/priority-areas/{world.extra['area_id']}/plan",
         "import-upload": "/imports",
     }
 
