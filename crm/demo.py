@@ -19,7 +19,7 @@ from crm.accounts import services as accounts
 from crm.contacts import services as contacts
 from crm.contacts.models import Person
 from crm.extensions import db
-from crm.launch import champion_calls, plans, priorities, summaries
+from crm.launch import champion_calls, plans, priorities, referrals, summaries
 from crm.launch import services as door
 from crm.outreach import reconcile
 from crm.outreach import services as outreach
@@ -254,9 +254,10 @@ def _load_launched(launched: Partnership, convener: Person, trades, user) -> Non
     """Flagstaff Area Construction two weeks after its launch, every step through the services a
     convener's pages use: the door's attendance (accepted and present, a walk-in, invited
     no-shows, a business-led room), the wall's four areas (one nobody championed: "not a priority
-    now") with their notes, champions and a lead each, the summary sent through the outbox, one
-    champion call held, action plans with early wins, commitments by employers and partners (some
-    delivered, one late), and the plan's steps: reconnect and recruit-one-more, some done.
+    now") with their notes, champions and a lead each, peers named there (referred ties and
+    candidates), the summary sent through the outbox, one champion call held, action plans with
+    early wins, commitments by employers and partners (some delivered, one late), and the plan's
+    steps: reconnect and recruit-one-more, some done.
     Community partners and the convener took on most of the open work: the health page's
     supply-side substitution is red because the data says so."""
     employers = [contacts.save_organisation(None, {
@@ -323,12 +324,14 @@ def _load_launched(launched: Partnership, convener: Person, trades, user) -> Non
     _next_request()
     _as_planned_at(launched, launch_day)
 
-    # Luis, Maya's supplier, is new to the partnership (the wall's referrals record who named him
-    # once crm.launch.referrals lands).
-    hvac = contacts.save_organisation(None, {"name": "Elden Mountain HVAC", "kind": "employer",
-                                             "sector": LAUNCHED_SECTOR, "county": "Coconino", "city": "Flagstaff"})
-    luis = contacts.save_person(None, {"name": "Luis Tapia", "title": "Owner", "organisation_id": hvac.id,
-                                       "email": _email("Luis Tapia", hvac.name)})
+    # Peers named on the wall: each becomes a person (matched if known: Frank was invited and did
+    # not come), a referred tie from the attendee who named them and a candidate.
+    named = {}
+    for referrer, name, org, title in [("Maya", "Luis Tapia", "Elden Mountain HVAC", "Owner"),
+                                       ("Greg", "Sam Whitfield", "Peaks Solar Install", "Operations Manager"),
+                                       ("Rita", "Frank Morales", "Kachina Peaks Excavation", None)]:
+        named[name] = referrals.refer(launch, p[referrer], name, user, organisation_name=org, title=title).person
+    luis = named["Luis Tapia"]
 
     # The week after: thanks and the summary (through the outbox, on the chairs' behalf).
     steps = _steps(launch)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from crm import demo
 from crm.accounts.access import can_see_partnership
 from crm.accounts.models import User
+from crm.contacts.models import Person, Tie
 from crm.extensions import db as _db
 from crm.health import services as health
 from crm.launch import action_plans, plans, priorities, summaries
@@ -21,7 +22,7 @@ from crm.launch import services as door
 from crm.launch.models import Commitment
 from crm.outreach import services as outreach
 from crm.outreach.models import OutboxMessage, Task
-from crm.partnerships.models import Meeting, Partnership
+from crm.partnerships.models import Meeting, Membership, Partnership
 from tests.helpers import text_of
 
 pytestmark = pytest.mark.slow  # loads the whole demo
@@ -77,6 +78,21 @@ def test_the_wall_has_four_areas_one_not_a_priority_and_one_lead_per_championed_
     for area in areas:
         lead = next((c.person_id for c in area.champions if c.lead), None)
         assert (calls[area.id].owner_id if area.id in calls else None) == lead
+
+
+def test_peers_named_at_the_launch_are_people_with_referred_ties_and_memberships(loaded, db):
+    _accounts, partnership, launch = loaded
+    ties = db.session.scalars(select(Tie).where(Tie.kind == "referred", Tie.partnership_id == partnership.id)).all()
+    assert len(ties) >= 3
+    present = {seat.person_id for seat, _p in door.door(launch)[0] if seat.present}
+    for tie in ties:
+        assert tie.source_id in present
+        assert db.session.scalar(select(Membership.stage).where(
+            Membership.partnership_id == partnership.id, Membership.person_id == tie.target_id)) is not None
+    luis = db.session.scalar(select(Person).where(Person.name == "Luis Tapia"))
+    assert luis.id in {t.target_id for t in ties}  # named by Maya, now a champion of the area
+    assert db.session.scalar(select(Membership.stage).where(
+        Membership.partnership_id == partnership.id, Membership.person_id == luis.id)) == "champion"
 
 
 def test_the_summary_went_out_through_the_outbox_and_its_step_is_done(loaded, db):
@@ -139,6 +155,7 @@ def test_the_health_page_shows_the_red_flag_the_data_warrants(loaded, db, client
     report = health.report(partnership, convener)
     states = {s.code: s.state for s in report.health.signals}
     assert states["supply_side_substitution"] == "red"
+    assert {s.code: s.state for s in report.health.green_lights}["leverage_of_leadership"] == "green"
     auth.login("convener@convene.example", accounts["convener"]["password"])
     page = client.get(f"/partnerships/{partnership.id}/health")
     assert page.status_code == 200
