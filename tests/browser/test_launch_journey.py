@@ -227,6 +227,13 @@ def test_the_demo_partnership_two_weeks_after_its_launch_shows_its_red_flag_on_a
     _shot(page, "launched-plan")
     launch_id = db.session.scalar(select(Meeting.id).where(Meeting.partnership_id == partnership_id,
                                                            Meeting.kind == "launch"))
+    page.goto(f"{live_server}/meetings/{launch_id}/wall")
+    apprentices = _area(page, "Build the apprenticeship pipeline")
+    apprentices.get_by_text("Employers would take 12 apprentices a year between them").wait_for()
+    assert _area(page, "A regional building-materials hub").get_by_text("Not a priority now").count() == 1
+    assert "Luis Tapia" in page.locator(".referral-list").inner_text()
+    _fits(page, "the demo's wall")
+    _shot(page, "launched-wall")
     page.goto(f"{live_server}/meetings/{launch_id}/attendance")
     page.get_by_role("button", name="Tess Lindqvist: present, tap to undo").wait_for()
     assert page.locator("#ratio").inner_text() == "62%"  # five employers, three community partners
