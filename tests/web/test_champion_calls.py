@@ -77,6 +77,10 @@ def test_an_area_and_attendance_recorded_later_give_every_after_step_at_once(cli
     page = shown_text(client.get(f"/partnerships/{after['p'].id}/outreach"))
     for words in ("Champion call", "Second meeting", "Recruit one more", "Reconnect", "Send summary"):
         assert words in page
+    on_launch = shown_text(client.get(f"/meetings/{launch.id}"))  # the launch's page lists its steps
+    for words in ("Champion call", "Second meeting", "Recruit one more", "Reconnect", "Karen Alvarez",
+                  f"{launch.starts_at + timedelta(days=30):%a %d %b %Y}"):
+        assert words in on_launch
     mine = shown_text(client.get("/tasks?view=all"))
     assert "Second meeting" in mine and "Reconnect" in mine and "Nora Noshow" in mine
     sign_in(client, after["chair"])
@@ -280,3 +284,12 @@ def test_the_calls_meeting_page_shows_its_notes_and_next_steps_escaped(client, d
     page = client.get(f"/meetings/{call.id}").get_data(as_text=True)
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<li>First step</li>" in page and "<li>Second step</li>" in page
     assert f"/priority-areas/{area.id}/call" in page
+
+
+def test_the_openapi_document_names_the_after_launch_task_kinds_and_the_area_fields(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert {"champion_call", "second_meeting", "reconnect", "recruit_one_more", "send_summary"} <= set(
+        schemas["TaskKind"]["enum"])
+    assert "priority_area_id" in schemas["TaskOut"]["properties"]
+    assert "priority_area_id" in schemas["MeetingDetailOut"]["properties"]
+    assert {"not_employers_on_call", "lead_not_employer"} <= set(schemas["WarningCode"]["enum"])
