@@ -119,7 +119,10 @@ def state_of(meeting: Meeting, saved: dict[str, Task]) -> plan.State:
         m.person_id for m in memberships if m.role in vocab.CHAIR_ROLES)
     convener = next((m.person_id for m in memberships if m.role == "convener"), None)
     areas = []
-    for area in partnership.priority_areas:
+    # queried, not the relationship: an area added by its partnership_id in this transaction
+    # after the partnership's list was loaded is missing from that list (it was, in a test)
+    for area in db.session.scalars(select(PriorityArea).where(PriorityArea.partnership_id == partnership.id)
+                                   .options(selectinload(PriorityArea.champions)).order_by(PriorityArea.id)):
         champions = [area_rules.Champion(c.person_id, c.lead) for c in area.champions]
         if area_rules.is_priority(champions):  # nobody's name on it: not a priority now, no call (C)
             areas.append((area.id, area_rules.lead_of(champions)))

@@ -293,3 +293,12 @@ def test_the_openapi_document_names_the_after_launch_task_kinds_and_the_area_fie
     assert "priority_area_id" in schemas["TaskOut"]["properties"]
     assert "priority_area_id" in schemas["MeetingDetailOut"]["properties"]
     assert {"not_employers_on_call", "lead_not_employer"} <= set(schemas["WarningCode"]["enum"])
+
+
+def test_an_area_and_its_champion_added_in_one_transaction_get_their_call_at_commit(db, after):
+    after["p"].priority_areas  # noqa: B018 (the partnership's list loaded before the area is added)
+    area = priorities.create_area(after["p"], "One transaction")
+    priorities.add_champion(area, after["karen"], lead=True)
+    reconcile.reconcile_partnership(after["p"].id)
+    db.session.commit()
+    assert _call_task(db, after, area).owner_id == after["karen"].id
