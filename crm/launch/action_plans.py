@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crm.launch.areas import clean_notes
+from crm.launch.areas import clean_line, clean_notes  # noqa: F401  (clean_line: the plans' one-line texts)
 from crm.launch.attendance import COMMUNITY, EMPLOYER
 from crm.outreach import guardrails
 from crm.rules import EARLY_WIN_DAYS, EARLY_WINS_PER_AREA, PLAN_LINES, PLAN_TEXT_CHARS
@@ -138,12 +138,6 @@ def by_side(promises: Iterable[Promise], today: date) -> dict[str, Tally]:
     return {EMPLOYER: tally((p for p in promises if p.side == EMPLOYER), today),
             COMMUNITY: tally((p for p in promises if p.side == COMMUNITY), today),
             "all": tally(promises, today)}
-
-
-def clean_line(text: str | None) -> str:
-    """One text of a plan as saved: spaces collapsed, control characters dropped (tab aside),
-    as the wall's notes are (crm.launch.areas.clean_notes)."""
-    return next(iter(clean_notes([text or ""])), "")
 
 
 def clean_lines(lines: Iterable[str]) -> list[str]:

@@ -71,12 +71,17 @@ def wall_hint(area_count: int, unsorted: int) -> str | None:
     return None
 
 
+def clean_line(text: str | None) -> str:
+    """One line as saved (a note, an area's name, a plan's text): control characters dropped,
+    not turned into spaces (nobody types one; tab aside), then spaces collapsed."""
+    return " ".join("".join(ch for ch in text or "" if ch == "\t" or unicodedata.category(ch) != "Cc").split())
+
+
 def clean_notes(lines: Iterable[str]) -> list[str]:
     """The notes as saved: stripped, blank ones dropped, each once (first spelling kept)."""
     out, seen = [], set()
     for line in lines:
-        # control characters are dropped, not turned into spaces (nobody types one)
-        text = " ".join("".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) != "Cc").split())
+        text = clean_line(line)
         if text and text.casefold() not in seen:
             seen.add(text.casefold())
             out.append(text)

@@ -46,7 +46,7 @@ def notes_of(area: PriorityArea, kind: str) -> list[str]:
 
 def area_name(partnership: Partnership, name: str, renaming: PriorityArea | None = None) -> str:
     """An area's name as saved (spaces tidied), if the partnership has no other area of that name."""
-    name = " ".join((name or "").split())
+    name = rules.clean_line(name)
     if not name:
         raise AreaError("Name the area (e.g. \"Talent pipeline\").")
     if len(name) > 300:
