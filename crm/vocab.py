@@ -67,6 +67,17 @@ ENGAGED_STAGES = ("accepted", "attended", "champion")
 ENGAGED_ROLES = ("chair", "co_chair", "lead_champion", "champion", "convener")
 
 
+#: Roles that are not champions even at the champion stage: they support (the workbook's
+#: "industry-led, community-supported"). Readiness, the one-pager and health count by this.
+NON_CHAMPION_ROLES = ("convener", "community_partner")
+
+
+def counts_as_champion(role: str, stage: str) -> bool:
+    """The one definition of a champion of the partnership: at the pipeline's champion stage,
+    in a role that champions rather than supports."""
+    return stage == "champion" and role not in NON_CHAMPION_ROLES
+
+
 def engaged(role: str, stage: str) -> bool:
     """The one definition of an engaged member (see ENGAGED_STAGES): never a declined or
     put-aside one, whatever their role."""

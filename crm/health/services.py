@@ -105,7 +105,7 @@ def _members(partnership: Partnership) -> list[Member]:
         .where(Membership.partnership_id == partnership.id, Person.archived_at.is_(None),
                Person.merged_into_id.is_(None))).all()
     return [Member(pid, name, work_side(side, role), role, stage,
-                   _day(changed, partnership) if stage == "champion" else None)
+                   _day(changed, partnership) if vocab.counts_as_champion(role, stage) else None)
             for pid, name, side, role, stage, changed in rows]
 
 

@@ -116,7 +116,7 @@ def champions_chart(partnership: Partnership, today: date | None = None) -> svg.
         select(StageChange.membership_id, StageChange.at, StageChange.from_stage, StageChange.to_stage)
         .join(Membership, Membership.id == StageChange.membership_id)
         .where(Membership.partnership_id == partnership.id,
-               Membership.role.not_in(summary.NON_CHAMPION_ROLES),
+               Membership.role.not_in(vocab.NON_CHAMPION_ROLES),
                or_(StageChange.to_stage == summary.CHAMPION, StageChange.from_stage == summary.CHAMPION))
         .order_by(StageChange.at, StageChange.id)).all()
     moves = [summary.Move(mid, local(at, partnership.timezone).date(), before, after)
@@ -228,7 +228,7 @@ def one_pager(partnership: Partnership) -> OnePager:
     _steps, left = summary.funnel(stages)
     page = OnePager(
         partnership, today, len(rows), sides.count(EMPLOYER), sides.count(COMMUNITY),
-        sum(summary.counts_as_champion(stage, role) for role, stage, _side in rows), chairs, areas,
+        sum(vocab.counts_as_champion(role, stage) for role, stage, _side in rows), chairs, areas,
         partnerships.readiness(partnership), left)
     commitments, promises = _commitments(partnership)
     by_id = {p.id: p for p in promises}

@@ -12,7 +12,6 @@ from datetime import date
 
 from crm import vocab
 from crm.launch.attendance import COMMUNITY, EMPLOYER
-from crm.partnerships.readiness import NON_CHAMPION_ROLES
 
 CHAMPION = "champion"
 #: the pipeline's stages in the order people move through them (out of it: declined, not now)
@@ -20,12 +19,6 @@ FUNNEL_STAGES = tuple(s for s, _ in vocab.STAGES if s not in vocab.INACTIVE_STAG
 #: where the inactive stages left the funnel: a decline answered an ask; "not now" was the
 #: chairs' review setting someone aside before any ask (so they count as candidates only)
 LEFT_AT = {"declined": "asked", "not_now": "candidate"}
-
-
-def counts_as_champion(stage: str, role: str) -> bool:
-    """A champion of the partnership: at the pipeline's champion stage, and not in a role that
-    supports rather than champions (conveners, community partners: the readiness gauge's rule)."""
-    return stage == CHAMPION and role not in NON_CHAMPION_ROLES
 
 
 @dataclass(frozen=True)

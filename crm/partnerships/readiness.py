@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crm import rules
+from crm import rules, vocab
 
 #: Stages where a person has said yes (and may have come since).
 ACCEPTED_STAGES = ("accepted", "attended", "champion")
 #: Stages where an ask is outstanding.
 OUTSTANDING_STAGES = ("ask_assigned", "asked")
-#: Roles that are not employer champions even when their organisation is an employer.
-NON_CHAMPION_ROLES = ("convener", "community_partner")
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def launch_readiness(members: Iterable[Member], target_low: int = rules.LAUNCH_T
     (its own once it has `min_answers_for_own_rate` answers, else the default)."""
     accepted_employers = accepted_total = outstanding = declined = 0
     for m in members:
-        champion_side = m.employer and m.role not in NON_CHAMPION_ROLES
+        champion_side = m.employer and m.role not in vocab.NON_CHAMPION_ROLES
         if m.stage in ACCEPTED_STAGES:
             accepted_total += 1
             if champion_side:

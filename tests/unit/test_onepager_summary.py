@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from crm import vocab
 from crm.onepager import summary
 from crm.onepager.summary import Move
 
@@ -32,11 +33,11 @@ def test_same_day_moves_are_taken_in_history_order():
 
 
 def test_conveners_and_community_partners_at_the_champion_stage_are_not_counted_champions():
-    assert summary.counts_as_champion("champion", "chair")
-    assert summary.counts_as_champion("champion", "member")
-    assert not summary.counts_as_champion("champion", "convener")
-    assert not summary.counts_as_champion("champion", "community_partner")
-    assert not summary.counts_as_champion("attended", "champion")
+    assert vocab.counts_as_champion("chair", "champion")
+    assert vocab.counts_as_champion("member", "champion")
+    assert not vocab.counts_as_champion("convener", "champion")
+    assert not vocab.counts_as_champion("community_partner", "champion")
+    assert not vocab.counts_as_champion("champion", "attended")
 
 
 def test_the_funnel_counts_who_reached_each_stage_and_who_is_there_now():

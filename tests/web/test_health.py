@@ -215,7 +215,8 @@ def _grow(db, region, n: int) -> None:
         person = partnerships.add_member(p, region["make_person"](f"Grown {n}-{i}").id, "member", "attended")
         area = partnerships.add_priority_area(p, f"Area {n}-{i}", [karen.id, person.person_id], lead_id=karen.id)
         db.session.flush()
-        db.session.add(PriorityNote(priority_area_id=area.id, kind="opportunity", text=f"Opportunity {i}"))
+        db.session.add(PriorityNote(partnership_id=p.id, priority_area_id=area.id, kind="opportunity",
+                                    text=f"Opportunity {i}"))
         plans.save_plan(area, {}, [f"Outcome {i}"], [])
         plans.add_commitment(area, dean, f"Deliver {i}", (utcnow() + timedelta(days=5)).date(), early_win=True)
         outreach.create_task(p, "custom", (utcnow() + timedelta(days=9)).date(), owner_id=karen.id, title=f"T{i}")
