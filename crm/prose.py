@@ -7,9 +7,16 @@ sample invitation (section C) is a letter between people, not a form filled from
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 #: Words before a first name that are not one ("Dr. Jane Roe" is greeted "Dear Jane").
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame", "rev"})
+
+
+def day(value: date | None) -> str:
+    """A day as every page shows it to a person: "Sun 13 Dec 2026" (the task lists' format).
+    APIs and <time datetime> attributes keep ISO; this is for reading."""
+    return value.strftime("%a %d %b %Y") if value else ""
 
 
 def and_list(items: Iterable[str]) -> str:

@@ -39,6 +39,10 @@ def init_app(app: Flask) -> None:
     def _plural(count: int, word: str, many: str | None = None) -> str:
         return prose.plural(count, word, many)
 
+    @app.template_filter("day")
+    def _day(value) -> str:
+        return prose.day(value)
+
     @app.template_filter("counties")
     def _counties(partnership) -> str:
         return prose.counties(partnership.counties)

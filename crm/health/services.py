@@ -35,6 +35,7 @@ from crm.health.snapshot import (
     Referral,
     Snapshot,
     Work,
+    day,
     work_side,
 )
 from crm.launch.attendance import EMPLOYER, side_of
@@ -129,9 +130,10 @@ def _meetings(partnership: Partnership, members: dict[int, Member]) -> tuple[lis
             community[meeting_id] = community.get(meeting_id, 0) + 1
     facts, labels = [], {}
     for mid, starts, kind, title, area_id in meetings:
-        facts.append(MeetingFacts(mid, _day(starts, partnership), kind, title or vocab.label(vocab.MEETING_KINDS, kind),
+        name = title or vocab.label(vocab.MEETING_KINDS, kind)
+        facts.append(MeetingFacts(mid, _day(starts, partnership), kind, name,
                                   tuple(sorted(employers.get(mid, ()))), community.get(mid, 0), area_id))
-        labels[("meeting", mid)] = f"{title or vocab.label(vocab.MEETING_KINDS, kind)}, {_day(starts, partnership)}"
+        labels[("meeting", mid)] = f"{name}, {day(_day(starts, partnership))}"
     return facts, labels
 
 
@@ -163,7 +165,7 @@ def _tasks(partnership: Partnership, members: dict[int, Member], user, today: da
         work.append(Work("task", r.id, r.owner_id if side is not None else None, side, TASK_STATUS[r.status],
                          _day(r.created_at, partnership), r.due,
                          _day(r.completed_at, partnership) if r.status == "done" else None, r.priority_area_id))
-        labels[("task", r.id)] = f"{r.title or TASK_LABELS.get(r.kind, r.kind)}, due {r.due}"
+        labels[("task", r.id)] = f"{r.title or TASK_LABELS.get(r.kind, r.kind)}, due {day(r.due)}"
     return work, labels
 
 
@@ -181,7 +183,7 @@ def _commitments(partnership: Partnership, members: dict[int, Member], user) -> 
         work.append(Work("commitment", r.id, r.owner_id if side is not None else None, side, r.status,
                          _day(r.created_at, partnership), r.due,
                          _day(r.done_at, partnership) if r.status == DONE else None, r.priority_area_id))
-        labels[("commitment", r.id)] = f"{r.text[:80]}, due {r.due}"
+        labels[("commitment", r.id)] = f"{r.text[:80]}, due {day(r.due)}"
     return work, labels
 
 
@@ -261,7 +263,8 @@ def load_snapshot(partnership: Partnership, user, today: date | None = None) -> 
                         tuple(work + promised), tuple(areas), tuple(_referrals(partnership)), tuple(flags),
                         keystone_facts(partnership.id), names)
     labels = {**meeting_labels, **task_labels, **commitment_labels, **area_labels,
-              **{("health_note", n.id): f"{vocab.label(vocab.JUDGEMENT_CALLS, n.code)}, {n.noted_on}" for n in notes}}
+              **{("health_note", n.id): f"{vocab.label(vocab.JUDGEMENT_CALLS, n.code)}, {day(n.noted_on)}"
+                 for n in notes}}
     return snapshot, labels, notes
 
 

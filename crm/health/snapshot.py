@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from crm import vocab
+from crm import prose, vocab
 
 GREEN, AMBER, RED, UNKNOWN = "green", "amber", "red", "unknown"
 STATES = (GREEN, AMBER, RED, UNKNOWN)
@@ -186,7 +186,7 @@ class Signal:
 
 
 def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return prose.day(value)
 
 
 def percent(share: float) -> str:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from crm.launch.areas import clean_line, clean_notes  # noqa: F401  (clean_line: the plans' one-line texts)
 from crm.launch.attendance import COMMUNITY, EMPLOYER
 from crm.outreach import guardrails
+from crm.prose import day
 from crm.rules import EARLY_WIN_DAYS, EARLY_WINS_PER_AREA, PLAN_LINES, PLAN_TEXT_CHARS
 
 EARLY_WIN_LATE, NO_EARLY_WIN, TOO_MANY_EARLY_WINS = "early_win_late", "no_early_win", "too_many_early_wins"
@@ -67,8 +68,8 @@ def commitment_warnings(early_win: bool, kind: str | None, due: date, launch_day
     deadline = early_win_deadline(launch_day, days)
     if deadline is not None and due > deadline:
         out.append(Warning(EARLY_WIN_LATE, f"This early win is due {(due - launch_day).days} days after the "
-                                           f"launch ({launch_day.isoformat()}): the workbook wants early wins "
-                                           f"within {days} days, by {deadline.isoformat()} (sections D-E). "
+                                           f"launch ({day(launch_day)}): the workbook wants early wins "
+                                           f"within {days} days, by {day(deadline)} (sections D-E). "
                                            "Saved all the same."))
     if kind == ACTIVITY:
         out.append(Warning(EARLY_WIN_ACTIVITY, "An activity: the workbook prefers early wins that are a "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from crm import prose
@@ -48,3 +50,9 @@ def test_plural_takes_an_irregular_form():
 def test_trait_reasons_say_sector_priorities():
     reasons = [str(r) for r in score_person(PersonFacts(1, champion_areas=2)).traits["industry"].reasons]
     assert any("2 sector priorities" in r for r in reasons), reasons
+
+
+def test_day_reads_as_the_task_lists_write_it():
+    assert prose.day(date(2026, 12, 13)) == "Sun 13 Dec 2026"
+    assert prose.day(date(2027, 1, 5)) == "Tue 05 Jan 2027"
+    assert prose.day(None) == ""

@@ -182,9 +182,14 @@ def test_the_partnership_plan_says_who_promised_what_what_is_done_and_what_is_la
     tally = " ".join(page.split("Who promised what")[1].split("Late (1)")[0].split())
     assert tally == ("Employers Partners All Promised 1 2 3 Done 1 0 1 Open 0 2 2 Late 0 1 1 "
                      "Dropped 0 0 0 Early wins done 1 of 1 0 of 0 1 of 1")
+    # days read as the task lists write them; ISO stays in the <time datetime> attribute only
+    assert "Mon 05 Jan 2026" in page and "2026-01-05" not in page
+    assert 'datetime="2026-01-05"' in response.get_data(as_text=True)
     # a viewer reads the area's plan but gets no forms
     page = client.get(f"/priority-areas/{area.id}/plan").get_data(as_text=True)
     assert "Prototype a shared apprenticeship" in page and "Add commitment" not in page
+    assert f"{LAUNCH:%a %d %b %Y}" in page and LAUNCH.isoformat() not in shown_text(
+        client.get(f"/priority-areas/{area.id}/plan"))
 
 
 def test_other_partnerships_areas_and_commitments_answer_404(client, db, plan_world):

@@ -65,6 +65,8 @@ def test_the_health_page_names_the_red_flag_its_figure_why_and_links_to_the_caus
     assert f'href="/people/{region["dean"].id}"' in html and f"/partnerships/{p.id}/outreach" in html
     assert "Not enough data" in page  # e.g. the slippery slope, with what is missing
     assert "It takes attendance at three partnership meetings" in page
+    due = (utcnow() + timedelta(days=20)).date()  # the tasks' due day, as the task lists write it
+    assert f"College course 0, due {due:%a %d %b %Y}" in page and due.isoformat() not in page
 
 
 def test_api_health_has_every_code_with_a_state_and_matches_the_page(client, bearer, region):
