@@ -127,7 +127,7 @@ def test_a_new_convener_runs_the_launch_and_its_first_steps_on_a_phone(page, liv
                                          ("Nia Newcomb", "Sam Whitfield", "Mesa Fabrication")):
         page.get_by_label("Named by").select_option(label=referrer)
         page.get_by_label("Peer's name").fill(peer)
-        page.get_by_label("Organization", exact=True).fill(organisation)
+        page.get_by_label("Organisation", exact=True).fill(organisation)
         page.get_by_role("button", name="Add referral").click()
         page.get_by_text(f"{referrer} referred {peer}: a candidate in the pipeline.").wait_for()
     _fits(page, "the wall")

@@ -104,7 +104,7 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
                                          ("Lee Okafor", "Sam Whitfield", "Mesa Fabrication")):
         page.get_by_label("Named by").select_option(label=referrer)
         page.get_by_label("Peer's name").fill(peer)
-        page.get_by_label("Organization", exact=True).fill(organisation)
+        page.get_by_label("Organisation", exact=True).fill(organisation)
         page.get_by_role("button", name="Add referral").click()
         page.get_by_text(f"{referrer} referred {peer}: a candidate in the pipeline.").wait_for()
     referrals = page.locator(".referral-list li")

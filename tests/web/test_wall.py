@@ -232,6 +232,8 @@ def test_a_referral_through_the_form_makes_a_candidate_and_is_listed(client, db,
     assert db.session.scalar(select(Membership.stage).where(Membership.person_id == dana.id)) == "candidate"
     page = shown_text(client.get(base))
     assert "Dana Whitfield" in page and "named by Karen Alvarez" in page
+    # the form speaks the UI's spelling (the API's field is `organization_name` by design)
+    assert "Organisation" in page and "If the organisation is new" in page and "rganization" not in page
     before = snapshot()
     refused = client.post(f"{base}/referrals", data={"referrer_id": room["robin"].id, "name": "Sam <i>Lee</i>"})
     assert refused.status_code == 400 and "marked present" in shown_text(refused)
