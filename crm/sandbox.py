@@ -5,8 +5,11 @@ from looping: `{% for a in range(99999) %}{% for b in range(99999) %}...` runs f
 `{{ 'x' * 10**9 }}` or a long loop writes gigabytes. So every render happens in a child
 process (forked: no start-up cost beyond the fork) that
 
-- is killed when it runs past `seconds` (and has a CPU-time limit of its own, should the
-  parent die first),
+- is stopped when it has used `seconds` of processor time (a profiling timer in the child,
+  and a CPU-time limit, should the parent die first): processor time, not time on the clock,
+  so a render waiting for a busy machine's CPU is not cut off as if it looped (a letter that
+  renders in 50 ms must not fail because the server is loaded); the clock bounds it too, but
+  generously (`wall_seconds`), only so that a child that never gets the CPU cannot hang the caller,
 - may grow its memory by at most `MEMORY_HEADROOM` bytes (an address-space limit), and
 - stops a text at `max_chars` characters, reporting it too long instead of returning it.
 
@@ -29,6 +32,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 #: how much memory a render may add to what the process already maps
 MEMORY_HEADROOM = 256 * 1024 * 1024
+
+#: the clock's bound on a render of `seconds` processor time: `seconds * WALL_FACTOR + WALL_SLACK`
+#: (a backstop for a starved machine; the processor-time limit is what stops a loop)
+WALL_FACTOR, WALL_SLACK = 10, 20.0
+
+#: how a child stopped by its processor-time bounds ends: the profiling timer (SIGPROF), the
+#: soft CPU limit (SIGXCPU), the hard one (SIGKILL)
+_CPU_SIGNALS = {signal.SIGPROF, signal.SIGXCPU, signal.SIGKILL}
 
 _ENVIRONMENTS = {
     False: SandboxedEnvironment(autoescape=False, keep_trailing_newline=True),
@@ -69,9 +80,18 @@ def _render_one(source: str, html: bool, context: dict, max_chars: int, compiled
         return ["error", str(error) or error.__class__.__name__]
 
 
+def wall_seconds(seconds: float) -> float:
+    """How long on the clock a render of `seconds` processor time may take at most."""
+    return seconds * WALL_FACTOR + WALL_SLACK
+
+
 def _limit_child(bounds: Bounds) -> None:
     cpu = int(bounds.seconds) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    # the time limit proper: SIGPROF after `seconds` of this process's processor time; its
+    # default action ends the process at once, even inside one long C call (a huge power)
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_PROF, bounds.seconds)
     with open("/proc/self/statm") as statm:  # pages mapped now: the fork shares the parent's
         mapped = int(statm.read().split()[0]) * resource.getpagesize()
     resource.setrlimit(resource.RLIMIT_AS, (mapped + MEMORY_HEADROOM, mapped + MEMORY_HEADROOM))
@@ -123,20 +143,26 @@ def render_each(items: list[tuple[str, bool, dict]], seconds: float, max_chars: 
         os.close(read_fd)
         _child(write_fd, items, bounds)
     os.close(write_fd)
+    status = None
     try:
-        data = _read(read_fd, time.monotonic() + seconds, len(items) * (max_chars * 6 + 200) + 1024)
+        data = _read(read_fd, time.monotonic() + wall_seconds(seconds), len(items) * (max_chars * 6 + 200) + 1024)
+        if data is not None:  # the child closed its end: it has ended, or is ending
+            status = os.waitpid(pid, 0)[1]
     finally:
         os.close(read_fd)
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
+        if status is None:  # past the clock's bound or the size limit: stop it
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+    timed_out = RenderFailure(f"it takes longer than {seconds:g} seconds to render (a loop too large?)")
     if data is None:
-        failure = RenderFailure(f"it takes longer than {seconds:g} seconds to render (a loop too large?)")
-        return [failure] * len(items)
+        return [timed_out] * len(items)
     try:
         results = json.loads(data)
     except ValueError:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CPU_SIGNALS:
+            return [timed_out] * len(items)
         return [RenderFailure("it could not be rendered (it needs too much memory?)")] * len(items)
-    return [text if status == "ok" else RenderFailure(text) for status, text in results]
+    return [text if outcome == "ok" else RenderFailure(text) for outcome, text in results]

@@ -4,9 +4,12 @@ without writing at the memory limit; each as a message, never a hang or a crash.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from crm.sandbox import RenderFailure, render_each
+from crm import sandbox
+from crm.sandbox import RenderFailure, render_each, wall_seconds
 
 SECONDS, MAX_CHARS = 0.5, 100_000
 
@@ -49,3 +52,29 @@ def test_one_bad_template_in_a_batch_fails_alone_unless_it_stops_the_process():
     results = render_each([("{{ 1 / 0 }}", False, {}), ("ok {{ n }}", False, {"n": 1})], SECONDS, MAX_CHARS)
     assert isinstance(results[0], RenderFailure) and results[1] == "ok 1"
     assert isinstance(_one("{{ ''.__class__.__mro__ }}"), RenderFailure)
+
+
+class _Slow:
+    """A value whose text takes `seconds` on the clock and no processor time: what a render
+    sees when a loaded machine gives its process no CPU for a while."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __str__(self):
+        time.sleep(self.seconds)
+        return "waited"
+
+
+def test_the_time_limit_counts_processor_time_so_a_render_waiting_for_a_busy_cpu_is_not_cut_off():
+    # 1.5 s on the clock, next to no processor time: a wall-clock limit of 0.5 s failed this
+    # render (and real letters on a loaded server); the loops above still stop at 0.5 s of CPU
+    assert _one("{{ slow }}", {"slow": _Slow(1.5)}) == "waited"
+
+
+def test_the_clock_still_bounds_a_render_that_never_gets_the_processor(monkeypatch):
+    monkeypatch.setattr(sandbox, "WALL_SLACK", 1.0)  # the clock's bound: 1.1 s here, not 20
+    started = time.monotonic()
+    result = render_each([("{{ slow }}", False, {"slow": _Slow(60)})], 0.01, MAX_CHARS)[0]
+    assert isinstance(result, RenderFailure) and "longer than 0.01 seconds" in result.message
+    assert time.monotonic() - started < wall_seconds(0.01) + 5
