@@ -1,7 +1,8 @@
 """API endpoints for action plans (issue 14 items 5 and 6): a priority area's commitments
 (listed, added: an early win due more than 60 days after the launch is saved with its warning),
-a commitment marked done, dropped or open again (a stale `version` answers 409), and the area's
-action plan read and written whole. The same services as the pages (crm/launch/plans.py)."""
+a commitment changed (status, text, due, owner, early win: a stale `version` answers 409), the
+area's progress notes (its own and its commitments'), and the area's action plan read and
+written whole. The same services as the pages (crm/launch/plans.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from crm import vocab
-from crm.accounts.access import visible_person, visible_priority_area
+from crm.accounts.access import visible_commitment, visible_person, visible_priority_area
 from crm.api import bp
 from crm.api.spec import document
 from crm.api.util import ApiError, Body, ok, parse
@@ -22,7 +23,7 @@ from crm.launch import action_plans as rules
 from crm.launch import areas as area_rules
 from crm.launch import plans
 from crm.launch.access import get_area_or_404, get_commitment_or_404
-from crm.launch.models import ActionPlan, Commitment
+from crm.launch.models import ActionPlan, Commitment, ProgressNote
 from crm.outreach.services import today_for
 from crm.partnerships.models import PriorityArea
 from crm.rules import PLAN_LINES, PLAN_TEXT_CHARS
@@ -48,7 +49,8 @@ class CommitmentOut(BaseModel):
     text: str
     due: date
     early_win: bool
-    early_win_kind: EarlyWinKind | None
+    early_win_kind: EarlyWinKind | None = Field(description="an early win's: prototype (the default) or activity; "
+                                                             "null when not an early win")
     status: CommitmentStatus
     late: bool = Field(description="open and past its due day (in the partnership's time zone)")
     done_at: datetime | None
@@ -60,7 +62,8 @@ class CommitmentOut(BaseModel):
 
 class CommitmentIn(Body):
     """A commitment to the area: who delivers (`owner_id`, a person visible to you), what, by
-    when. `early_win_kind` (prototype or activity) only with `early_win: true` (else 400). An
+    when. `early_win_kind` (prototype or activity) only with `early_win: true` (else 400); an
+    early win without a kind is saved a prototype (as on the page: the workbook's preference). An
     early win due more than 60 days after the launch is saved, with a warning. `text` is saved
     on one line: runs of whitespace become one space, control characters are dropped."""
 
@@ -72,11 +75,39 @@ class CommitmentIn(Body):
 
 
 class CommitmentPatch(Body):
-    """Mark a commitment done, dropped or open again; `version` is the one you read (a stale
-    one answers 409 and changes nothing)."""
+    """Change a commitment: any of `status` (open, done, dropped), `text`, `due`, `owner_id` (a
+    person visible to you), `early_win`, `early_win_kind`; fields left out keep their value.
+    `version` is the one you read (a stale one answers 409 and changes nothing). Checked as when
+    it was added: an early win without a kind is a prototype, a kind without an early win is
+    refused (400), turning `early_win` off clears the kind; the warnings are those of the result."""
 
-    status: CommitmentStatus
+    status: CommitmentStatus | None = None
+    owner_id: Id | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=PLAN_TEXT_CHARS)
+    due: Date | None = None
+    early_win: bool | None = None
+    early_win_kind: EarlyWinKind | None = None
     version: int = Field(ge=1, le=MAX_ID)
+
+
+class ProgressNoteOut(BaseModel):
+    id: int
+    priority_area_id: int
+    commitment_id: int | None = Field(description="null for a note on the area itself")
+    text: str
+    noted_on: date
+    author_id: int | None = Field(description="the user who wrote it")
+    created_at: datetime
+
+
+class ProgressNoteIn(Body):
+    """A dated progress note on the area, or on one of its commitments (`commitment_id`, one of
+    this area's: else 400, as for a missing one). `noted_on` defaults to today in the
+    partnership's time zone. `text` is saved on one line, like a commitment's."""
+
+    text: str = Field(min_length=1, max_length=PLAN_TEXT_CHARS)
+    noted_on: Date | None = None
+    commitment_id: Id | None = None
 
 
 class ActionPlanOut(BaseModel):
@@ -179,21 +210,88 @@ def create_commitment(area_id: int):
     return ok(_commitments_json(area, [commitment])[0], 201)
 
 
+def _edited(commitment: Commitment, data: CommitmentPatch) -> tuple | None:
+    """The PATCH's owner, text, due, early win and kind over the commitment's own (None when
+    the PATCH touches none of them); 400 for an owner that is missing or not visible."""
+    sent = data.model_fields_set & {"owner_id", "text", "due", "early_win", "early_win_kind"}
+    if not sent:
+        return None
+    for name in sent & {"owner_id", "text", "due", "early_win"}:
+        if getattr(data, name) is None:
+            raise ApiError(400, "invalid", f"{name} may not be null.", {name: ["may not be null"]})
+    owner = commitment.owner
+    if "owner_id" in sent:
+        owner = visible_person(current_user, data.owner_id)
+        if owner is None:
+            raise ApiError(400, "invalid", "No such person (or they are archived).", {"owner_id": ["not found"]})
+    early = data.early_win if "early_win" in sent else bool(commitment.early_win)
+    kind = data.early_win_kind if "early_win_kind" in sent else (commitment.early_win_kind if early else None)
+    return (owner, data.text if "text" in sent else commitment.text, data.due if "due" in sent else commitment.due,
+            early, kind)
+
+
 @bp.patch("/commitments/<int:commitment_id>")
 @document("patch", "/commitments/{commitment_id}", tag="partnerships", body=CommitmentPatch,
-          response=CommitmentOut, summary="Mark a commitment done, dropped or open (409 on a stale version)")
+          response=CommitmentOut, summary="Change a commitment: status, text, due, owner, early win "
+                                          "(409 on a stale version; the warnings of the result)")
 def update_commitment(commitment_id: int):
-    """Change a commitment's status (staff of the partnership and its chairs)."""
+    """Change a commitment (staff of the partnership and its chairs)."""
     commitment = get_commitment_or_404(commitment_id)
     data = parse(CommitmentPatch)
+    if not data.model_fields_set - {"version"}:
+        raise ApiError(400, "invalid", "Send at least one field to change besides version.", {"body": ["empty"]})
     try:
-        plans.set_status(commitment, data.status, data.version)
+        edited = _edited(commitment, data)
+        if edited is not None:
+            plans.edit_commitment(commitment, *edited, expected_version=data.version)
+        if data.status is not None:
+            plans.set_status(commitment, data.status, None if edited is not None else data.version)
+        elif "status" in data.model_fields_set:
+            raise plans.PlanError("A commitment is open, done or dropped.", "status")
     except plans.StaleVersion as error:
         _stale(error)
     except plans.PlanError as error:
         _refuse(error)
     db.session.commit()
     return ok(_commitments_json(commitment.priority_area, [commitment])[0])
+
+
+def note_json(note: ProgressNote) -> dict:
+    return ProgressNoteOut(id=note.id, priority_area_id=note.priority_area_id, commitment_id=note.commitment_id,
+                           text=note.text, noted_on=note.noted_on, author_id=note.author_id,
+                           created_at=note.created_at).model_dump(mode="json")
+
+
+@bp.get("/priority-areas/<int:area_id>/progress")
+@document("get", "/priority-areas/{area_id}/progress", tag="partnerships", response=ProgressNoteOut,
+          response_list=True, summary="A priority area's progress notes (its commitments' included), oldest first")
+def list_progress(area_id: int):
+    """An area's progress notes (anyone who sees the partnership)."""
+    area = _visible_area(area_id)
+    return ok([note_json(n) for n in plans.notes_of(area)])
+
+
+@bp.post("/priority-areas/<int:area_id>/progress")
+@document("post", "/priority-areas/{area_id}/progress", tag="partnerships", body=ProgressNoteIn,
+          response=ProgressNoteOut, status=201,
+          summary="Note progress on a priority area, or on one of its commitments (commitment_id)")
+def add_progress(area_id: int):
+    """Add a progress note (staff of the partnership and its chairs)."""
+    area = get_area_or_404(area_id)
+    data = parse(ProgressNoteIn)
+    commitment = None
+    if data.commitment_id is not None:
+        commitment = visible_commitment(current_user, data.commitment_id)
+        if commitment is None or commitment.priority_area_id != area.id:
+            raise ApiError(400, "invalid", "No such commitment in this priority area.",
+                           {"commitment_id": ["not found"]})
+    try:
+        note = plans.add_note(area, data.text, data.noted_on or today_for(area.partnership), commitment,
+                              current_user.id)
+    except plans.PlanError as error:
+        _refuse(error)
+    db.session.commit()
+    return ok(note_json(note), 201)
 
 
 @bp.get("/priority-areas/<int:area_id>/action-plan")

@@ -57,6 +57,14 @@ def early_win_deadline(launch_day: date | None, days: int = EARLY_WIN_DAYS) -> d
     return launch_day + timedelta(days=days) if launch_day else None
 
 
+def early_win_kind_of(early_win: bool, kind: str | None) -> str | None:
+    """The kind an early win is saved with: the one given, else a prototype (the workbook's
+    preference, and the page's default); a commitment that is not an early win has none."""
+    if not early_win:
+        return None
+    return kind or PROTOTYPE
+
+
 def commitment_warnings(early_win: bool, kind: str | None, due: date, launch_day: date | None,
                         days: int = EARLY_WIN_DAYS) -> list[Warning]:
     """What saving this commitment should say: an early win due more than `days` after the

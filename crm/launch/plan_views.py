@@ -57,7 +57,8 @@ def _lines(name: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", request.form.get(name) or "")
 
 
-def _area_page(area: PriorityArea, status: int = 200, typed: dict | None = None, error: dict | None = None):
+def _area_page(area: PriorityArea, status: int = 200, typed: dict | None = None, error: dict | None = None,
+               editing: dict | None = None):
     partnership = area.partnership
     commitments = plans.commitments_of([area.id])
     promises = plans.promises(commitments, partnership.id, partnership.timezone)
@@ -71,7 +72,7 @@ def _area_page(area: PriorityArea, status: int = 200, typed: dict | None = None,
         launch=launch, is_priority=area_rules.is_priority(area.champions), not_a_priority=area_rules.NOT_A_PRIORITY,
         deadline=rules.early_win_deadline(launch), members=_members(partnership.id), today=today,
         can_act=can_act_on_tasks(current_user, partnership.id), typed=typed or {}, error=error or {},
-        goals=plans.GOAL_LABELS, kinds=vocab.EARLY_WIN_KINDS,
+        goals=plans.GOAL_LABELS, kinds=vocab.EARLY_WIN_KINDS, editing=editing or {},
         commitment_warnings={c.id: plans.warnings_of(c, launch) for c in commitments}), status
 
 
@@ -148,6 +149,42 @@ def set_status(commitment_id: int):
     db.session.commit()
     flash(f"{commitment.text}: {vocab.label(vocab.COMMITMENT_STATUSES, status).lower()}.", "success")
     return redirect(_back(area, f"#commitment-{commitment_id}"), 303)
+
+
+EDITED = ("owner_id", "text", "due", "early_win", "early_win_kind")
+
+
+@bp.post("/commitments/<int:commitment_id>/edit")
+def edit_commitment(commitment_id: int):
+    """Change a commitment's owner, text, due day, early win and kind; a stale version answers
+    409 with the page again, what was typed kept in the form, over the version saved now."""
+    commitment = get_commitment_or_404(commitment_id)
+    area_id = commitment.priority_area_id
+    typed = {k: (request.form.get(k) or "")[:20000] for k in EDITED}
+    early = typed["early_win"] in ("1", "on", "yes", "true")
+    kind = typed["early_win_kind"] if early and typed["early_win_kind"] in vocab.values(vocab.EARLY_WIN_KINDS) \
+        else None
+    try:
+        owner = visible_person(current_user, typed["owner_id"])
+        if owner is None:
+            raise plans.PlanError("Choose who delivers it.", "owner_id")
+        said = plans.edit_commitment(commitment, owner, typed["text"], _day(typed["due"]), early, kind,
+                                     parse_id(request.form.get("version")))
+    except plans.StaleVersion as stale:
+        db.session.rollback()
+        message = (f"{stale} It now reads as shown above; what you typed is below: save again to apply it "
+                   "over their version.")
+        return _area_page(db.session.get(PriorityArea, area_id), 409,
+                          editing={"id": commitment_id, "typed": typed, "error": {"version": message}})
+    except plans.PlanError as error:
+        db.session.rollback()
+        return _area_page(db.session.get(PriorityArea, area_id), 400,
+                          editing={"id": commitment_id, "typed": typed, "error": {error.field: str(error)}})
+    db.session.commit()
+    flash(f"Saved: {owner.name} commits to: {commitment.text}.", "success")
+    for warning in said:
+        flash(warning.message, "info")
+    return redirect(_back(commitment.priority_area, f"#commitment-{commitment_id}"), 303)
 
 
 def _note(area: PriorityArea, commitment: Commitment | None):

@@ -137,11 +137,10 @@ def save_plan(area: PriorityArea, goals: dict[str, str | None], outcomes: list[s
     return plan
 
 
-def add_commitment(area: PriorityArea, owner: Person, text: str, due: date | None, early_win: bool = False,
-                   early_win_kind: str | None = None, user_id: int | None = None
-                   ) -> tuple[Commitment, list[rules.Warning]]:
-    """A commitment to the area by `owner`, due `due`; an early win due past the window is saved
-    with its warning (the warnings are returned, never raised)."""
+def _checked(owner: Person, text: str, due: date | None, early_win: bool, early_win_kind: str | None
+             ) -> tuple[str, str | None]:
+    """The commitment's text and early-win kind as saved (an early win without a kind is a
+    prototype: crm.launch.action_plans.early_win_kind_of); PlanError naming the field at fault."""
     if owner.archived_at is not None or owner.merged_into_id is not None:
         raise PlanError(partnerships.NO_SUCH_PERSON, "owner_id")
     text = rules.clean_line(text)
@@ -155,12 +154,35 @@ def add_commitment(area: PriorityArea, owner: Person, text: str, due: date | Non
     if early_win_kind is not None and not early_win:
         raise PlanError("Only an early win is a prototype or an activity: tick early win, or leave the kind out.",
                         "early_win_kind")
+    return text, rules.early_win_kind_of(bool(early_win), early_win_kind)
+
+
+def add_commitment(area: PriorityArea, owner: Person, text: str, due: date | None, early_win: bool = False,
+                   early_win_kind: str | None = None, user_id: int | None = None
+                   ) -> tuple[Commitment, list[rules.Warning]]:
+    """A commitment to the area by `owner`, due `due`; an early win due past the window is saved
+    with its warning (the warnings are returned, never raised)."""
+    text, early_win_kind = _checked(owner, text, due, early_win, early_win_kind)
     commitment = Commitment(priority_area_id=area.id, owner_id=owner.id, text=text, due=due,
                             early_win=bool(early_win), early_win_kind=early_win_kind, status=rules.OPEN,
                             created_by_id=user_id)
     db.session.add(commitment)
     db.session.flush()
     return commitment, rules.commitment_warnings(bool(early_win), early_win_kind, due, launch_of(area.partnership))
+
+
+def edit_commitment(commitment: Commitment, owner: Person, text: str, due: date | None, early_win: bool,
+                    early_win_kind: str | None, expected_version: int | None = None) -> list[rules.Warning]:
+    """Change what a commitment says: who delivers, what, by when, whether an early win and of
+    which kind (checked as when it was added; its status is set_status's). A stale
+    `expected_version` raises StaleVersion; the warnings of the result are returned."""
+    text, early_win_kind = _checked(owner, text, due, early_win, early_win_kind)
+    _check_version(commitment, expected_version)
+    commitment.owner_id, commitment.text, commitment.due = owner.id, text, due
+    commitment.early_win, commitment.early_win_kind = bool(early_win), early_win_kind
+    db.session.flush()
+    db.session.expire(commitment, ["owner"])  # read again from the new owner_id
+    return warnings_of(commitment, launch_of(commitment.priority_area.partnership))
 
 
 def set_status(commitment: Commitment, status: str, expected_version: int | None = None) -> Commitment:
@@ -173,6 +195,14 @@ def set_status(commitment: Commitment, status: str, expected_version: int | None
         commitment.done_at = utcnow() if status == rules.DONE else None
     db.session.flush()
     return commitment
+
+
+def notes_of(area: PriorityArea, commitment: Commitment | None = None) -> list[ProgressNote]:
+    """The area's progress notes (or one commitment's), oldest first: for the API."""
+    query = select(ProgressNote).where(ProgressNote.priority_area_id == area.id)
+    if commitment is not None:
+        query = query.where(ProgressNote.commitment_id == commitment.id)
+    return db.session.scalars(query.order_by(ProgressNote.noted_on, ProgressNote.id)).all()
 
 
 def add_note(area: PriorityArea, text: str, noted_on: date, commitment: Commitment | None = None,

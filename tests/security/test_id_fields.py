@@ -35,6 +35,7 @@ from crm.api.spec import openapi_document
 from crm.contacts import services as contacts
 from crm.extensions import db
 from crm.ids import MAX_ID
+from crm.launch import plans
 from crm.outreach import services as outreach
 from crm.partnerships import services as partnerships
 from crm.timeutil import utcnow
@@ -60,7 +61,7 @@ KIND_OF = {
     "partnership_id": "partnership", "partnership": "partnership", "partnership_ids": "partnership",
     "partnerships": "partnership", "contacts_of": "person",
     "joined_id": "person", "present_ids": "person", "priority_area_id": "priority_area",
-    "referrer_id": "person", "meeting_id": "meeting",
+    "referrer_id": "person", "meeting_id": "meeting", "commitment_id": "commitment",
 }
 #: keys that look like ids but are not (a row version, a page, a count)
 NOT_IDS = {"version", "page", "per_page", "limit", "strength", "rating", "start"}
@@ -113,8 +114,10 @@ def _b_side(world) -> dict:
                          owner_id=world.person_b.id)
     area = partnerships.add_priority_area(world.b, "Beta area")
     db.session.commit()
+    commitment, _ = plans.add_commitment(area, world.person_b, "Beta promise", (utcnow() + timedelta(days=20)).date())
+    db.session.commit()
     return {"person": partner.id, "organisation": board.id, "partnership": world.b.id, "meeting": meeting.id,
-            "priority_area": area.id}
+            "priority_area": area.id, "commitment": commitment.id}
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +133,7 @@ def fields(database_url, _schema):
             invisible["partnership", role] = b["partnership"]
             invisible["meeting", role] = b["meeting"]
             invisible["priority_area", role] = b["priority_area"]
+            invisible["commitment", role] = b["commitment"]
         cookies, tokens = {}, {}
         for role in ("admin", *ROLES_A):
             client = app.test_client()

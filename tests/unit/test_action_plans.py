@@ -110,3 +110,11 @@ def test_lines_are_cleaned_and_limits_named():
     assert "at most" in rules.text_problems("note", "x" * (PLAN_TEXT_CHARS + 1))
     assert rules.lines_problems("outcomes", ["x"] * PLAN_LINES) is None
     assert "At most" in rules.lines_problems("outcomes", ["x"] * (PLAN_LINES + 1))
+
+
+def test_an_early_win_without_a_kind_is_a_prototype_and_a_plain_commitment_has_no_kind():
+    assert rules.early_win_kind_of(True, None) == rules.PROTOTYPE
+    assert rules.early_win_kind_of(True, "") == rules.PROTOTYPE
+    assert rules.early_win_kind_of(True, rules.ACTIVITY) == rules.ACTIVITY
+    assert rules.early_win_kind_of(False, None) is None
+    assert rules.early_win_kind_of(False, rules.ACTIVITY) is None
