@@ -4,13 +4,14 @@ meeting, edits and downloads the invitation letter, and sees the scheduler's hea
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Meeting
-from crm.timeutil import utcnow
+from crm.timeutil import local, utcnow
 from tests.helpers import text_of
 from tests.web.world import build_world, sign_in
 
@@ -48,7 +49,9 @@ def test_rescheduling_moves_open_tasks(client, db):
     meeting_id = world.extra["meeting_id"]
     before = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
     meeting = db.session.get(Meeting, meeting_id)
-    new = (meeting.starts_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    # the form takes the partnership's local time (the UTC time posted as local moved it 8 days when
+    # UTC had passed midnight and Phoenix had not)
+    new = (local(meeting.starts_at, meeting.partnership.timezone) + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(f"/meetings/{meeting_id}/move", data={"starts_at": new}, follow_redirects=True)
     assert "moved 7 days later" in text_of(response)
     after = {t.id: t.due for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting_id))}
@@ -87,6 +90,10 @@ def test_views_filter_and_htmx_returns_only_the_list(client):
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and body.lstrip().startswith("<div id=\"task-list\">")
     assert "No tasks here" in body
+    # the views nav comes with it, out of band, the view shown now marked current (and only it)
+    nav = body.split('<nav class="views" id="task-views"')[1].split("</nav>")[0]
+    assert 'hx-swap-oob="true"' in nav and nav.count('aria-current="page"') == 1
+    assert re.search(r'class="current" aria-current="page">Overdue</a>', nav)
 
 
 def test_invitation_letter_is_editable_rendered_and_downloadable(client, db):
