@@ -156,7 +156,7 @@ def partnership_outreach(partnership_id: int):
                    can_edit=can_edit_partnership(current_user, partnership.id),
                    can_act=can_act_on_tasks(current_user, partnership.id))
     if request.headers.get("HX-Request"):
-        return render_template("outreach/_tasks.html", **context)
+        return render_template("outreach/_tasks_swap.html", **context)
     not_e2e, asks = services.ask_mix(partnership.id)
     prefill = services.second_meeting_prefill(partnership, today) \
         if request.args.get("prefill") == "second" and context["can_edit"] else None
@@ -376,7 +376,7 @@ def my_tasks():
     context.update(view=view, linked=bool(person_id), can_act=True, askers=[], partnership=None,
                    can_edit=False)
     if request.headers.get("HX-Request"):
-        return render_template("outreach/_tasks.html", **context)
+        return render_template("outreach/_tasks_swap.html", **context)
     return render_template("outreach/my_tasks.html", **context)
 
 

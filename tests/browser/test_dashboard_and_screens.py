@@ -151,3 +151,22 @@ def test_people_go_into_partnerships_without_ids(page, live_server, region, comm
         Membership.person_id.in_([one.id, two.id, three.id, four.id]))).all())
     assert rows == {one.id: partnership_id, two.id: healthcare, three.id: healthcare, four.id: healthcare}
     assert page.errors == [] and page.dialogs == []
+
+
+def test_my_tasks_views_highlight_the_view_the_list_shows(page, live_server, region):
+    """htmx swaps only the list; the views nav comes with it, so "This week" does not stay lit."""
+    _, accounts = region
+    _sign_in(page, live_server, accounts["chair"])
+    page.goto(f"{live_server}/tasks")
+    views = page.get_by_role("navigation", name="Task views")
+    assert views.locator("[aria-current=page]").inner_text() == "This week"
+    rows = page.locator("#task-list tbody tr").count()
+    views.get_by_role("link", name="All").click()
+    page.wait_for_url("**/tasks?view=all")
+    page.locator("#task-views a.current", has_text="All").wait_for()
+    views = page.get_by_role("navigation", name="Task views")
+    assert [views.locator("[aria-current=page]").inner_text(), views.locator("a.current").count()] == ["All", 1]
+    assert page.locator("#task-list tbody tr").count() >= rows
+    views.get_by_role("link", name="Overdue").click()
+    page.locator("#task-views [aria-current=page]", has_text="Overdue").wait_for()
+    assert page.errors == []
