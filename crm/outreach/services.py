@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 from crm import vocab
 from crm.accounts.access import visible_person
 from crm.accounts.models import User
+from crm.config import default_timezone
 from crm.contacts import services as contacts
 from crm.contacts.models import Organisation, Person
 from crm.extensions import db
@@ -55,8 +56,10 @@ class AskerProposal:
 # --- time ------------------------------------------------------------------------------
 
 def today_for(partnership: Partnership | None, now: datetime | None = None) -> date:
-    """Today's date in the partnership's zone (the injectable `now` defaults to the clock)."""
-    tz = partnership.timezone if partnership else "UTC"
+    """Today's date in the partnership's zone, else (My tasks, which spans partnerships) in the
+    installation's default zone: never UTC's, whose day begins at 17:00 in Denver, so that a
+    task due today showed as overdue there every evening (the injectable `now` defaults to the clock)."""
+    tz = partnership.timezone if partnership else default_timezone()
     return local(now or utcnow(), tz).date()
 
 
@@ -396,7 +399,7 @@ def tasks_query(partnership_ids=None, owner_id: int | None = None, person_id: in
         stmt = stmt.where(Task.priority_area_id == priority_area_id)
     if status:
         stmt = stmt.where(Task.status == status)
-    start, end = timeline.window(today or utcnow().date(), view)
+    start, end = timeline.window(today or today_for(None), view)
     if start is not None:
         stmt = stmt.where(Task.due >= start)
     if end is not None:

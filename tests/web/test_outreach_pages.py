@@ -168,3 +168,22 @@ def test_a_long_task_list_comes_a_page_at_a_time_in_the_browser_and_the_api(clie
     assert len(page["items"]) == 50 and page["has_next"] and page["page"] == 1
     rest = client.get(f"/api/v1/partnerships/{world.a.id}/tasks?per_page=200", headers=headers).json
     assert not rest["has_next"] and {t["title"] for t in rest["items"]} >= {"Thank #000", "Thank #104"}
+
+
+def test_my_tasks_today_is_the_local_day_not_utcs(client, db, monkeypatch):
+    from datetime import UTC, date, datetime
+
+    from crm.outreach import services as outreach
+    from crm.partnerships.models import Partnership
+
+    world = build_world()
+    due_today = outreach.create_task(world.a, "custom", date(2026, 11, 29), owner_id=world.chair_person.id,
+                                     title="Call the mayor tonight")
+    db.session.commit()
+    # 03:00 UTC on the 30th is 20:00 on the 29th in Denver (the default zone): the task is due
+    # today there; with UTC's day, My tasks listed it as overdue and "Today" hid it
+    monkeypatch.setattr(outreach, "utcnow", lambda: datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
+    assert outreach.today_for(None) == date(2026, 11, 29) == outreach.today_for(db.session.get(Partnership, world.a.id))
+    sign_in(client, world.users["chair_a"])
+    assert due_today.title in text_of(client.get("/tasks?view=today"))
+    assert due_today.title not in text_of(client.get("/tasks?view=overdue"))
