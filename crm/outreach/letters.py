@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from crm import prose, sandbox, vocab
 from crm.extensions import db
@@ -110,22 +111,42 @@ def save_template(partnership_id: int, subject: str, body: str) -> LetterTemplat
     return saved
 
 
+#: session.info key: the session flushed writes in its open transaction (set after a flush,
+#: cleared when the transaction ends), which a render's rollback would silently undo
+_FLUSHED = "crm.letters.flushed_writes"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_writes(session, _context) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flushed_writes(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
+
+
 def end_transaction() -> None:
     """End the session's transaction before a user's template renders: a render may take
     LETTER_RENDER_SECONDS, and on SQLite a POST's transaction holds the write lock. Objects
-    loaded so far reload when next read. Refuses when the session holds unsaved writes (the
-    render belongs before them)."""
+    loaded so far reload when next read. Refuses when the session holds writes, unsaved or
+    flushed (the render belongs before them; a rollback here once undid a meeting's move)."""
     session = db.session()  # the request's (or job's) session itself, not its scoped proxy
-    if session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
         raise RuntimeError("render a user's template before writing, not between the writes")
     if session.in_transaction():
         session.rollback()
 
 
-def render_many(subject: str, body: str, each_fields: list[dict], html: bool = False) -> list[Letter | LetterError]:
+def render_many(subject: str, body: str, each_fields: list[dict], html: bool = False,
+                within_transaction: bool = False) -> list[Letter | LetterError]:
     """The letter for each invitee (HTML-escaped when `html`), or a LetterError saying why
-    not; one bounded child process renders them all."""
-    end_transaction()
+    not; one bounded child process renders them all. The session's transaction ends first,
+    unless `within_transaction` (a caller that must render after its writes, as a meeting's
+    move rewriting its waiting letters: it holds SQLite's write lock for the render)."""
+    if not within_transaction:
+        end_transaction()
     config = current_app.config
     items = []
     for fields in each_fields:

@@ -153,6 +153,7 @@ def refresh_queued_mail(meeting: Meeting) -> tuple[int, int]:
             OutboxMessage.idempotency_key.like(f"meeting-reminder:{meeting.id}:%")))).all()
     asks = {t.id: t for t in db.session.scalars(select(Task).where(Task.meeting_id == meeting.id,
                                                                      Task.kind == "ask"))}
+    invitations = []
     for message in waiting:
         kind, _, rest = message.idempotency_key.partition(":")
         if kind == "meeting-reminder":
@@ -160,11 +161,15 @@ def refresh_queued_mail(meeting: Meeting) -> tuple[int, int]:
             dropped += 1
             continue
         task = asks.get(int(rest.split(":", 1)[0])) if rest.split(":", 1)[0].isdigit() else None
-        if task is None:
-            continue
-        try:
-            letter = letters.letter_for(task)
-        except letters.LetterError:
+        if task is not None:
+            invitations.append((message, task))
+    # rendered within this transaction, after the move's writes: ending it (as a render does
+    # by default) rolled the move back, and the meeting stayed where it was ("moved 0 days")
+    subject, body = letters.template_for(meeting.partnership_id)
+    rendered = letters.render_many(subject, body, [letters.fields_for(task, meeting) for _m, task in invitations],
+                                   within_transaction=True) if invitations else []
+    for (message, _task), letter in zip(invitations, rendered, strict=True):
+        if isinstance(letter, letters.LetterError):
             db.session.delete(message)
             dropped += 1
         else:
