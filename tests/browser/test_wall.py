@@ -77,7 +77,7 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
     for text, area in NOTES.items():
         note = page.locator("#unsorted li.note", has_text=text)
         if sort == "drag":
-            note.drag_to(_area(page, area))
+            note.locator(".note-text").drag_to(_area(page, area))  # grabbed by its text, as a hand does
         else:
             note.get_by_label(f"Area for “{text}”").select_option(label=area)
         _area(page, area).locator("li.note", has_text=text).wait_for()
@@ -98,6 +98,14 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
     for area in AREAS[:3]:
         assert _area(page, area).get_by_text("Not a priority now").count() == 0
     assert _area(page, "Branding the region").get_by_text("Not a priority now").count() == 1
+    # laid out for a thumb and a laptop: "Take off" stays beside its champion (not on a line of its own
+    # after the Lead badge); each note's area picker spans the note, so area names read in full
+    for row in talent.locator(".champions li").all():
+        who, off = row.locator(".who").bounding_box(), row.locator("form.inline button").bounding_box()
+        assert off["x"] >= who["x"] + who["width"] - 1 and off["y"] < who["y"] + who["height"], (who, off)
+    note = talent.locator("li.note").first
+    picker = note.locator("select").bounding_box()
+    assert picker["width"] >= 0.85 * note.bounding_box()["width"], picker
 
     # two peers named by people in the room
     for referrer, peer, organisation in (("Karen Alvarez", "Maria Delgado", "Copper State Tooling"),
