@@ -97,3 +97,10 @@ def sign_in_page(page, live_server: str, email: str, password: str = PASSWORD) -
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Your partnerships").wait_for()
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has swapped, settled and wired the new content (no request, swap or settle in
+    flight): a control changed in the ~20 ms before its triggers are bound fires nothing."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, "
+                           ".htmx-added')")

@@ -21,7 +21,7 @@ from crm.outreach import services as outreach
 from crm.outreach.models import OutboxMessage, Task
 from crm.partnerships.models import Meeting, Partnership
 from crm.timeutil import utcnow
-from tests.browser_fixtures import ARTIFACTS, sign_in_page
+from tests.browser_fixtures import ARTIFACTS, htmx_settled, sign_in_page
 from tests.helpers import invite
 
 pytestmark = pytest.mark.browser
@@ -108,6 +108,7 @@ def test_a_new_convener_runs_the_launch_and_its_first_steps_on_a_phone(page, liv
         _area(page, name).wait_for()
     for text, area in (("Apprenticeships", "Talent pipeline"),
                        ("A bus line to the industrial park", "Getting to work")):
+        htmx_settled(page)  # the board was just swapped in: its pick controls fire once htmx wired them
         page.locator("#unsorted li.note", has_text=text).get_by_label(f"Area for “{text}”").select_option(label=area)
         _area(page, area).locator("li.note", has_text=text).wait_for()
     for area, champions in AREAS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.browser_fixtures import sign_in_page
+from tests.browser_fixtures import htmx_settled, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,5 @@ def test_add_several_ties_with_autocomplete_without_leaving_the_page(page, live_
 
 
 def _settled(page):
-    """Wait until htmx has finished swapping and settling (no request or settle in flight)."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    htmx_settled(page)
     page.wait_for_timeout(50)

@@ -17,7 +17,7 @@ from crm.launch import services as door
 from crm.outreach import services as outreach
 from crm.partnerships.models import Membership, PriorityNote
 from crm.timeutil import utcnow
-from tests.browser_fixtures import ARTIFACTS, sign_in_page
+from tests.browser_fixtures import ARTIFACTS, htmx_settled, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +79,7 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
         if sort == "drag":
             note.locator(".note-text").drag_to(_area(page, area))  # grabbed by its text, as a hand does
         else:
+            htmx_settled(page)
             note.get_by_label(f"Area for “{text}”").select_option(label=area)
         _area(page, area).locator("li.note", has_text=text).wait_for()
     assert page.locator("#unsorted li.note").count() == 0
