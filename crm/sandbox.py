@@ -114,12 +114,15 @@ def _child(write_fd: int, items: list[tuple[str, bool, dict]], bounds: Bounds) -
 def _read(read_fd: int, deadline: float, limit: int) -> bytes | None:
     """Everything the child writes, or None when it runs past the deadline or the limit."""
     chunks, size = [], 0
+    # poll, not select: select() refuses a descriptor numbered 1024 or more (ValueError, a 500),
+    # and a long-running server (or test run) with many files and sockets open hands out such numbers
+    poller = select.poll()
+    poller.register(read_fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
-        ready, _, _ = select.select([read_fd], [], [], left)
-        if not ready:
+        if not poller.poll(max(1, int(left * 1000))):
             return None
         chunk = os.read(read_fd, 1 << 16)
         if not chunk:

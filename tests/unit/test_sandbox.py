@@ -4,6 +4,7 @@ without writing at the memory limit; each as a message, never a hang or a crash.
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -78,3 +79,16 @@ def test_the_clock_still_bounds_a_render_that_never_gets_the_processor(monkeypat
     result = render_each([("{{ slow }}", False, {"slow": _Slow(60)})], 0.01, MAX_CHARS)[0]
     assert isinstance(result, RenderFailure) and "longer than 0.01 seconds" in result.message
     assert time.monotonic() - started < wall_seconds(0.01) + 5
+
+
+def test_a_render_works_when_the_process_has_more_than_1024_files_open():
+    # select() raised "filedescriptor out of range" for the pipe once its number passed 1023
+    # (a busy server, a long test run): the render must not care how many files are open
+    opened = []
+    try:
+        while not opened or opened[-1] < 1100:
+            opened.append(os.open(os.devnull, os.O_RDONLY))
+        assert _one("Dear {{ name }},", {"name": "Jim"}) == "Dear Jim,"
+    finally:
+        for fd in opened:
+            os.close(fd)
