@@ -35,6 +35,7 @@ EXPECTED = {
     "partnerships.detail",  # a member's role and stage
     "outreach.meeting",  # moving a meeting; its tasks' status forms
     "outreach.partnership_outreach",  # the tasks' status forms
+    "plans.area_plan",  # an action plan's form; a commitment's edit form
 }
 
 
