@@ -205,4 +205,5 @@ def test_an_early_win_owned_by_someone_outside_the_partnership_is_named_to_staff
     assert "Lend a training room" in page and "Someone outside the partnership" in page
     assert "Olive Outside" not in page
     sign_in(client, make_user("one.convener@example.org", "convener", partnerships=[region["p"]]))
-    assert "Lend a training room Talent pipeline Olive Outside" in shown_text(client.get(url))
+    # an early win without a kind is a prototype (crm.launch.action_plans.early_win_kind_of)
+    assert "Lend a training room (prototype / first step) Talent pipeline Olive Outside" in shown_text(client.get(url))
