@@ -97,5 +97,10 @@ def test_a_funder_opens_the_one_pager_and_prints_it_on_one_or_two_pages(page, li
     page.get_by_role("img", name="Pipeline funnel").wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the one-pager scrolls sideways on a phone ({width}px)"
+    # nor do its tables inside their scroll boxes: each row reads as a block, every column in view
+    hidden = page.evaluate("[...document.querySelectorAll('.table-scroll')].filter(b => b.scrollWidth > b.clientWidth)"
+                           ".length")
+    assert hidden == 0, f"{hidden} one-pager table(s) hide columns off to the right at 390 px"
+    assert page.locator(".op-table td[data-label=Due]").first.is_visible()
     page.screenshot(path=os.path.join(SHOTS, "onepager-390.png"), full_page=True)
     assert page.errors == [] and page.dialogs == []
