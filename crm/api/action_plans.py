@@ -241,13 +241,13 @@ def update_commitment(commitment_id: int):
     if not data.model_fields_set - {"version"}:
         raise ApiError(400, "invalid", "Send at least one field to change besides version.", {"body": ["empty"]})
     try:
-        edited = _edited(commitment, data)
-        if edited is not None:
-            plans.edit_commitment(commitment, *edited, expected_version=data.version)
-        if data.status is not None:
-            plans.set_status(commitment, data.status, None if edited is not None else data.version)
-        elif "status" in data.model_fields_set:
+        if "status" in data.model_fields_set and data.status is None:
             raise plans.PlanError("A commitment is open, done or dropped.", "status")
+        edited = _edited(commitment, data)
+        if edited is not None:  # the fields and the status in one save: one new version
+            plans.edit_commitment(commitment, *edited, expected_version=data.version, status=data.status)
+        else:
+            plans.set_status(commitment, data.status, data.version)
     except plans.StaleVersion as error:
         _stale(error)
     except plans.PlanError as error:

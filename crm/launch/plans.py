@@ -172,27 +172,35 @@ def add_commitment(area: PriorityArea, owner: Person, text: str, due: date | Non
 
 
 def edit_commitment(commitment: Commitment, owner: Person, text: str, due: date | None, early_win: bool,
-                    early_win_kind: str | None, expected_version: int | None = None) -> list[rules.Warning]:
+                    early_win_kind: str | None, expected_version: int | None = None,
+                    status: str | None = None) -> list[rules.Warning]:
     """Change what a commitment says: who delivers, what, by when, whether an early win and of
-    which kind (checked as when it was added; its status is set_status's). A stale
-    `expected_version` raises StaleVersion; the warnings of the result are returned."""
+    which kind (checked as when it was added), and its status if given (one save: one new
+    version). A stale `expected_version` raises StaleVersion; the warnings of the result are
+    returned."""
     text, early_win_kind = _checked(owner, text, due, early_win, early_win_kind)
     _check_version(commitment, expected_version)
     commitment.owner_id, commitment.text, commitment.due = owner.id, text, due
     commitment.early_win, commitment.early_win_kind = bool(early_win), early_win_kind
+    if status is not None:
+        _set_status(commitment, status)
     db.session.flush()
     db.session.expire(commitment, ["owner"])  # read again from the new owner_id
     return warnings_of(commitment, launch_of(commitment.priority_area.partnership))
 
 
-def set_status(commitment: Commitment, status: str, expected_version: int | None = None) -> Commitment:
-    """Mark a commitment done, dropped or open again (`done_at` is when it was marked done)."""
+def _set_status(commitment: Commitment, status: str) -> None:
     if status not in (rules.OPEN, rules.DONE, rules.DROPPED):
         raise PlanError("A commitment is open, done or dropped.", "status")
-    _check_version(commitment, expected_version)
     if status != commitment.status:
         commitment.status = status
         commitment.done_at = utcnow() if status == rules.DONE else None
+
+
+def set_status(commitment: Commitment, status: str, expected_version: int | None = None) -> Commitment:
+    """Mark a commitment done, dropped or open again (`done_at` is when it was marked done)."""
+    _check_version(commitment, expected_version)
+    _set_status(commitment, status)
     db.session.flush()
     return commitment
 

@@ -135,6 +135,7 @@ def test_patch_edits_the_fields_and_returns_the_warnings_of_the_result(client, d
     response = client.patch(url, headers=headers, json={"due": LAUNCH.isoformat(), "status": "done", "version": 2})
     body = response.json
     assert response.status_code == 200 and body["warnings"] == [] and body["status"] == "done"
+    assert body["version"] == 3 and body["done_at"]  # one save, one new version
     assert body["text"] == "Prototype a shared apprenticeship" and body["early_win_kind"] == "prototype"
     response = client.patch(url, headers=headers, json={"early_win": False, "version": body["version"]})
     assert response.json["early_win_kind"] is None and response.json["early_win"] is False
