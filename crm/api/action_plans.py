@@ -264,11 +264,11 @@ def note_json(note: ProgressNote) -> dict:
 
 @bp.get("/priority-areas/<int:area_id>/progress")
 @document("get", "/priority-areas/{area_id}/progress", tag="partnerships", response=ProgressNoteOut,
-          response_list=True, summary="A priority area's progress notes (its commitments' included), oldest first")
+          response_list=True, summary="A priority area's progress notes (its commitments' included), newest first")
 def list_progress(area_id: int):
     """An area's progress notes (anyone who sees the partnership)."""
     area = _visible_area(area_id)
-    return ok([note_json(n) for n in plans.notes_of(area)])
+    return ok([note_json(n) for n in plans.area_notes(area.id)])
 
 
 @bp.post("/priority-areas/<int:area_id>/progress")

@@ -205,14 +205,6 @@ def set_status(commitment: Commitment, status: str, expected_version: int | None
     return commitment
 
 
-def notes_of(area: PriorityArea, commitment: Commitment | None = None) -> list[ProgressNote]:
-    """The area's progress notes (or one commitment's), oldest first: for the API."""
-    query = select(ProgressNote).where(ProgressNote.priority_area_id == area.id)
-    if commitment is not None:
-        query = query.where(ProgressNote.commitment_id == commitment.id)
-    return db.session.scalars(query.order_by(ProgressNote.noted_on, ProgressNote.id)).all()
-
-
 def add_note(area: PriorityArea, text: str, noted_on: date, commitment: Commitment | None = None,
              user_id: int | None = None) -> ProgressNote:
     """A dated progress note on the area (or on one of its commitments)."""

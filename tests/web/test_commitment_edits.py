@@ -179,7 +179,8 @@ def test_progress_notes_through_the_api(client, db, plan_world, bearer):  # noqa
     assert response.status_code == 201 and response.json["commitment_id"] == c.id and response.json["noted_on"]
     viewer, outsider = bearer(plan_world["viewer"]), bearer(plan_world["outsider"])
     listed = client.get(url, headers=viewer).json
-    assert [(n["text"], n["commitment_id"]) for n in listed] == [("Met the college", None), ("First draft out", c.id)]
+    assert [(n["text"], n["commitment_id"]) for n in listed] == [  # newest first
+        ("First draft out", c.id), ("Met the college", None)]
     assert client.get(url, headers=outsider).status_code == 404
     before = snapshot()
     for bad, field in (({"text": ""}, "text"), ({"text": "x", "noted_on": "10/03/2026"}, "noted_on"),
