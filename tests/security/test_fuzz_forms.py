@@ -129,12 +129,18 @@ def _fuzz_form(client, admin, page_url, index):
                 if re.search(r'class="flash (error|warn|danger)', landed):
                     return  # refused with a message after the redirect: nothing to read back
                 stored = _stored_texts()
+
+                def found(wanted: str) -> bool:
+                    return any(wanted == s or wanted in s.split(", ") or wanted in s for s in stored)
+
                 for name, value in typed.items():
                     if name in CONDITIONAL:
                         continue
                     if _normal(value) and not re.fullmatch(r".*(password|confirm|csrf).*", name):
-                        wanted = _normal(value)
-                        assert any(wanted == s or wanted in s.split(", ") for s in stored) or any(
-                            wanted in s for s in stored), f"{name}={value!r} did not read back ({form.action})"
+                        # a textarea saved one line a row (an action plan's outcomes, actions) reads
+                        # back line by line
+                        lines = [_normal(line) for line in re.split(r"\r\n|\r|\n", value) if _normal(line)]
+                        assert found(_normal(value)) or all(found(line) for line in lines), \
+                            f"{name}={value!r} did not read back ({form.action})"
 
     return fill
