@@ -252,7 +252,7 @@ def done_deal(s: Snapshot) -> Signal:
     age = (s.today - last).days
     stale = tuple(Item("priority_area", a.id) for a in s.areas
                   if (s.today - a.revisited).days >= rules.DONE_DEAL_WARN_DAYS)
-    figure = f"last revisited {day(last)} ({plural(age, 'day')} ago)"
+    figure = f"last revisited {day(last)} ({plural(age, 'day') + ' ago' if age else 'today'})"
     if age >= rules.DONE_DEAL_DAYS:
         return Signal(code, RED, figure, "Nobody has revisited the opportunities and requirements for over a "
                       "year: hold the annual review before the agenda goes stale.", (), stale)

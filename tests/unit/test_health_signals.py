@@ -250,6 +250,11 @@ def test_done_deal_amber_from_the_warning_and_green_before_it():
     assert signals.done_deal(snap()).state == "unknown"
 
 
+def test_done_deal_says_today_rather_than_0_days_ago():
+    assert signals.done_deal(snap(areas=revisited(0))).figure.endswith("(today)")
+    assert signals.done_deal(snap(areas=revisited(1))).figure.endswith("(1 day ago)")
+
+
 # --- grant game and turf trap ---------------------------------------------------------------
 
 def test_judgement_calls_show_what_the_convener_recorded_and_are_never_computed():
