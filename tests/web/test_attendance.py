@@ -57,6 +57,8 @@ def test_the_door_lists_accepted_first_and_knows_the_invited_no_shows(client, do
     sign_in(client, door["convener"])
     page = shown_text(client.get(f"/meetings/{door['meeting'].id}/attendance"))
     assert page.index("Ann Accepted") < page.index("Zed Pending") < page.index("Dee Declined")
+    starts = door["meeting"].starts_at  # the partnership is in UTC: the day as the task lists write it
+    assert f"{starts:%a %d %b %Y %H:%M} UTC" in page
     assert "3 invited not here" in page
 
 
