@@ -88,6 +88,12 @@ def test_a_convener_writes_an_action_plan_with_two_early_wins_on_a_phone(page, l
     page.screenshot(path=os.path.join(ARTIFACTS, "action_plans_laptop.png"), full_page=True)
     page.goto(f"{live_server}/priority-areas/{area.id}/plan")
     page.screenshot(path=os.path.join(ARTIFACTS, "action_plan_area_laptop.png"), full_page=True)
+    # on a laptop the new commitment's form reads down one column: "Who delivers" under its label like
+    # the fields below it, the fields no wider than a readable form, the day as wide as a day
+    form = page.locator("form", has=page.get_by_role("button", name="Add commitment"))
+    who, what = form.get_by_label("Who delivers").bounding_box(), form.get_by_label("What").bounding_box()
+    assert who["x"] == what["x"] and who["width"] == what["width"] <= 48 * 16, (who, what)
+    assert form.get_by_label("By when").bounding_box()["width"] < 0.6 * what["width"]
 
     session = committed()
     wins = session.scalars(select(Commitment).order_by(Commitment.id)).all()
