@@ -1,6 +1,6 @@
 /* The launch's wall (templates/launch/_wall.html): drag a note onto an area (or back to "To
    sort") with a mouse. A drop sets the note's own pick control and submits its form, so a drag
-   and a pick take one path; the pick control stays for the keyboard and the thumb. Listeners
+   and a pick take one path; picking submits too, and the Move button stays for the keyboard. Listeners
    sit on the document, so the board htmx swaps in needs no new ones. */
 (function () {
   "use strict";
@@ -37,6 +37,14 @@
     if (!select || select.value === zone.dataset.area) { return; }
     select.value = zone.dataset.area;
     form.requestSubmit();
+  });
+  // Picking an area moves the note at once (the Move button stays for the keyboard and for
+  // a page without scripts). On the document, like the drag: a board htmx has just swapped in
+  // needs no wiring first, so a quick thumb is never lost.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    var form = select && select.name === "priority_area_id" && select.closest("form.pick");
+    if (form) { form.requestSubmit(); }
   });
   // A refused change (400) still shows its message: the wall answers its fragment with it.
   document.addEventListener("htmx:beforeSwap", function (event) {

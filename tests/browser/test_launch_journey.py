@@ -103,6 +103,7 @@ def test_a_new_convener_runs_the_launch_and_its_first_steps_on_a_phone(page, liv
     page.get_by_role("button", name="Add opportunity").click()
     page.get_by_text("2 notes on the wall.").wait_for()
     for name, _champions in AREAS:
+        htmx_settled(page)  # the wall was just swapped in: type into the new one, not the old
         page.get_by_label("Name", exact=True).fill(name)
         page.get_by_role("button", name="Add area").click()
         _area(page, name).wait_for()

@@ -64,10 +64,12 @@ def test_a_convener_builds_the_wall_with_champions_and_referrals(page, live_serv
 
     # four areas, made on the wall
     for name in AREAS:
+        htmx_settled(page)  # the wall was just swapped in: type into the new one, not the old
         page.get_by_label("Name", exact=True).fill(name)
         page.get_by_role("button", name="Add area").click()
         _area(page, name).wait_for()
     assert _area(page, "Supply chain").get_by_text("Not a priority now").count() == 1
+    htmx_settled(page)
     page.get_by_label("Name", exact=True).fill("talent PIPELINE")  # refused (400): the message still shows
     page.get_by_role("button", name="Add area").click()
     page.get_by_text("Region Wall already has an area named talent PIPELINE.").wait_for()
