@@ -27,7 +27,7 @@ from crm.outreach.models import Task
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Invitation, Partnership
 from crm.scoring import suggestions
-from crm.timeutil import local, utcnow
+from crm.timeutil import zone
 
 NAME = "Region X Light Manufacturing"
 SECTOR = "Advanced Manufacturing"
@@ -276,8 +276,8 @@ def _load_launched(launched: Partnership, convener: Person, trades, user) -> Non
         contacts.add_tie("knows", convener.id, person.id, 2, "Sector strategy team", source="demo")
 
     partnerships.add_member(launched, convener.id, "convener", "champion")
-    starts = (utcnow() - timedelta(days=LAUNCHED_DAYS_AGO)).replace(hour=16, minute=0, second=0, microsecond=0)
-    launch_day = local(starts, launched.timezone).date()
+    launch_day = outreach.today_for(launched) - timedelta(days=LAUNCHED_DAYS_AGO)
+    starts = _local_time(launched, launch_day, 9)
     launch = outreach.create_meeting(
         launched, starts, "launch", title=f"{LAUNCHED_NAME} launch meeting", ends_at=starts + timedelta(hours=2),
         location="Ponderosa Builders, Flagstaff", host_organisation_id=employers[0].id,
@@ -417,6 +417,12 @@ def _load_launched(launched: Partnership, convener: Person, trades, user) -> Non
     db.session.flush()
 
 
+def _local_time(partnership: Partnership, day, hour: int) -> datetime:
+    """`hour` o'clock of `day` in the partnership's zone, as UTC: the story's days are the
+    partnership's days (from 17:00 in Denver UTC's day is already tomorrow's)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone(partnership.timezone)).astimezone(UTC)
+
+
 def _at(day) -> datetime:
     """Midday UTC of a story day (when a step of the story was done)."""
     return datetime(day.year, day.month, day.day, 17, tzinfo=UTC)
@@ -456,7 +462,7 @@ def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Pe
     the chairs took on by hand (two late, one on time), the plan's asks due within days (at risk),
     three already answered."""
     robin, karen = champions["Robin"], champions["Karen"]
-    today = utcnow()
+    today = outreach.today_for(region_x)
     taken = {p.id for p in others[20:26]} | {p.id for p in others[60:70]}
     employers = [p for p in others if p.organisation and p.organisation.side == "employer" and p.id not in taken]
     partners = [p for p in others[:20] if not (p.organisation and p.organisation.side == "employer")]
@@ -469,10 +475,10 @@ def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Pe
     for person, owner, due_in in zip(early, (robin, karen, robin), (-4, -2, 9), strict=True):
         # asks the chairs took on by hand before the plan was laid out: two now overdue
         partnerships.add_member(region_x, person.id, "member", "ask_assigned")
-        outreach.create_task(region_x, "ask", (today + timedelta(days=due_in)).date(), person_id=person.id,
+        outreach.create_task(region_x, "ask", today + timedelta(days=due_in), person_id=person.id,
                              owner_id=owner.id)
 
-    starts = (today + timedelta(days=LAUNCH_IN_DAYS)).replace(hour=16, minute=0, second=0, microsecond=0)
+    starts = _local_time(region_x, today + timedelta(days=LAUNCH_IN_DAYS), 9)
     launch = outreach.create_meeting(
         region_x, starts, "launch", title=f"{NAME} launch meeting", ends_at=starts + timedelta(hours=2),
         location="Granite Dells Avionics, Prescott", host_organisation_id=host.id, chair_ids=[robin.id, karen.id])
@@ -487,7 +493,7 @@ def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Pe
         suggestions.decide(region_x, person.id, "someone_else", chair_user, asker_id=karen.id)
     for person in not_now:
         suggestions.decide(region_x, person.id, "not_now", chair_user, reason="Selling the business this year",
-                           revisit_on=(today + timedelta(days=200)).date())
+                           revisit_on=today + timedelta(days=200))
     reconcile.reconcile_partnership(region_x.id)  # the plan's asks, as the commit would lay them out
     db.session.flush()
     asks = {t.person_id: t for t in db.session.scalars(select(Task).where(
@@ -501,5 +507,5 @@ def _prepare_launch(region_x, champions: dict, convener: Person, others: list[Pe
     for person, title, due_in in zip(partners[:3], (
             "Draft the college's course catalogue for employers", "Write the state sector-grant application",
             "Survey employers on their training needs"), (12, 18, 26), strict=True):
-        outreach.create_task(region_x, "custom", (today + timedelta(days=due_in)).date(), owner_id=person.id,
+        outreach.create_task(region_x, "custom", today + timedelta(days=due_in), owner_id=person.id,
                              title=title)
