@@ -42,6 +42,7 @@ from crm.launch.attendance import EMPLOYER, side_of
 from crm.launch.models import ActionPlan, Commitment
 from crm.network import services as network
 from crm.outreach.models import Task
+from crm.outreach.services import today_for
 from crm.partnerships.models import (
     Invitation,
     Meeting,
@@ -51,7 +52,7 @@ from crm.partnerships.models import (
     PriorityChampion,
     PriorityNote,
 )
-from crm.timeutil import as_utc, local, utcnow, zone
+from crm.timeutil import as_utc, zone
 
 #: a task's status as the signals count it
 TASK_STATUS = {"open": OPEN, "done": DONE, "skipped": DROPPED, "cancelled": DROPPED}
@@ -80,9 +81,6 @@ class Report:
     names: dict[int, str]
 
 
-def today_of(partnership: Partnership) -> date:
-    """The partnership's calendar day now (in its own time zone)."""
-    return local(utcnow(), partnership.timezone).date()
 
 
 def _day(value: datetime | None, partnership: Partnership) -> date | None:
@@ -252,7 +250,7 @@ def load_snapshot(partnership: Partnership, user, today: date | None = None) -> 
     members = _members(partnership)
     by_id = {m.person_id: m for m in members}
     meetings, meeting_labels = _meetings(partnership, by_id)
-    today = today or today_of(partnership)
+    today = today or today_for(partnership)
     work, task_labels = _tasks(partnership, by_id, user, today)
     promised, commitment_labels = _commitments(partnership, by_id, user)
     areas, area_labels = _areas(partnership)
@@ -306,7 +304,7 @@ def record_note(partnership: Partnership, code: str, noted_on: date | None, text
     """The convener records a grant game or turf trap they saw, with its date (not in the future)."""
     if code not in vocab.values(vocab.JUDGEMENT_CALLS):
         raise NoteError("Choose grant game or turf trap.", "code")
-    today = today or today_of(partnership)
+    today = today or today_for(partnership)
     noted_on = noted_on or today
     if noted_on > today:
         raise NoteError("The date it was seen cannot be in the future.", "noted_on")
@@ -319,7 +317,7 @@ def record_note(partnership: Partnership, code: str, noted_on: date | None, text
 
 def clear_note(note: HealthNote, cleared_on: date | None = None, today: date | None = None) -> HealthNote:
     """The convener says the flag no longer holds (from `cleared_on`, default today)."""
-    today = today or today_of(note_partnership(note))
+    today = today or today_for(note_partnership(note))
     cleared_on = cleared_on or today
     if cleared_on > today:
         raise NoteError("The date it cleared cannot be in the future.", "cleared_on")

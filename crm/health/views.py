@@ -40,7 +40,7 @@ def _page(partnership: Partnership, status: int = 200, typed: dict | None = None
                            state_words=STATE_WORDS, light_words=LIGHT_WORDS, item_link=item_link,
                            can_record=can_edit_partnership(current_user, partnership.id),
                            calls=vocab.JUDGEMENT_CALLS, typed=typed or {}, error=error or {},
-                           today=services.today_of(partnership)), status
+                           today=services.today_for(partnership)), status
 
 
 def _date(raw: str | None, field: str) -> date | None:

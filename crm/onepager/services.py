@@ -25,6 +25,7 @@ from crm.launch import areas as area_rules
 from crm.launch.attendance import COMMUNITY, EMPLOYER, side_of
 from crm.launch.models import Commitment
 from crm.onepager import summary
+from crm.outreach.services import today_for
 from crm.partnerships import services as partnerships
 from crm.partnerships.models import Invitation, Meeting, Membership, Partnership, PriorityArea, StageChange
 from crm.partnerships.readiness import Readiness
@@ -87,8 +88,6 @@ class OnePager:
         return prose.and_list(p.name for p, _role in self.chairs)
 
 
-def today_in(partnership: Partnership) -> date:
-    return local(utcnow(), partnership.timezone).date()
 
 
 def _members(partnership: Partnership) -> list[tuple[str, str, str | None]]:
@@ -126,7 +125,7 @@ def champions_chart(partnership: Partnership, today: date | None = None) -> svg.
     return svg.timeline(
         f"champions-{partnership.id}", "Champions over time",
         f"{prose.plural(now, 'champion')} now; the line steps up when someone becomes a champion "
-        "and down when a champion moves on.", points, "Champions", until=today or today_in(partnership),
+        "and down when a champion moves on.", points, "Champions", until=today or today_for(partnership),
         empty_message="No champions yet.")
 
 
@@ -189,7 +188,7 @@ def commitments_chart(partnership: Partnership, today: date | None = None,
                       promises: list[action_plans.Promise] | None = None) -> svg.Chart:
     """Commitments promised vs delivered per priority area (dropped ones are not promises any
     more), with the employers' and community partners' share said in words."""
-    today = today or today_in(partnership)
+    today = today or today_for(partnership)
     if promises is None:
         promises = _commitments(partnership)[1]
     areas = [a for a in partnership.priority_areas if any(p.area_id == a.id for p in promises)]
@@ -212,7 +211,7 @@ def commitments_chart(partnership: Partnership, today: date | None = None,
 
 def one_pager(partnership: Partnership) -> OnePager:
     """Everything the one-pager states about `partnership`."""
-    today = today_in(partnership)
+    today = today_for(partnership)
     rows = _members(partnership)
     chairs = _chairs(partnership)
     sides = [side_of(side, role) for role, _stage, side in rows]
