@@ -47,7 +47,7 @@ def _label(name: str) -> str:
     return name.replace("_", " ").strip().capitalize() or "Value"
 
 
-def conflict_page(message: str):
+def conflict_page(message: str, current_version: int | None = None):
     """A save that lost a race (the versioned UPDATE matched no row): nothing was written, and
     nothing the person typed is lost either. Every submitted value comes back in a form that
     posts to the same address, ready to save again over the other person's version (or to copy
@@ -58,6 +58,8 @@ def conflict_page(message: str):
             continue
         # the version, and ids chosen from a menu, travel hidden: nobody typed them
         hidden = name == "version" or (name.endswith("_id") and value.isdigit())
+        if name == "version" and current_version is not None:
+            value = str(current_version)  # the version saved now: "Save again" applies it over theirs
         fields.append({"name": name, "label": _label(name), "value": value, "hidden": hidden,
                        "long": "\n" in value or len(value) > 80})
     back = None
@@ -93,7 +95,8 @@ def init_app(app: Flask) -> None:
                                 getattr(error, "fields", None))
             return body, status, headers
         if status == 409 and request.method == "POST":
-            return conflict_page(message), 409, headers  # what they typed comes back
+            # what they typed comes back (with the version saved now, where the view knows it)
+            return conflict_page(message, getattr(error, "current_version", None)), 409, headers
         return render_template("errors/error.html", status=status, message=message), status, headers
 
     @app.errorhandler(StaleDataError)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Conflict
 
 from crm import vocab
 from crm.accounts.access import get_partnership_or_404, visible_person, visible_priority_area
@@ -76,6 +77,14 @@ def _area_page(area: PriorityArea, status: int = 200, typed: dict | None = None,
         commitment_warnings={c.id: plans.warnings_of(c, launch) for c in commitments}), status
 
 
+def _lost_race(stale: plans.StaleVersion):
+    """409: the house's conflict page with what was typed, carrying the version saved now, so
+    "Save again" applies it over the other person's change instead of losing the race again."""
+    conflict = Conflict()
+    conflict.current_version = stale.current
+    raise conflict
+
+
 def _back(area: PriorityArea, anchor: str = "") -> str:
     return url_for("plans.area_plan", area_id=area.id) + anchor
 
@@ -95,9 +104,9 @@ def save_plan(area_id: int):
     version = parse_id(request.form.get("version"))
     try:
         plans.save_plan(area, {g: typed[g] for g in plans.GOALS}, _lines("outcomes"), _lines("actions"), version)
-    except plans.StaleVersion:
+    except plans.StaleVersion as stale:
         db.session.rollback()
-        abort(409)
+        _lost_race(stale)
     except plans.PlanError as error:
         db.session.rollback()
         return _area_page(db.session.get(PriorityArea, area_id), 400, typed, {error.field: str(error)})
@@ -139,9 +148,9 @@ def set_status(commitment_id: int):
     status = request.form.get("status")
     try:
         plans.set_status(commitment, status, parse_id(request.form.get("version")))
-    except plans.StaleVersion:
+    except plans.StaleVersion as stale:
         db.session.rollback()
-        abort(409)
+        _lost_race(stale)
     except plans.PlanError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -149,6 +149,20 @@ def test_done_and_dropped_with_a_stale_version_answer_409_and_keep_the_commitmen
     assert "open, done or dropped" in shown_text(response) and db.session.get(Commitment, c.id).status == "done"
 
 
+def test_the_conflict_page_of_a_stale_status_saves_again_over_the_other_change(client, db, plan_world):
+    c, _ = plans.add_commitment(plan_world["area"], plan_world["karen"], "Draft the curriculum", LAUNCH)
+    db.session.commit()
+    sign_in(client, plan_world["chair"])
+    stale = c.version
+    assert client.post(f"/commitments/{c.id}/status", data={"status": "done", "version": stale}).status_code == 303
+    response = client.post(f"/commitments/{c.id}/status", data={"status": "dropped", "version": stale})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert f'name="version" value="{stale + 1}"' in html and 'name="status" value="dropped"' in html
+    again = client.post(f"/commitments/{c.id}/status", data={"status": "dropped", "version": stale + 1})
+    assert again.status_code == 303 and db.session.get(Commitment, c.id).status == "dropped"
+
+
 def test_progress_notes_on_the_area_and_on_a_commitment(client, db, plan_world):
     c, _ = plans.add_commitment(plan_world["area"], plan_world["karen"], "Draft the curriculum", LAUNCH)
     db.session.commit()
